@@ -1,0 +1,86 @@
+"""PLC: professional learning communities for school and district leaders."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    from plc import config
+
+    config.load(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    from plc import errors, security, templating
+
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+    from plc import cli
+
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from plc import models  # noqa: F401  (every model registered before first use)
+    from plc.accounts import sessions
+    from plc.mail import outbox
+    from plc.extensions import bootstrap, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_dir())
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    sessions.configure(login_manager)
+    outbox.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            _tune_sqlite(db.engine)
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def _tune_sqlite(engine) -> None:
+    """WAL, a busy timeout and foreign keys; writes take the lock up front (BEGIN IMMEDIATE)
+    so that read-then-update requests from several workers never lose an update."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN" if _is_read_only_request() else "BEGIN IMMEDIATE")
+
+
+def _is_read_only_request() -> bool:
+    # GET pages only read (a tested rule), so they need not queue behind writers.
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from plc.accounts.views import bp as accounts_bp
+    from plc.admin.views import bp as admin_bp
+    from plc.main.views import bp as main_bp
+    from plc.programs.views import bp as programs_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(programs_bp)

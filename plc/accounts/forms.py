@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+
+from plc.accounts.models import NOTIFY_CHOICES
+from plc.accounts.passwords import MIN_LENGTH
+
+
+def time_zone_choices() -> list[str]:
+    return sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+
+
+def valid_time_zone(_form, field) -> None:
+    if field.data not in set(time_zone_choices()):
+        raise ValidationError("Choose a time zone from the list.")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", validators=[InputRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[InputRequired(), Length(max=1000)])
+    remember = BooleanField("Keep me signed in on this device")
+
+
+def _new_password_fields():
+    password = PasswordField(
+        "New password",
+        validators=[
+            InputRequired(),
+            Length(min=MIN_LENGTH, max=1000, message=f"Use at least {MIN_LENGTH} characters."),
+        ],
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[InputRequired(), EqualTo("password", message="The two passwords differ.")],
+    )
+    return password, confirm
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[InputRequired()])
+    password, confirm = _new_password_fields()
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("E-mail", validators=[InputRequired(), Email(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm = _new_password_fields()
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = StringField("Your name", validators=[InputRequired(), Length(max=200)])
+    password, confirm = _new_password_fields()
+
+
+class ProfileForm(FlaskForm):
+    name = StringField("Name", validators=[InputRequired(), Length(max=200)])
+    title = StringField("Title or position", validators=[Length(max=200)])
+    organization_id = SelectField("Organization", coerce=int)
+    time_zone = SelectField("Time zone", validators=[InputRequired(), valid_time_zone])
+    notify = SelectField("E-mail notifications", choices=NOTIFY_CHOICES)

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from plc.db import utcnow
+from plc.extensions import db
+
+if TYPE_CHECKING:
+    from plc.orgs.models import Organization
+
+NOTIFY_EACH = "each"
+NOTIFY_DIGEST = "digest"
+NOTIFY_NONE = "none"
+NOTIFY_CHOICES = [
+    (NOTIFY_EACH, "E-mail me about each event"),
+    (NOTIFY_DIGEST, "A daily digest e-mail"),
+    (NOTIFY_NONE, "No e-mail (only on the site)"),
+]
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    # None until the person accepts their invitation and chooses a password.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id"), index=True
+    )
+    time_zone: Mapped[str] = mapped_column(String(64), default="America/New_York")
+    notify: Mapped[str] = mapped_column(String(10), default=NOTIFY_EACH)
+    is_site_admin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deactivated_at: Mapped[datetime | None]
+
+    organization: Mapped[Organization | None] = relationship(lazy="raise_on_sql")
+
+    # Set by the login machinery to the key of the server-side session this request runs in.
+    session_key = None  # a plain attribute, not a column
+
+    # --- Flask-Login protocol -------------------------------------------------------
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str | None:
+        # The id Flask-Login stores in the cookie is the server-side session key, not the
+        # user id: revoking the session row ends every copy of the cookie.
+        return self.session_key
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class UserSession(db.Model):
+    """A signed-in browser. The cookie holds a random key; only its SHA-256 is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship(lazy="raise_on_sql")
+
+
+class LoginFailure(db.Model):
+    """One failed sign-in. Counted per e-mail and per address over a short window."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class PasswordReset(db.Model):
+    """A single-use password reset link; only the SHA-256 of its token is stored."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="raise_on_sql")

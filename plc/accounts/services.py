@@ -1,0 +1,171 @@
+"""Account writes: sign-in checks, passwords, resets, invitations accepted, profiles.
+
+Services flush and raise DomainError; the view commits once.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import delete, func, or_, select
+
+from plc.accounts import passwords, sessions
+from plc.accounts.models import LoginFailure, PasswordReset, User
+from plc.db import utcnow
+from plc.errors import DomainError
+from plc.extensions import db
+from plc.mail import outbox
+from plc.programs.models import Invitation
+from plc.tokens import hash_token, new_token
+
+GENERIC_LOGIN_ERROR = "That e-mail and password do not match an active account."
+
+
+class TooManyAttempts(DomainError):
+    pass
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.execute(
+        select(User).where(User.email == normalize_email(email))
+    ).scalar_one_or_none()
+
+
+# --- signing in --------------------------------------------------------------------------
+
+
+def check_throttle(email: str, address: str) -> None:
+    cfg = current_app.config
+    since = utcnow() - timedelta(seconds=cfg["LOGIN_FAILURE_WINDOW_SECONDS"])
+    per_email, per_address = db.session.execute(
+        select(
+            func.count().filter(LoginFailure.email == normalize_email(email)),
+            func.count().filter(LoginFailure.address == address),
+        ).where(
+            LoginFailure.created_at >= since,
+            or_(LoginFailure.email == normalize_email(email), LoginFailure.address == address),
+        )
+    ).one()
+    if max(per_email, per_address) >= cfg["LOGIN_MAX_FAILURES"]:
+        raise TooManyAttempts("Too many failed sign-ins. Please wait a minute and try again.")
+
+
+def authenticate(email: str, password: str, address: str) -> User:
+    """The active user with this e-mail and password, or DomainError (the same for every cause)."""
+    check_throttle(email, address)
+    user = user_by_email(email)
+    ok = passwords.verify(user.password_hash if user else None, password)
+    if not (ok and user and user.active):
+        _record_failure(email, address)
+        raise DomainError(GENERIC_LOGIN_ERROR)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    return user
+
+
+def _record_failure(email: str, address: str) -> None:
+    db.session.add(LoginFailure(email=normalize_email(email)[:254], address=address[:64]))
+    # Keep the table small: nothing older than a day is ever counted.
+    db.session.execute(
+        delete(LoginFailure).where(LoginFailure.created_at < utcnow() - timedelta(days=1))
+    )
+
+
+# --- passwords ---------------------------------------------------------------------------
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = passwords.hash_password(password)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not passwords.verify(user.password_hash, current_password):
+        raise DomainError("That is not your current password.", field="current_password")
+    set_password(user, new_password)
+    sessions.revoke_sessions(user, keep_current=True)
+
+
+def request_reset(email: str) -> None:
+    """Mail a reset link if the account exists and is active; say nothing either way."""
+    user = user_by_email(email)
+    if user is None or not user.active or not user.has_password:
+        return
+    token, token_hash = new_token()
+    minutes = current_app.config["RESET_TOKEN_MINUTES"]
+    db.session.add(
+        PasswordReset(
+            user_id=user.id, token_hash=token_hash, expires_at=utcnow() + timedelta(minutes=minutes)
+        )
+    )
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    outbox.queue(
+        user.email,
+        "Reset your PLC password",
+        f"Hello {user.name},\n\nSomeone (we hope you) asked to reset your PLC password.\n"
+        f"Choose a new one here within {minutes} minutes:\n\n{link}\n\n"
+        "The link works once. If you did not ask, ignore this e-mail: nothing changes.\n",
+    )
+
+
+def usable_reset(token: str) -> PasswordReset | None:
+    reset = db.session.execute(
+        select(PasswordReset).where(PasswordReset.token_hash == hash_token(token))
+    ).scalar_one_or_none()
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+        return None
+    return reset
+
+
+def reset_password(reset: PasswordReset, new_password: str) -> User:
+    user = db.session.get(User, reset.user_id)
+    if user is None or not user.active:
+        raise DomainError("This account is not active.")
+    reset.used_at = utcnow()
+    set_password(user, new_password)
+    sessions.revoke_sessions(user)
+    return user
+
+
+# --- invitations -------------------------------------------------------------------------
+
+
+def usable_invitation(token: str) -> Invitation | None:
+    invitation = db.session.execute(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    ).scalar_one_or_none()
+    if (
+        invitation is None
+        or invitation.accepted_at is not None
+        or invitation.expires_at <= utcnow()
+    ):
+        return None
+    user = db.session.get(User, invitation.user_id)
+    # Once the person has a password, an older invitation must not let anyone set another.
+    if user is None or not user.active or user.has_password:
+        return None
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
+    user = db.session.get(User, invitation.user_id)
+    invitation.accepted_at = utcnow()
+    user.name = name.strip()
+    set_password(user, password)
+    return user
+
+
+# --- profile -----------------------------------------------------------------------------
+
+
+def update_profile(user: User, *, name: str, title: str, organization_id: int | None,
+                   time_zone: str, notify: str) -> None:
+    user.name = name.strip()
+    user.title = title.strip()
+    user.organization_id = organization_id
+    user.time_zone = time_zone
+    user.notify = notify

@@ -1,0 +1,109 @@
+"""Configuration: defaults, then instance/config.py, then PLC_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SECRET_KEY_MIN_BYTES = 32
+
+
+class Defaults:
+    ENV_NAME = "development"  # "production" turns on Secure cookies and the secret-key check
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str | None = None  # None: SQLite file in the instance folder
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    BOOTSTRAP_SERVE_LOCAL = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    # Outgoing mail: with no MAIL_SERVER, messages are written to instance/mail/ and the log.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_TIMEOUT = 10
+    MAIL_DEFAULT_SENDER = "PLC <no-reply@plc.invalid>"
+    MAIL_SEND_AFTER_REQUEST = True
+    MAIL_DIR: str | None = None  # None: instance/mail
+    MAIL_MAX_ATTEMPTS = 12
+    BASE_URL: str | None = None  # used in e-mailed links when there is no request (CLI)
+    # Login throttling: failures counted in the database, so every worker sees them.
+    LOGIN_MAX_FAILURES = 10
+    LOGIN_FAILURE_WINDOW_SECONDS = 60
+    RESET_TOKEN_MINUTES = 30
+    INVITATION_DAYS = 7
+    # argon2id at OWASP ASVS's minimum (time 2, memory 19 MiB, parallelism 1).
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST = 19 * 1024
+    ARGON2_PARALLELISM = 1
+    ROSTER_MAX_ROWS = 5000
+    DEFAULT_TIME_ZONE = "America/New_York"
+
+
+_BOOL_TRUE = {"1", "true", "yes", "on"}
+
+
+def _coerce(value: str, current: object) -> object:
+    """Environment values are strings; give them the type of the default they replace."""
+    if isinstance(current, bool):
+        return value.strip().lower() in _BOOL_TRUE
+    if isinstance(current, int):
+        return int(value)
+    return value
+
+
+def load(app, test_config: dict | None = None) -> None:
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for key, value in os.environ.items():
+        if key.startswith("PLC_"):
+            name = key[4:]
+            app.config[name] = _coerce(value, app.config.get(name))
+    if test_config:
+        app.config.update(test_config)
+    _derive(app)
+
+
+def _derive(app) -> None:
+    cfg = app.config
+    instance = Path(app.instance_path)
+    if not cfg.get("SQLALCHEMY_DATABASE_URI"):
+        cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"] or f"sqlite:///{instance / 'plc.db'}"
+    uri = cfg["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):
+        uri = "postgresql://" + uri[len("postgres://"):]
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    cfg["SQLALCHEMY_DATABASE_URI"] = uri
+    cfg.setdefault("MAIL_DIR", None)
+    cfg["MAIL_DIR"] = cfg["MAIL_DIR"] or str(instance / "mail")
+    if not cfg.get("SECRET_KEY") and (instance / "secret_key").exists():
+        cfg["SECRET_KEY"] = (instance / "secret_key").read_text().strip()
+    production = cfg["ENV_NAME"] == "production"
+    cfg["SESSION_COOKIE_SECURE"] = production
+    cfg["REMEMBER_COOKIE_SECURE"] = production
+    if production:
+        check_secret_key(cfg.get("SECRET_KEY"))
+    elif not cfg.get("SECRET_KEY"):
+        # Development only: sessions do not survive a restart, which is acceptable there.
+        cfg["SECRET_KEY"] = os.urandom(32).hex()
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def check_secret_key(key: str | None) -> None:
+    if not key or len(key.encode()) < SECRET_KEY_MIN_BYTES:
+        raise ConfigError(
+            f"PLC_SECRET_KEY must be set to at least {SECRET_KEY_MIN_BYTES} bytes in production "
+            "(make run writes one to instance/secret_key)."
+        )

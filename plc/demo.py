@@ -1,0 +1,98 @@
+"""Demo data: one programme year, three cross-district cohorts, five districts and their schools."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from plc.accounts import passwords
+from plc.accounts.models import User
+from plc.extensions import db
+from plc.orgs.models import DISTRICT, SCHOOL, Organization
+from plc.programs.models import FACILITATOR, MEMBER, Cohort, Membership, Program, ProgramLead
+
+DEMO_PASSWORD = "plc-demo-password"  # noqa: S105  (printed for newcomers; demo data only)
+PROGRAM_NAME = "Leadership Competencies PLC 2026-27"
+
+DISTRICTS = {
+    "Riverside Unified": ["Riverside High School", "Oak Street Elementary", "Bayview Middle School"],
+    "Maple Valley Public Schools": ["Maple Valley High", "Cedar Elementary", "Valley View Middle"],
+    "Harbor City Schools": ["Harbor City Academy", "Lighthouse Elementary", "Dockside Middle"],
+    "Pine Ridge District": ["Pine Ridge High", "Summit Elementary", "Ridgeline Middle"],
+    "Lakeshore Regional": ["Lakeshore High", "Willow Elementary", "Northshore Middle"],
+}
+
+# (name, title, district index, school index or None for district office)
+MEMBERS = [
+    ("Ana Alvarez", "Principal", 0, 0), ("Ben Brooks", "Assistant Principal", 1, 1),
+    ("Chloe Chen", "Principal", 2, 2), ("Dev Desai", "Director of Teaching and Learning", 3, None),
+    ("Erin Evans", "Principal", 4, 1), ("Farid Fahmy", "Assistant Principal", 0, 2),
+    ("Grace Green", "Principal", 1, 0), ("Hugo Hall", "Principal", 2, 1),
+    ("Iris Ito", "Assistant Superintendent", 3, None), ("Jamal Jones", "Principal", 4, 0),
+    ("Kara King", "Principal", 0, 1), ("Leo Lopez", "Assistant Principal", 1, 2),
+    ("Maya Moore", "Principal", 2, 0), ("Nico Novak", "Principal", 3, 1),
+    ("Olive Ortiz", "Assistant Principal", 4, 2), ("Paul Park", "Principal", 3, 2),
+    ("Quinn Quade", "Principal", 1, 0), ("Rosa Reyes", "Director of Schools", 0, None),
+]
+COHORTS = [
+    ("Cohort A: Instructional leadership", [0, 1, 2, 3, 4, 5]),
+    ("Cohort B: Leading change", [6, 7, 8, 9, 10, 11]),
+    ("Cohort C: Family and community engagement", [12, 13, 14, 15, 16, 17]),
+]
+
+LOGINS_TEXT = f"""
+Demo logins (password for all: {DEMO_PASSWORD}):
+  site admin     admin@example.org
+  program lead   lead@example.org
+  facilitator    facilitator.ab@example.org   (Cohorts A and B)
+  facilitator    facilitator.c@example.org    (Cohort C)
+  member         ana.alvarez@example.org      (Cohort A; every member: first.last@example.org)
+"""
+
+
+def _email(name: str) -> str:
+    return name.lower().replace(" ", ".") + "@example.org"
+
+
+def load() -> None:
+    password_hash = passwords.hash_password(DEMO_PASSWORD)  # one hash: demo data only
+
+    def person(email: str, name: str, title: str = "", org: Organization | None = None,
+               admin: bool = False) -> User:
+        user = User(email=email, name=name, title=title, organization=org,
+                    password_hash=password_hash, is_site_admin=admin, time_zone="America/New_York")
+        db.session.add(user)
+        return user
+
+    districts: list[tuple[Organization, list[Organization]]] = []
+    for district_name, school_names in DISTRICTS.items():
+        district = Organization(name=district_name, kind=DISTRICT)
+        schools = [Organization(name=s, kind=SCHOOL, parent=district) for s in school_names]
+        db.session.add_all([district, *schools])
+        districts.append((district, schools))
+
+    person("admin@example.org", "Sam Admin", "Site administrator", admin=True)
+    lead = person("lead@example.org", "Lena Lead", "Program director", districts[0][0])
+    fac_ab = person("facilitator.ab@example.org", "Felix Facil", "Leadership coach", districts[1][0])
+    fac_c = person("facilitator.c@example.org", "Fiona Guide", "Leadership coach", districts[2][0])
+    members = []
+    for name, title, d, s in MEMBERS:
+        district, schools = districts[d]
+        members.append(person(_email(name), name, title, district if s is None else schools[s]))
+
+    program = Program(
+        name=PROGRAM_NAME,
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2027, 6, 30),
+        time_zone="America/New_York",
+        description="Cross-district professional learning communities for school leaders.",
+    )
+    db.session.add(program)
+    db.session.add(ProgramLead(program=program, user=lead))
+    for index, (cohort_name, member_indexes) in enumerate(COHORTS):
+        cohort = Cohort(program=program, name=cohort_name)
+        db.session.add(cohort)
+        facilitator = fac_c if index == 2 else fac_ab
+        db.session.add(Membership(cohort=cohort, user=facilitator, role=FACILITATOR))
+        for i in member_indexes:
+            db.session.add(Membership(cohort=cohort, user=members[i], role=MEMBER))
+    db.session.flush()

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from plc.programs import queries as program_queries
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login"))
+    return render_template(
+        "main/home.html",
+        title="Home",
+        memberships=program_queries.my_memberships(current_user),
+        led_programs=program_queries.my_led_programs(current_user),
+    )
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}

@@ -1,0 +1,155 @@
+"""Every access rule of PRODUCT.md, in one place.
+
+``can_*(user, obj)`` answers one question about one object; ``visible_*(user)`` gives the
+matching filter for list queries. Views call ``require(...)``; templates get these functions
+as Jinja globals. An object a user may not even know about answers 404, not 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import abort, g
+from sqlalchemy import false, or_, select, true
+
+from plc.accounts.models import User
+from plc.extensions import db
+from plc.programs.models import FACILITATOR, Cohort, Membership, Program, ProgramLead
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What one user holds: site admin, the programmes they lead, their cohort roles."""
+
+    is_admin: bool = False
+    led_program_ids: frozenset[int] = frozenset()
+    cohort_roles: dict[int, str] = field(default_factory=dict)
+
+    def facilitates(self, cohort_id: int) -> bool:
+        return self.cohort_roles.get(cohort_id) == FACILITATOR
+
+    def belongs_to(self, cohort_id: int) -> bool:
+        return cohort_id in self.cohort_roles
+
+    def leads(self, program_id: int) -> bool:
+        return program_id in self.led_program_ids
+
+
+NO_ROLES = Roles()
+
+
+def roles_of(user) -> Roles:
+    """The user's roles, read once per request (two queries) and cached."""
+    if user is None or not user.is_authenticated:
+        return NO_ROLES
+    cache = g.setdefault("_plc_roles", {})
+    if user.id not in cache:
+        cohort_roles = dict(
+            db.session.execute(
+                select(Membership.cohort_id, Membership.role).where(Membership.user_id == user.id)
+            ).all()
+        )
+        led = frozenset(
+            db.session.execute(
+                select(ProgramLead.program_id).where(ProgramLead.user_id == user.id)
+            ).scalars()
+        )
+        cache[user.id] = Roles(user.is_site_admin, led, cohort_roles)
+    return cache[user.id]
+
+
+def forget_roles() -> None:
+    """Call after changing someone's roles within a request."""
+    g.pop("_plc_roles", None)
+
+
+def require(allowed: bool, status: int = 404) -> None:
+    if not allowed:
+        abort(status)
+
+
+# --- site administration ----------------------------------------------------------------
+
+
+def can_administer(user) -> bool:
+    """Accounts, organizations and frameworks belong to site admins."""
+    return roles_of(user).is_admin
+
+
+# --- programmes ------------------------------------------------------------------------
+
+
+def can_create_program(user) -> bool:
+    roles = roles_of(user)
+    return roles.is_admin or bool(roles.led_program_ids)
+
+
+def can_view_program(user, program: Program) -> bool:
+    roles = roles_of(user)
+    return roles.is_admin or roles.leads(program.id)
+
+
+def can_manage_program(user, program: Program) -> bool:
+    """Edit the programme, create cohorts, appoint facilitators and program leads."""
+    return can_view_program(user, program)
+
+
+def visible_programs(user):
+    roles = roles_of(user)
+    if roles.is_admin:
+        return true()
+    if not roles.led_program_ids:
+        return false()
+    return Program.id.in_(roles.led_program_ids)
+
+
+# --- cohorts ---------------------------------------------------------------------------
+
+
+def can_view_cohort(user, cohort: Cohort) -> bool:
+    """The cohort page and roster: its people, the programme's leads, site admins."""
+    roles = roles_of(user)
+    return roles.is_admin or roles.belongs_to(cohort.id) or roles.leads(cohort.program_id)
+
+
+def can_manage_roster(user, cohort: Cohort) -> bool:
+    """Invite members and import rosters: the cohort's facilitators and the programme's leads."""
+    roles = roles_of(user)
+    return roles.is_admin or roles.facilitates(cohort.id) or roles.leads(cohort.program_id)
+
+
+def can_appoint_facilitators(user, cohort: Cohort) -> bool:
+    roles = roles_of(user)
+    return roles.is_admin or roles.leads(cohort.program_id)
+
+
+def can_grant_role(user, cohort: Cohort, role: str) -> bool:
+    if role == FACILITATOR:
+        return can_appoint_facilitators(user, cohort)
+    return can_manage_roster(user, cohort)
+
+
+def visible_cohorts(user):
+    roles = roles_of(user)
+    if roles.is_admin:
+        return true()
+    clauses = []
+    if roles.cohort_roles:
+        clauses.append(Cohort.id.in_(roles.cohort_roles))
+    if roles.led_program_ids:
+        clauses.append(Cohort.program_id.in_(roles.led_program_ids))
+    return or_(*clauses) if clauses else false()
+
+
+# --- people ----------------------------------------------------------------------------
+
+
+def can_edit_profile(user, person: User) -> bool:
+    return user.is_authenticated and (user.id == person.id or roles_of(user).is_admin)
+
+
+JINJA_GLOBALS = {
+    name: obj
+    for name, obj in dict(globals()).items()
+    if name.startswith("can_") and callable(obj)
+}

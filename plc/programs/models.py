@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from plc.accounts.models import User
+from plc.db import utcnow
+from plc.extensions import db
+
+MEMBER = "member"
+FACILITATOR = "facilitator"
+COHORT_ROLES = (MEMBER, FACILITATOR)
+
+
+class Program(db.Model):
+    """One programme year: dates, time zone, leads and cohorts."""
+
+    __tablename__ = "programs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    time_zone: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cohorts: Mapped[list[Cohort]] = relationship(
+        back_populates="program", order_by="Cohort.name", lazy="raise_on_sql"
+    )
+    leads: Mapped[list[ProgramLead]] = relationship(
+        back_populates="program", lazy="raise_on_sql", cascade="all, delete-orphan"
+    )
+
+
+class ProgramLead(db.Model):
+    __tablename__ = "program_leads"
+    __table_args__ = (UniqueConstraint("program_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    program: Mapped[Program] = relationship(back_populates="leads", lazy="raise_on_sql")
+    user: Mapped[User] = relationship(lazy="raise_on_sql")
+
+
+class Cohort(db.Model):
+    __tablename__ = "cohorts"
+    __table_args__ = (UniqueConstraint("program_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    program: Mapped[Program] = relationship(back_populates="cohorts", lazy="raise_on_sql")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="cohort", lazy="raise_on_sql", cascade="all, delete-orphan"
+    )
+
+
+class Membership(db.Model):
+    """A person's place in a cohort: member or facilitator."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="memberships", lazy="raise_on_sql")
+    user: Mapped[User] = relationship(lazy="raise_on_sql")
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == FACILITATOR
+
+
+class Invitation(db.Model):
+    """An e-mailed link that lets an invited person set their name and password."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
+    )
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise_on_sql")
+    cohort: Mapped[Cohort | None] = relationship(lazy="raise_on_sql")

@@ -1,0 +1,22 @@
+"""Jinja globals and filters: permission checks and dates shown in the reader's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_login import current_user
+
+from plc import permissions
+
+
+def local_time(value: datetime | None, fmt: str = "%b %-d, %Y %-I:%M %p", tz: str | None = None):
+    if value is None:
+        return ""
+    zone = tz or getattr(current_user, "time_zone", None) or "UTC"
+    return value.astimezone(ZoneInfo(zone)).strftime(fmt)
+
+
+def register(app) -> None:
+    app.jinja_env.globals.update(permissions.JINJA_GLOBALS)
+    app.jinja_env.filters["local_time"] = local_time

@@ -1,0 +1,80 @@
+"""Plain factories with sensible defaults. They add and flush; tests commit when they need to."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from plc.accounts import passwords
+from plc.accounts.models import User
+from plc.extensions import db
+from plc.orgs.models import DISTRICT, SCHOOL, Organization
+from plc.programs.models import MEMBER, Cohort, Membership, Program, ProgramLead
+
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+_hash_cache: dict[str, str] = {}
+
+
+def password_hash(password: str = PASSWORD) -> str:
+    # Hashing is deliberately slow; tests share one hash per password.
+    if password not in _hash_cache:
+        _hash_cache[password] = passwords.hash_password(password)
+    return _hash_cache[password]
+
+
+def make_org(name: str | None = None, parent: Organization | None = None) -> Organization:
+    n = next(_seq)
+    org = Organization(
+        name=name or (f"School {n}" if parent else f"District {n}"),
+        kind=SCHOOL if parent else DISTRICT,
+        parent=parent,
+    )
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def make_user(email: str | None = None, name: str | None = None, *, password: str | None = PASSWORD,
+              organization: Organization | None = None, admin: bool = False,
+              active: bool = True) -> User:
+    n = next(_seq)
+    user = User(
+        email=email or f"user{n}@example.org",
+        name=name or f"User {n}",
+        password_hash=password_hash(password) if password else None,
+        organization=organization,
+        is_site_admin=admin,
+        active=active,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_program(name: str | None = None, lead: User | None = None) -> Program:
+    program = Program(
+        name=name or f"Programme {next(_seq)}",
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2027, 6, 30),
+        time_zone="America/New_York",
+    )
+    db.session.add(program)
+    if lead is not None:
+        db.session.add(ProgramLead(program=program, user=lead))
+    db.session.flush()
+    return program
+
+
+def make_cohort(program: Program | None = None, name: str | None = None) -> Cohort:
+    cohort = Cohort(program=program or make_program(), name=name or f"Cohort {next(_seq)}")
+    db.session.add(cohort)
+    db.session.flush()
+    return cohort
+
+
+def add_member(cohort: Cohort, user: User, role: str = MEMBER) -> Membership:
+    membership = Membership(cohort=cohort, user=user, role=role)
+    db.session.add(membership)
+    db.session.flush()
+    return membership

@@ -1,0 +1,3 @@
+from plc import create_app
+
+app = create_app()
