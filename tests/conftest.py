@@ -6,12 +6,14 @@ file that each test copies; on PostgreSQL into the test database, which each tes
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import shutil
 from contextlib import contextmanager
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
@@ -84,9 +86,23 @@ def app_config(database_template, tmp_path):
     return base_config(tmp_path, fresh_database_uri(database_template, tmp_path))
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs as in production: its own app context, g and database session.
+
+    Flask reuses an app context the test has pushed, which would share ``g`` and the session
+    between requests and hide bugs. The test's own work is committed first, which also ends
+    its transaction so it holds no SQLite lock and sees the request's writes afterwards.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         if app_config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
             empty_postgres_tables()
@@ -151,3 +167,43 @@ def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+class SmtpSink:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.messages: list = []
+        self.port = free_port()
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 (aiosmtpd's name)
+        import email
+        from email import policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def start(self):
+        self._controller.start()
+        return self
+
+    def stop(self):
+        self._controller.stop()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_sink():
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()

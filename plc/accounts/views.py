@@ -115,12 +115,12 @@ def accept_invitation(token: str):
     invitation = services.usable_invitation(token)
     if invitation is None:
         return _dead_link("invitation")
-    if current_user.is_authenticated:
-        sessions.end_session(current_user)
     form = forms.AcceptInvitationForm()
     if request.method == "GET":
         form.name.data = db.session.get(User, invitation.user_id).name
     if form.validate_on_submit():
+        if current_user.is_authenticated:  # someone else's browser: their session ends here
+            sessions.end_session(current_user)
         user = services.accept_invitation(invitation, form.name.data, form.password.data)
         sessions.start_session(user, remember=False)
         db.session.commit()

@@ -1,0 +1,82 @@
+"""The login throttle holds across several gunicorn workers (it is not per-process memory)."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from plc.extensions import db
+from tests import factories
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def post_login(port: int, email: str, password: str) -> int:
+    # A new connection per request, so the workers take turns accepting them.
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    body = urllib.parse.urlencode({"email": email, "password": password})
+    conn.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded"})
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+def wait_until_up(port: int, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "gunicorn exited"
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("gunicorn did not start")
+
+
+@pytest.fixture
+def gunicorn(app, app_config, tmp_path):
+    port = free_port()
+    log = tmp_path / "access.log"
+    env = {
+        **os.environ,
+        "PLC_DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
+        "PLC_SECRET_KEY": "x" * 40,
+        "PLC_WTF_CSRF_ENABLED": "false",
+        "PLC_ARGON2_TIME_COST": "1",
+        "PLC_ARGON2_MEMORY_COST": "1024",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "3", "--bind", f"127.0.0.1:{port}",
+         "--access-logfile", str(log), "--access-logformat", "%(p)s %(s)s %(U)s", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_up(port, proc)
+        yield port, log
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_eleventh_failure_answers_429_whichever_worker_serves_it(app, gunicorn):
+    factories.make_user("worker@example.org")
+    db.session.commit()
+    port, log = gunicorn
+    statuses = [post_login(port, "worker@example.org", "wrong password") for _ in range(10)]
+    assert statuses == [200] * 10
+    assert post_login(port, "worker@example.org", "wrong password") == 429
+    assert post_login(port, "worker@example.org", factories.PASSWORD) == 429
+    time.sleep(0.5)  # let the access log flush
+    pids = {line.split()[0] for line in log.read_text().splitlines() if "/login" in line}
+    assert len(pids) >= 2, f"all logins hit one worker ({pids}); the test proves nothing"

@@ -1,0 +1,75 @@
+"""The flask plc commands a newcomer and an operator use."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from plc import demo
+from plc.accounts.models import User
+from plc.extensions import db
+from plc.orgs.models import DISTRICT, Organization
+from plc.programs.models import FACILITATOR, Cohort, Membership, Program, ProgramLead
+from tests.conftest import login
+
+
+def count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_demo_loads_the_programme_once_and_prints_logins(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["plc", "demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "admin@example.org" in result.output and demo.DEMO_PASSWORD in result.output
+    program = db.session.execute(select(Program)).scalar_one()
+    assert program.name.startswith("Leadership Competencies PLC")
+    assert count(Cohort) == 3
+    assert count(Organization, Organization.kind == DISTRICT) == 5
+    assert count(ProgramLead) == 1
+    assert count(Membership, Membership.role == FACILITATOR) == 3
+    assert count(User, User.is_site_admin.is_(True)) == 1
+    users = count(User)
+    again = runner.invoke(args=["plc", "demo", "--if-empty"])
+    assert "already has data" in again.output
+    assert count(User) == users
+
+
+def test_every_cohort_mixes_districts(app):
+    app.test_cli_runner().invoke(args=["plc", "demo"])
+    rows = db.session.execute(
+        select(Membership.cohort_id, func.count(func.distinct(Organization.parent_id)))
+        .join(User, User.id == Membership.user_id)
+        .join(Organization, Organization.id == User.organization_id)
+        .where(Organization.parent_id.is_not(None))
+        .group_by(Membership.cohort_id)
+    ).all()
+    assert len(rows) == 3
+    assert all(districts >= 3 for _cohort, districts in rows)
+
+
+def test_demo_logins_work(app, client):
+    app.test_cli_runner().invoke(args=["plc", "demo"])
+    for email in ("admin@example.org", "lead@example.org", "facilitator.ab@example.org",
+                  "ana.alvarez@example.org"):
+        assert login(client, email, demo.DEMO_PASSWORD).status_code == 302, email
+        client.post("/logout")
+
+
+def test_create_admin(app, client):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["plc", "create-admin", "--email", "Root@Example.org", "--name", "Root",
+              "--password", "a long admin password"],
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.execute(select(User).where(User.email == "root@example.org")).scalar_one()
+    assert user.is_site_admin
+    assert login(client, "root@example.org", "a long admin password").status_code == 302
+
+
+def test_create_admin_refuses_a_short_password(app):
+    result = app.test_cli_runner().invoke(
+        args=["plc", "create-admin", "--email", "a@example.org", "--name", "A", "--password", "short"]
+    )
+    assert result.exit_code != 0
+    assert count(User) == 0
