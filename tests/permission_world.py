@@ -1,0 +1,70 @@
+"""The cast of the permission matrix: two cohorts of one programme and every role around them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from plc.accounts.models import User
+from plc.db import utcnow
+from plc.extensions import db
+from plc.orgs.models import Organization
+from plc.programs.models import FACILITATOR, Cohort, Invitation, Program
+from plc.tokens import new_token
+from tests import factories
+
+ROLES = (
+    "anonymous",
+    "member_a",
+    "member_b",
+    "facilitator_a",
+    "facilitator_b",
+    "program_lead",
+    "site_admin",
+    "deactivated",
+)
+
+
+@dataclass
+class World:
+    program: Program
+    other_program: Program
+    cohort_a: Cohort
+    cohort_b: Cohort
+    district: Organization
+    school: Organization
+    users: dict[str, User]
+    pending: User  # invited to cohort A, no password yet
+    invitation_token: str
+
+    def user(self, role: str) -> User | None:
+        return self.users.get(role)
+
+
+def build_world() -> World:
+    district = factories.make_org("Matrix District")
+    school = factories.make_org("Matrix School", parent=district)
+    users = {
+        role: factories.make_user(f"{role}@example.org", role.replace("_", " ").title(),
+                                  organization=school)
+        for role in ROLES
+        if role != "anonymous"
+    }
+    users["site_admin"].is_site_admin = True
+    program = factories.make_program("Matrix Programme", lead=users["program_lead"])
+    other_program = factories.make_program("Other Programme")
+    cohort_a = factories.make_cohort(program, "Cohort A")
+    cohort_b = factories.make_cohort(program, "Cohort B")
+    factories.add_member(cohort_a, users["member_a"])
+    factories.add_member(cohort_a, users["deactivated"])
+    factories.add_member(cohort_b, users["member_b"])
+    factories.add_member(cohort_a, users["facilitator_a"], FACILITATOR)
+    factories.add_member(cohort_b, users["facilitator_b"], FACILITATOR)
+    pending = factories.make_user("pending@example.org", "Pending Person", password=None)
+    factories.add_member(cohort_a, pending)
+    token, token_hash = new_token()
+    db.session.add(Invitation(user_id=pending.id, cohort_id=cohort_a.id, token_hash=token_hash,
+                              expires_at=utcnow() + timedelta(days=7)))
+    db.session.commit()
+    return World(program, other_program, cohort_a, cohort_b, district, school, users, pending,
+                 token)
