@@ -26,8 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from plc import models  # noqa: F401  (every model registered before first use)
     from plc.accounts import sessions
-    from plc.mail import outbox
     from plc.extensions import bootstrap, csrf, db, login_manager, migrate
+    from plc.mail import outbox
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir())

@@ -25,8 +25,8 @@ def plc_group():
 def create_admin(email: str, name: str, password: str):
     """Create a site admin (or make an existing account one)."""
     from plc.accounts import passwords
-    from plc.accounts.services import normalize_email, user_by_email
     from plc.accounts.models import User
+    from plc.accounts.services import normalize_email, user_by_email
 
     if len(password) < passwords.MIN_LENGTH:
         raise click.ClickException(f"Use at least {passwords.MIN_LENGTH} characters.")

@@ -14,7 +14,9 @@ DEMO_PASSWORD = "plc-demo-password"  # noqa: S105  (printed for newcomers; demo 
 PROGRAM_NAME = "Leadership Competencies PLC 2026-27"
 
 DISTRICTS = {
-    "Riverside Unified": ["Riverside High School", "Oak Street Elementary", "Bayview Middle School"],
+    "Riverside Unified": [
+        "Riverside High School", "Oak Street Elementary", "Bayview Middle School",
+    ],
     "Maple Valley Public Schools": ["Maple Valley High", "Cedar Elementary", "Valley View Middle"],
     "Harbor City Schools": ["Harbor City Academy", "Lighthouse Elementary", "Dockside Middle"],
     "Pine Ridge District": ["Pine Ridge High", "Summit Elementary", "Ridgeline Middle"],
@@ -72,8 +74,9 @@ def load() -> None:
 
     person("admin@example.org", "Sam Admin", "Site administrator", admin=True)
     lead = person("lead@example.org", "Lena Lead", "Program director", districts[0][0])
-    fac_ab = person("facilitator.ab@example.org", "Felix Facil", "Leadership coach", districts[1][0])
-    fac_c = person("facilitator.c@example.org", "Fiona Guide", "Leadership coach", districts[2][0])
+    coach = "Leadership coach"
+    fac_ab = person("facilitator.ab@example.org", "Felix Facil", coach, districts[1][0])
+    fac_c = person("facilitator.c@example.org", "Fiona Guide", coach, districts[2][0])
     members = []
     for name, title, d, s in MEMBERS:
         district, schools = districts[d]

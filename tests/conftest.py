@@ -81,6 +81,16 @@ def empty_postgres_tables() -> None:
     db.session.commit()
 
 
+def empty_all_tables() -> None:
+    """Start again from an empty (migrated) database within one test."""
+    if db.engine.dialect.name == "postgresql":
+        empty_postgres_tables()
+        return
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
 @pytest.fixture
 def app_config(database_template, tmp_path):
     return base_config(tmp_path, fresh_database_uri(database_template, tmp_path))

@@ -69,7 +69,8 @@ def test_create_admin(app, client):
 
 def test_create_admin_refuses_a_short_password(app):
     result = app.test_cli_runner().invoke(
-        args=["plc", "create-admin", "--email", "a@example.org", "--name", "A", "--password", "short"]
+        args=["plc", "create-admin", "--email", "a@example.org", "--name", "A",
+              "--password", "short"]
     )
     assert result.exit_code != 0
     assert count(User) == 0

@@ -1,4 +1,5 @@
-"""Account writes: sign-in checks, passwords, resets, invitations accepted, profiles.
+"""Account writes: sign-in checks, passwords, resets, invitations sent and accepted, profiles,
+and the site admin's account management.
 
 Services flush and raise DomainError; the view commits once.
 """
@@ -16,7 +17,7 @@ from plc.db import utcnow
 from plc.errors import DomainError
 from plc.extensions import db
 from plc.mail import outbox
-from plc.programs.models import Invitation
+from plc.programs.models import Cohort, Invitation, Program
 from plc.tokens import hash_token, new_token
 
 GENERIC_LOGIN_ERROR = "That e-mail and password do not match an active account."
@@ -169,3 +170,112 @@ def update_profile(user: User, *, name: str, title: str, organization_id: int | 
     user.organization_id = organization_id
     user.time_zone = time_zone
     user.notify = notify
+
+
+# --- administration (site admins) --------------------------------------------------------
+
+
+def create_user(actor: User, *, email: str, name: str, title: str,
+                organization_id: int | None, is_site_admin: bool) -> User:
+    """A new account without a password, and the invitation that lets its owner set one."""
+    email = normalize_email(email)
+    if user_by_email(email) is not None:
+        raise DomainError("An account with this e-mail address already exists.", field="email")
+    user = User(
+        email=email,
+        name=name.strip(),
+        title=title.strip(),
+        organization_id=organization_id,
+        is_site_admin=is_site_admin,
+        time_zone=current_app.config["DEFAULT_TIME_ZONE"],
+    )
+    db.session.add(user)
+    db.session.flush()
+    invite_user(actor, user)
+    return user
+
+
+def update_user(actor: User, user: User, *, name: str, title: str,
+                organization_id: int | None, is_site_admin: bool) -> None:
+    # An admin who drops their own flag could leave the site with nobody to administer it.
+    if user.id == actor.id and user.is_site_admin and not is_site_admin:
+        raise DomainError("You cannot remove your own site-admin rights.", field="is_site_admin")
+    user.name = name.strip()
+    user.title = title.strip()
+    user.organization_id = organization_id
+    user.is_site_admin = is_site_admin
+    db.session.flush()
+
+
+def deactivate_user(actor: User, user: User) -> None:
+    """Blocks sign-in and ends every session the person has open, on every device."""
+    if user.id == actor.id:
+        raise DomainError("You cannot deactivate your own account.")
+    if not user.active:
+        return
+    user.active = False
+    user.deactivated_at = utcnow()
+    sessions.revoke_sessions(user)
+    db.session.flush()
+
+
+def reactivate_user(actor: User, user: User) -> None:
+    user.active = True
+    user.deactivated_at = None
+    db.session.flush()
+
+
+def resend_invitation(actor: User, user: User) -> Invitation:
+    if not user.active:
+        raise DomainError("This account is deactivated. Reactivate it before inviting again.")
+    if user.has_password:
+        raise DomainError("This person has already set a password; they can sign in.")
+    return invite_user(actor, user)
+
+
+# --- invitations sent ----------------------------------------------------------------------
+
+
+def invite_user(actor: User, user: User, cohort: Cohort | None = None) -> Invitation:
+    """Create an invitation for ``user`` (who has no password yet) and queue its e-mail.
+
+    The e-mail says who invites them and, for a cohort invitation, to which cohort. Earlier
+    invitations stay valid until they expire: they all go to the same address, and the first
+    one accepted makes the others useless (usable_invitation refuses once a password is set).
+    """
+    token, token_hash = new_token()
+    days = current_app.config["INVITATION_DAYS"]
+    expires_at = utcnow() + timedelta(days=days)
+    invitation = Invitation(
+        user_id=user.id,
+        cohort_id=cohort.id if cohort else None,
+        invited_by_id=actor.id,
+        token_hash=token_hash,
+        expires_at=expires_at,
+    )
+    db.session.add(invitation)
+    link = url_for("accounts.accept_invitation", token=token, _external=True)
+    outbox.queue(user.email, _invitation_subject(cohort), _invitation_body(actor, user, cohort,
+                                                                            link, days))
+    db.session.flush()
+    return invitation
+
+
+def _invitation_subject(cohort: Cohort | None) -> str:
+    return f"You are invited to join {cohort.name} on PLC" if cohort else "You are invited to PLC"
+
+
+def _invitation_body(actor: User, user: User, cohort: Cohort | None, link: str,
+                     days: int) -> str:
+    if cohort is None:
+        what = "to PLC, the site where school and district leaders grow together"
+    else:
+        # get() reads the identity map first: no query when the caller already loaded it.
+        program = db.session.get(Program, cohort.program_id)
+        what = f"to join the cohort {cohort.name} ({program.name}) on PLC"
+    return (
+        f"Hello {user.name},\n\n"
+        f"{actor.name} ({actor.email}) has invited you {what}.\n\n"
+        f"Choose your password here within {days} days:\n\n{link}\n\n"
+        "The link works once. If you did not expect this invitation, ignore this e-mail.\n"
+    )

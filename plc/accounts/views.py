@@ -134,10 +134,8 @@ def accept_invitation(token: str):
 
 
 def _dead_link(what: str):
-    return (
-        render_template("accounts/dead_link.html", what=what, title=f"This {what} link has expired"),
-        404,
-    )
+    title = f"This {what} link has expired"
+    return render_template("accounts/dead_link.html", what=what, title=title), 404
 
 
 @bp.route("/profile", methods=["GET", "POST"])

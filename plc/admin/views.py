@@ -1,9 +1,25 @@
+"""Site administration: organizations and user accounts.
+
+Every handler: load or 404 -> validate -> service -> the one commit -> flash and redirect.
+Access is checked once, for the whole blueprint, in require_site_admin.
+"""
+
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from plc import permissions
+from plc.accounts import queries as account_queries
+from plc.accounts import services as account_services
+from plc.accounts.models import User
+from plc.admin import forms
+from plc.errors import DomainError
+from plc.extensions import db
+from plc.orgs import queries as org_queries
+from plc.orgs import services as org_services
+from plc.orgs.forms import OrganizationForm
+from plc.orgs.models import Organization
 
 bp = Blueprint("admin", __name__)
 
@@ -17,3 +33,227 @@ def require_site_admin():
 @bp.get("/")
 def index():
     return render_template("admin/index.html", title="Administration")
+
+
+def _show_error(form, error: DomainError) -> None:
+    """Put a service's refusal next to the field it concerns, or at the top of the page."""
+    if error.field and error.field in form:
+        form[error.field].errors.append(error.message)
+    else:
+        flash(error.message, "error")
+
+
+# --- organizations -----------------------------------------------------------------------
+
+
+@bp.get("/organizations")
+def organizations():
+    return render_template(
+        "admin/organizations.html",
+        title="Organizations",
+        districts=org_queries.districts_with_schools(),
+        people=org_queries.people_counts(),
+    )
+
+
+@bp.route("/organizations/new", methods=["GET", "POST"])
+def new_district():
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        try:
+            org = org_services.create_district(current_user, name=form.name.data)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"District {org.name} created.", "success")
+            return redirect(url_for("admin.organizations"))
+    return render_template(
+        "admin/organization_form.html", title="New district", form=form, submit="Create district"
+    )
+
+
+@bp.route("/organizations/<int:org_id>/schools/new", methods=["GET", "POST"])
+def new_school(org_id: int):
+    district = _organization_or_404(org_id)
+    if not district.is_district:
+        abort(404)
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        try:
+            org = org_services.create_school(current_user, district, name=form.name.data)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"School {org.name} created in {district.name}.", "success")
+            return redirect(url_for("admin.organizations"))
+    return render_template(
+        "admin/organization_form.html",
+        title=f"New school in {district.name}",
+        form=form,
+        submit="Create school",
+    )
+
+
+@bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
+def edit_organization(org_id: int):
+    org = _organization_or_404(org_id)
+    form = OrganizationForm(obj=org)
+    if form.validate_on_submit():
+        try:
+            org_services.rename_organization(current_user, org, name=form.name.data)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Renamed to {org.name}.", "success")
+            return redirect(url_for("admin.organizations"))
+    kind = "district" if org.is_district else "school"
+    return render_template(
+        "admin/organization_form.html",
+        title=f"Rename the {kind} {org.name}",
+        form=form,
+        submit="Save name",
+        org=org,
+    )
+
+
+@bp.post("/organizations/<int:org_id>/delete")
+def delete_organization(org_id: int):
+    org = _organization_or_404(org_id)
+    name = org.name
+    try:
+        org_services.delete_organization(current_user, org)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("admin.edit_organization", org_id=org.id))
+    db.session.commit()
+    flash(f"{name} deleted.", "success")
+    return redirect(url_for("admin.organizations"))
+
+
+def _organization_or_404(org_id: int) -> Organization:
+    org = org_queries.organization(org_id)
+    if org is None:
+        abort(404)
+    return org
+
+
+# --- users -------------------------------------------------------------------------------
+
+
+@bp.get("/users")
+def users():
+    search = forms.UserSearchForm(request.args)
+    status = search.status.data if search.validate() else ""
+    page = account_queries.users_page(
+        search=search.q.data or "", status=status, page=request.args.get("page", 1, type=int)
+    )
+    title = "Users" if page.page == 1 else f"Users, page {page.page}"
+    return render_template(
+        "admin/users.html",
+        title=title,
+        search=search,
+        page=page,
+        status_of=account_queries.status_of,
+        page_args={"q": search.q.data or None, "status": status or None},
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    form = forms.UserCreateForm()
+    form.organization_id.choices = _organization_choices()
+    if form.validate_on_submit():
+        try:
+            user = account_services.create_user(current_user, **_user_values(form),
+                                                email=form.email.data)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{user.name} is invited: an e-mail is on its way to {user.email}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_new.html", title="Invite a new user", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    user = _user_or_404(user_id)
+    form = forms.UserEditForm(obj=user)
+    form.organization_id.choices = _organization_choices()
+    if request.method == "GET":
+        form.organization_id.data = user.organization_id or forms.NO_ORGANIZATION
+    if form.validate_on_submit():
+        try:
+            account_services.update_user(current_user, user, **_user_values(form))
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{user.name}’s account is saved.", "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template(
+        "admin/user_edit.html",
+        title=f"Account of {user.name}",
+        form=form,
+        user=user,
+        status=account_queries.status_of(user),
+    )
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+def deactivate_user(user_id: int):
+    user = _user_or_404(user_id)
+    return _user_action(
+        user, account_services.deactivate_user, f"{user.name} is deactivated and signed out."
+    )
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+def reactivate_user(user_id: int):
+    user = _user_or_404(user_id)
+    return _user_action(
+        user, account_services.reactivate_user, f"{user.name} is active again and can sign in."
+    )
+
+
+@bp.post("/users/<int:user_id>/invitation")
+def resend_invitation(user_id: int):
+    user = _user_or_404(user_id)
+    return _user_action(
+        user, account_services.resend_invitation, f"A new invitation is on its way to {user.email}."
+    )
+
+
+def _user_action(user: User, service, done: str):
+    """The POST buttons of the account page: one service call, one commit, back to the page."""
+    try:
+        service(current_user, user)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+def _user_or_404(user_id: int) -> User:
+    user = account_queries.user_for_admin(user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _organization_choices() -> list[tuple[int, str]]:
+    return [(forms.NO_ORGANIZATION, "(none)")] + org_queries.organization_choices()
+
+
+def _user_values(form) -> dict:
+    return {
+        "name": form.name.data,
+        "title": form.title.data or "",
+        "organization_id": form.organization_id.data or None,
+        "is_site_admin": form.is_site_admin.data,
+    }

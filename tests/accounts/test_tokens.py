@@ -28,7 +28,9 @@ def member(app):
 
 
 def last_mail() -> OutboxMessage:
-    return db.session.execute(select(OutboxMessage).order_by(OutboxMessage.id.desc())).scalars().first()
+    return db.session.execute(
+        select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    ).scalars().first()
 
 
 def link_path(body: str, kind: str) -> str:

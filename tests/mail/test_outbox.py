@@ -74,7 +74,8 @@ def test_backoff_grows_and_is_capped(app):
         message.attempts = attempts - 1
         outbox._record_failure(message, OSError("down"))
         delay = message.next_attempt_at - utcnow()
-        assert timedelta(minutes=minutes) - timedelta(seconds=5) < delay <= timedelta(minutes=minutes)
+        expected = timedelta(minutes=minutes)
+        assert expected - timedelta(seconds=5) < delay <= expected
 
 
 def test_default_backend_writes_eml_files_and_logs_no_body(app, client, caplog):
