@@ -44,7 +44,10 @@ class Defaults:
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST = 19 * 1024
     ARGON2_PARALLELISM = 1
-    ROSTER_MAX_ROWS = 5000
+    ROSTER_MAX_ROWS = 1000  # one cohort's roster; an import runs in one request
+    # A checked roster travels back in one form field when it is confirmed; Flask's default
+    # (500 kB per field) is smaller than ROSTER_MAX_ROWS rows (plc.programs.roster.MAX_BYTES).
+    MAX_FORM_MEMORY_SIZE = 3 * 1024 * 1024
     DEFAULT_TIME_ZONE = "America/New_York"
 
 

@@ -148,6 +148,27 @@ def can_edit_profile(user, person: User) -> bool:
     return user.is_authenticated and (user.id == person.id or roles_of(user).is_admin)
 
 
+# --- programmes area (added) ---
+
+
+def can_manage_cohort(user, cohort: Cohort) -> bool:
+    """Rename and describe a cohort: the programme's leads (can_manage_program, by id)."""
+    roles = roles_of(user)
+    return roles.is_admin or roles.leads(cohort.program_id)
+
+
+def can_change_cohort_role(user, cohort: Cohort) -> bool:
+    """Promote a member to facilitator or back: whoever may appoint facilitators."""
+    return can_appoint_facilitators(user, cohort)
+
+
+def can_remove_from_cohort(user, cohort: Cohort, membership: Membership) -> bool:
+    """Facilitators and leads take members off the roster; only leads remove a facilitator."""
+    if membership.is_facilitator:
+        return can_appoint_facilitators(user, cohort)
+    return can_manage_roster(user, cohort)
+
+
 JINJA_GLOBALS = {
     name: obj
     for name, obj in dict(globals()).items()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from plc.accounts.models import User
 from plc.db import utcnow
 from plc.extensions import db
 from plc.orgs.models import Organization
-from plc.programs.models import FACILITATOR, Cohort, Invitation, Program
+from plc.programs.models import FACILITATOR, Cohort, Invitation, Program, ProgramLead
 from plc.tokens import new_token
 from tests import factories
 
@@ -68,3 +69,29 @@ def build_world() -> World:
     db.session.commit()
     return World(program, other_program, cohort_a, cohort_b, district, school, users, pending,
                  token)
+
+
+_grown = itertools.count()
+
+
+def grow(world: World, factor: int) -> None:
+    """Add rows to every list a page shows, ``factor`` times over: more districts and schools,
+    people in both cohorts (some pending), more cohorts and programmes, more leads."""
+    for _ in range(factor):
+        i = next(_grown)
+        district = factories.make_org(f"Grown District {i}")
+        schools = [factories.make_org(f"Grown School {i}.{j}", parent=district) for j in range(3)]
+        for j, school in enumerate(schools):
+            member = factories.make_user(f"grown{i}.{j}@example.org", organization=school)
+            factories.add_member(world.cohort_a if j % 2 else world.cohort_b, member)
+        pending = factories.make_user(f"grown-pending{i}@example.org", password=None,
+                                      organization=district)
+        factories.add_member(world.cohort_a, pending)
+        factories.add_member(world.cohort_a, factories.make_user(organization=schools[0]),
+                             FACILITATOR)
+        factories.make_cohort(world.program, f"Grown Cohort {i}")
+        lead = factories.make_user(f"grown-lead{i}@example.org")
+        program = factories.make_program(f"Grown Programme {i}", lead=lead)
+        factories.make_cohort(program)
+        db.session.add(ProgramLead(program_id=world.program.id, user_id=lead.id))
+    db.session.commit()

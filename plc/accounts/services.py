@@ -257,7 +257,6 @@ def invite_user(actor: User, user: User, cohort: Cohort | None = None) -> Invita
     link = url_for("accounts.accept_invitation", token=token, _external=True)
     outbox.queue(user.email, _invitation_subject(cohort), _invitation_body(actor, user, cohort,
                                                                             link, days))
-    db.session.flush()
     return invitation
 
 

@@ -1,12 +1,24 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from plc.accounts.models import User
 from plc.extensions import db
+from plc.orgs import queries as org_queries
 from plc.orgs.models import Organization
-from plc.programs.models import Cohort, Membership, Program, ProgramLead
+from plc.programs.models import (
+    FACILITATOR,
+    MEMBER,
+    Cohort,
+    Invitation,
+    Membership,
+    Program,
+    ProgramLead,
+)
+from plc.programs.roster import Existing, ParsedRoster, name_key
 
 
 def my_memberships(user: User) -> list[Membership]:
@@ -45,7 +57,8 @@ def roster(cohort: Cohort) -> list[Membership]:
                 .joinedload(User.organization)
                 .joinedload(Organization.parent)
             )
-            .order_by(Membership.role.desc(), User.name)
+            # "facilitator" sorts before "member": facilitators head the roster.
+            .order_by(Membership.role, User.name)
         ).scalars()
     )
 
@@ -73,3 +86,133 @@ def cohort(cohort_id: int) -> Cohort | None:
     return db.session.execute(
         select(Cohort).where(Cohort.id == cohort_id).options(joinedload(Cohort.program))
     ).scalar_one_or_none()
+
+
+# --- programmes area (added) -------------------------------------------------------------
+
+
+def program(program_id: int) -> Program | None:
+    return db.session.get(Program, program_id)
+
+
+def cohort_counts(program_id: int) -> dict[int, tuple[int, int]]:
+    """cohort id -> (members, facilitators) for every cohort of the programme, in one query."""
+    rows = db.session.execute(
+        select(
+            Membership.cohort_id,
+            func.count().filter(Membership.role == MEMBER),
+            func.count().filter(Membership.role == FACILITATOR),
+        )
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .where(Cohort.program_id == program_id)
+        .group_by(Membership.cohort_id)
+    ).all()
+    return {cohort_id: (members, facilitators) for cohort_id, members, facilitators in rows}
+
+
+def cohorts_per_program(program_ids: list[int]) -> dict[int, int]:
+    if not program_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Cohort.program_id, func.count())
+            .where(Cohort.program_id.in_(program_ids))
+            .group_by(Cohort.program_id)
+        ).all()
+    )
+
+
+def program_name_taken(name: str, exclude_id: int | None = None) -> bool:
+    stmt = select(Program.id).where(func.lower(Program.name) == name.lower())
+    if exclude_id is not None:
+        stmt = stmt.where(Program.id != exclude_id)
+    return db.session.execute(stmt.limit(1)).first() is not None
+
+
+def cohort_name_taken(program_id: int, name: str, exclude_id: int | None = None) -> bool:
+    stmt = select(Cohort.id).where(
+        Cohort.program_id == program_id, func.lower(Cohort.name) == name.lower()
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Cohort.id != exclude_id)
+    return db.session.execute(stmt.limit(1)).first() is not None
+
+
+def program_lead(program_id: int, user_id: int) -> ProgramLead | None:
+    return db.session.execute(
+        select(ProgramLead).where(
+            ProgramLead.program_id == program_id, ProgramLead.user_id == user_id
+        )
+    ).scalar_one_or_none()
+
+
+def lead_count(program_id: int) -> int:
+    return db.session.execute(
+        select(func.count()).select_from(ProgramLead).where(ProgramLead.program_id == program_id)
+    ).scalar_one()
+
+
+def membership(cohort_id: int, user_id: int) -> Membership | None:
+    """One person's place in a cohort, with the person loaded."""
+    return db.session.execute(
+        select(Membership)
+        .where(Membership.cohort_id == cohort_id, Membership.user_id == user_id)
+        .options(joinedload(Membership.user))
+    ).scalar_one_or_none()
+
+
+def invitation_expiries(cohort_id: int) -> dict[int, datetime]:
+    """user id -> when their latest invitation expires, for the cohort's people who have not
+    set a password yet (the roster marks them), in one query."""
+    return dict(
+        db.session.execute(
+            select(Invitation.user_id, func.max(Invitation.expires_at))
+            .join(Membership, Membership.user_id == Invitation.user_id)
+            .join(User, User.id == Invitation.user_id)
+            .where(Membership.cohort_id == cohort_id, User.password_hash.is_(None))
+            .group_by(Invitation.user_id)
+        ).all()
+    )
+
+
+# Keeps each IN (...) list well below every database's limit on bound parameters.
+_CHUNK = 1000
+
+
+def users_by_email(emails: set[str]) -> dict[str, User]:
+    """Accounts for these (normalized) e-mails: one query per thousand addresses."""
+    ordered = sorted(emails)
+    found: dict[str, User] = {}
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start : start + _CHUNK]
+        for user in db.session.execute(select(User).where(User.email.in_(chunk))).scalars():
+            found[user.email] = user
+    return found
+
+
+def member_ids(cohort_id: int) -> frozenset[int]:
+    return frozenset(
+        db.session.execute(
+            select(Membership.user_id).where(Membership.cohort_id == cohort_id)
+        ).scalars()
+    )
+
+
+def roster_lookup(cohort: Cohort, parsed: ParsedRoster) -> Existing:
+    """Everything a roster import must know about existing people and places, in four
+    queries however long the file is."""
+    wanted = {name_key(name) for name in parsed.district_names}
+    districts: dict[str, int] = {}
+    if wanted:
+        for district_id, name in sorted(org_queries.district_names()):
+            districts.setdefault(name_key(name), district_id)
+        districts = {key: value for key, value in districts.items() if key in wanted}
+    schools: dict[tuple[int, str], int] = {}
+    for school_id, district_id, name in sorted(org_queries.school_names(set(districts.values()))):
+        schools.setdefault((district_id, name_key(name)), school_id)
+    return Existing(
+        users=users_by_email(parsed.emails),
+        member_ids=member_ids(cohort.id),
+        districts=districts,
+        schools=schools,
+    )

@@ -1,23 +1,121 @@
+"""Programmes, cohorts and rosters.
+
+Every handler: load the object or 404 -> permissions.require(...) -> validate the form ->
+services.x(current_user, obj, values) -> one commit -> flash and redirect.
+"""
+
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from plc import permissions
-from plc.programs import queries
+from plc.db import utcnow
+from plc.errors import DomainError
+from plc.extensions import db
+from plc.orgs import queries as org_queries
+from plc.programs import forms, queries, roster, services
+from plc.programs.models import COHORT_ROLES, Cohort, Membership, Program
 
 bp = Blueprint("programs", __name__)
+
+
+# --- loading, or 404 ---------------------------------------------------------------------
+
+
+def _visible_program(program_id: int) -> Program:
+    prog = queries.program(program_id)
+    permissions.require(prog is not None and permissions.can_view_program(current_user, prog))
+    return prog
+
+
+def _visible_cohort(cohort_id: int) -> Cohort:
+    coh = queries.cohort(cohort_id)
+    permissions.require(coh is not None and permissions.can_view_cohort(current_user, coh))
+    return coh
+
+
+def _membership_in(cohort: Cohort, user_id: int) -> Membership:
+    membership = queries.membership(cohort.id, user_id)
+    permissions.require(membership is not None)
+    return membership
+
+
+def _show_domain_error(form, exc: DomainError) -> None:
+    """Next to its field when it names one, otherwise at the top of the page."""
+    if exc.field and exc.field in form:
+        form[exc.field].errors.append(exc.message)
+    else:
+        flash(exc.message, "error")
+
+
+# --- programmes --------------------------------------------------------------------------
 
 
 @bp.get("/programs")
 @login_required
 def program_list():
     permissions.require(permissions.can_create_program(current_user), 403)
+    programs = queries.programs(permissions.visible_programs(current_user))
     return render_template(
         "programs/program_list.html",
         title="Programmes",
-        programs=queries.programs(permissions.visible_programs(current_user)),
+        programs=programs,
+        cohort_counts=queries.cohorts_per_program([p.id for p in programs]),
     )
+
+
+@bp.route("/programs/new", methods=["GET", "POST"])
+@login_required
+def new_program():
+    permissions.require(permissions.can_create_program(current_user), 403)
+    form = forms.ProgramForm()
+    if not form.is_submitted():
+        form.time_zone.data = current_app.config["DEFAULT_TIME_ZONE"]
+    if form.validate_on_submit():
+        try:
+            prog = services.create_program(current_user, **_program_values(form))
+        except DomainError as exc:
+            _show_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"The programme {prog.name} is created.", "success")
+            return redirect(url_for("programs.program", program_id=prog.id))
+    return render_template(
+        "programs/program_form.html", title="New programme", form=form,
+        cancel_url=url_for("programs.program_list"),
+    )
+
+
+@bp.route("/programs/<int:program_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_program(program_id: int):
+    prog = _visible_program(program_id)
+    permissions.require(permissions.can_manage_program(current_user, prog), 403)
+    form = forms.ProgramForm(obj=prog)
+    if form.validate_on_submit():
+        try:
+            services.update_program(current_user, prog, **_program_values(form))
+        except DomainError as exc:
+            _show_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash("The programme is saved.", "success")
+            return redirect(url_for("programs.program", program_id=prog.id))
+    return render_template(
+        "programs/program_form.html", title=f"Edit programme: {prog.name}", form=form,
+        program=prog, cancel_url=url_for("programs.program", program_id=prog.id),
+    )
+
+
+def _program_values(form: forms.ProgramForm) -> dict:
+    return {
+        "name": form.name.data,
+        "starts_on": form.starts_on.data,
+        "ends_on": form.ends_on.data,
+        "time_zone": form.time_zone.data,
+        "description": form.description.data or "",
+    }
 
 
 @bp.get("/programs/<int:program_id>")
@@ -25,14 +123,284 @@ def program_list():
 def program(program_id: int):
     prog = queries.program_with_cohorts(program_id)
     permissions.require(prog is not None and permissions.can_view_program(current_user, prog))
-    return render_template("programs/program.html", title=prog.name, program=prog)
+    return render_template(
+        "programs/program.html",
+        title=prog.name,
+        program=prog,
+        leads=sorted(prog.leads, key=lambda lead: lead.user.name.lower()),
+        counts=queries.cohort_counts(prog.id),
+    )
+
+
+@bp.route("/programs/<int:program_id>/leads/new", methods=["GET", "POST"])
+@login_required
+def new_lead(program_id: int):
+    prog = _visible_program(program_id)
+    permissions.require(permissions.can_manage_program(current_user, prog), 403)
+    form = forms.LeadForm()
+    if form.validate_on_submit():
+        try:
+            user = services.add_program_lead(current_user, prog, form.email.data)
+        except DomainError as exc:
+            _show_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"{user.name} now leads {prog.name}.", "success")
+            return redirect(url_for("programs.program", program_id=prog.id))
+    return render_template(
+        "programs/lead_form.html", title=f"Appoint a program lead for {prog.name}", form=form,
+        program=prog, cancel_url=url_for("programs.program", program_id=prog.id),
+    )
+
+
+@bp.post("/programs/<int:program_id>/leads/<int:user_id>/remove")
+@login_required
+def remove_lead(program_id: int, user_id: int):
+    prog = _visible_program(program_id)
+    permissions.require(permissions.can_manage_program(current_user, prog), 403)
+    try:
+        services.remove_program_lead(current_user, prog, user_id)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("programs.program", program_id=prog.id))
+    db.session.commit()
+    permissions.forget_roles()  # the actor may have just stepped down themselves
+    flash("The program lead is removed.", "success")
+    if not permissions.can_view_program(current_user, prog):
+        return redirect(url_for("main.home"))
+    return redirect(url_for("programs.program", program_id=prog.id))
+
+
+# --- cohorts -----------------------------------------------------------------------------
+
+
+@bp.route("/programs/<int:program_id>/cohorts/new", methods=["GET", "POST"])
+@login_required
+def new_cohort(program_id: int):
+    prog = _visible_program(program_id)
+    permissions.require(permissions.can_manage_program(current_user, prog), 403)
+    form = forms.CohortForm()
+    if form.validate_on_submit():
+        try:
+            coh = services.create_cohort(
+                current_user, prog, name=form.name.data, description=form.description.data or ""
+            )
+        except DomainError as exc:
+            _show_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"The cohort {coh.name} is created. Now bring its people in.", "success")
+            return redirect(url_for("programs.cohort", cohort_id=coh.id))
+    return render_template(
+        "programs/cohort_form.html", title=f"New cohort in {prog.name}", form=form,
+        program=prog, cancel_url=url_for("programs.program", program_id=prog.id),
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_cohort(cohort_id: int):
+    coh = _visible_cohort(cohort_id)
+    permissions.require(permissions.can_manage_cohort(current_user, coh), 403)
+    form = forms.CohortForm(obj=coh)
+    if form.validate_on_submit():
+        try:
+            services.update_cohort(
+                current_user, coh, name=form.name.data, description=form.description.data or ""
+            )
+        except DomainError as exc:
+            _show_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash("The cohort is saved.", "success")
+            return redirect(url_for("programs.cohort", cohort_id=coh.id))
+    return render_template(
+        "programs/cohort_form.html", title=f"Edit cohort: {coh.name}", form=form,
+        program=coh.program, cohort=coh, cancel_url=url_for("programs.cohort", cohort_id=coh.id),
+    )
 
 
 @bp.get("/cohorts/<int:cohort_id>")
 @login_required
 def cohort(cohort_id: int):
-    coh = queries.cohort(cohort_id)
-    permissions.require(coh is not None and permissions.can_view_cohort(current_user, coh))
+    coh = _visible_cohort(cohort_id)
+    manages = permissions.can_manage_roster(current_user, coh)
     return render_template(
-        "programs/cohort.html", title=coh.name, cohort=coh, roster=queries.roster(coh)
+        "programs/cohort.html",
+        # Cohort names repeat from year to year ("Cohort A"): the programme tells them apart.
+        title=f"{coh.name} · {coh.program.name}",
+        cohort=coh,
+        roster=queries.roster(coh),
+        manages=manages,
+        # Only those who manage the roster see who has not joined yet.
+        expiries=queries.invitation_expiries(coh.id) if manages else {},
+        now=utcnow(),
+    )
+
+
+# --- the roster: one person at a time ----------------------------------------------------
+
+
+@bp.route("/cohorts/<int:cohort_id>/invite", methods=["GET", "POST"])
+@login_required
+def invite(cohort_id: int):
+    coh = _visible_cohort(cohort_id)
+    permissions.require(permissions.can_manage_roster(current_user, coh), 403)
+    form = forms.InviteForm()
+    grantable = [r for r in COHORT_ROLES if permissions.can_grant_role(current_user, coh, r)]
+    form.set_choices(grantable, org_queries.organization_choices())
+    if form.validate_on_submit():
+        permissions.require(permissions.can_grant_role(current_user, coh, form.role.data), 403)
+        try:
+            result = services.invite_to_cohort(
+                current_user, coh, email=form.email.data, name=form.name.data,
+                role=form.role.data, organization_id=form.organization_id.data or None,
+            )
+        except DomainError as exc:
+            _show_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_invited_message(result, coh), "success")
+            return redirect(url_for("programs.cohort", cohort_id=coh.id))
+    return render_template(
+        "programs/invite.html", title=f"Invite someone to {coh.name}", form=form, cohort=coh,
+        cancel_url=url_for("programs.cohort", cohort_id=coh.id),
+    )
+
+
+def _invited_message(result: services.InviteResult, coh: Cohort) -> str:
+    if result.new_account:
+        return f"{result.user.name} is in {coh.name}. An invitation is on its way to them."
+    return f"{result.user.name} already had an account and is now in {coh.name}; we told them."
+
+
+@bp.post("/cohorts/<int:cohort_id>/people/<int:user_id>/role")
+@login_required
+def change_role(cohort_id: int, user_id: int):
+    coh = _visible_cohort(cohort_id)
+    membership = _membership_in(coh, user_id)
+    permissions.require(permissions.can_change_cohort_role(current_user, coh), 403)
+    form = forms.RoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.change_role(current_user, coh, membership, form.role.data)
+    db.session.commit()
+    flash(f"{membership.user.name} is now a {form.role.data} of {coh.name}.", "success")
+    return redirect(url_for("programs.cohort", cohort_id=coh.id))
+
+
+@bp.post("/cohorts/<int:cohort_id>/people/<int:user_id>/remove")
+@login_required
+def remove_person(cohort_id: int, user_id: int):
+    coh = _visible_cohort(cohort_id)
+    membership = _membership_in(coh, user_id)
+    permissions.require(permissions.can_remove_from_cohort(current_user, coh, membership), 403)
+    name = membership.user.name
+    services.remove_from_cohort(current_user, coh, membership)
+    db.session.commit()
+    permissions.forget_roles()  # the actor may have removed themselves
+    flash(f"{name} is no longer in {coh.name}.", "success")
+    if not permissions.can_view_cohort(current_user, coh):
+        return redirect(url_for("main.home"))
+    return redirect(url_for("programs.cohort", cohort_id=coh.id))
+
+
+@bp.post("/cohorts/<int:cohort_id>/people/<int:user_id>/resend")
+@login_required
+def resend_invitation(cohort_id: int, user_id: int):
+    coh = _visible_cohort(cohort_id)
+    membership = _membership_in(coh, user_id)
+    permissions.require(permissions.can_manage_roster(current_user, coh), 403)
+    try:
+        services.resend_invitation(current_user, coh, membership)
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(f"A new invitation is on its way to {membership.user.name}.", "success")
+    return redirect(url_for("programs.cohort", cohort_id=coh.id))
+
+
+# --- the roster: a CSV file ----------------------------------------------------------------
+
+
+@bp.route("/cohorts/<int:cohort_id>/import", methods=["GET", "POST"])
+@login_required
+def import_roster(cohort_id: int):
+    """Upload, then a preview of every row; nothing is saved until the preview is confirmed."""
+    coh = _visible_cohort(cohort_id)
+    permissions.require(permissions.can_manage_roster(current_user, coh), 403)
+    form = forms.RosterUploadForm()
+    if form.validate_on_submit():
+        try:
+            text = roster.read_text(form.roster.data.read(roster.MAX_BYTES + 1))
+        except roster.RosterFileError as exc:
+            form.roster.errors.append(str(exc))
+        else:
+            return _preview(coh, text)
+    return render_template(
+        "programs/roster_upload.html", title=f"Import a roster into {coh.name}", form=form,
+        cohort=coh, max_rows=current_app.config["ROSTER_MAX_ROWS"],
+    )
+
+
+@bp.post("/cohorts/<int:cohort_id>/import/confirm")
+@login_required
+def confirm_import(cohort_id: int):
+    coh = _visible_cohort(cohort_id)
+    permissions.require(permissions.can_manage_roster(current_user, coh), 403)
+    form = forms.RosterConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    # The file is checked again: the database (or the text sent back) may have changed.
+    plan = _plan(coh, form.csv_text.data)
+    if not plan.ok:
+        return _render_preview(coh, plan, form.csv_text.data)
+    summary = services.import_roster(current_user, coh, plan)
+    db.session.commit()
+    flash(summary.message(), "success")
+    return redirect(url_for("programs.cohort", cohort_id=coh.id))
+
+
+@bp.get("/cohorts/<int:cohort_id>/import/example.csv")
+@login_required
+def roster_example(cohort_id: int):
+    coh = _visible_cohort(cohort_id)
+    permissions.require(permissions.can_manage_roster(current_user, coh), 403)
+    example = (
+        "name,email,district,school,role\r\n"
+        "Ana Alvarez,ana.alvarez@example.org,Riverside Unified,Oak Street Elementary,member\r\n"
+        "Dev Desai,dev.desai@example.org,Pine Ridge District,,member\r\n"
+    )
+    return current_app.response_class(
+        "\ufeff" + example,  # the BOM makes Excel read the file as UTF-8
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=roster-example.csv"},
+    )
+
+
+def _plan(coh: Cohort, text: str) -> roster.RosterPlan:
+    parsed = roster.parse(
+        text,
+        max_rows=current_app.config["ROSTER_MAX_ROWS"],
+        allow_facilitators=permissions.can_appoint_facilitators(current_user, coh),
+    )
+    if parsed.errors:
+        return roster.plan(parsed, roster.Existing({}, frozenset(), {}, {}))
+    return roster.plan(parsed, queries.roster_lookup(coh, parsed))
+
+
+def _preview(coh: Cohort, text: str):
+    return _render_preview(coh, _plan(coh, text), text)
+
+
+def _render_preview(coh: Cohort, plan: roster.RosterPlan, text: str):
+    return render_template(
+        "programs/roster_preview.html",
+        title=f"Check the roster for {coh.name}",
+        cohort=coh,
+        plan=plan,
+        confirm_form=forms.RosterConfirmForm(formdata=None, csv_text=text) if plan.ok else None,
+        upload_form=None if plan.ok else forms.RosterUploadForm(formdata=None),
+        roster=roster,
     )

@@ -1,0 +1,87 @@
+"""Forms for programmes, cohorts and rosters: field-level validation only; they never save."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, ValidationError
+
+from plc.accounts.forms import time_zone_choices, valid_time_zone
+from plc.programs.models import COHORT_ROLES, FACILITATOR, MEMBER
+
+ROLE_LABELS = {MEMBER: "Member", FACILITATOR: "Facilitator"}
+
+
+def _strip(value):
+    # NUL is dropped too: PostgreSQL refuses it in text columns.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
+
+
+class ProgramForm(FlaskForm):
+    name = StringField(
+        "Name", validators=[InputRequired(), Length(max=200)], filters=[_strip]
+    )
+    starts_on = DateField("Start date", validators=[InputRequired()])
+    ends_on = DateField("End date", validators=[InputRequired()])
+    time_zone = SelectField("Time zone", validators=[InputRequired(), valid_time_zone])
+    description = TextAreaField("Description", validators=[Length(max=5000)], filters=[_strip])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = time_zone_choices()
+
+    def validate_ends_on(self, field) -> None:
+        if self.starts_on.data and field.data and field.data <= self.starts_on.data:
+            raise ValidationError("The end date must be after the start date.")
+
+
+class CohortForm(FlaskForm):
+    name = StringField(
+        "Name", validators=[InputRequired(), Length(max=200)], filters=[_strip]
+    )
+    description = TextAreaField("Description", validators=[Length(max=5000)], filters=[_strip])
+
+
+class LeadForm(FlaskForm):
+    email = EmailField(
+        "E-mail of the new program lead",
+        validators=[InputRequired(), Email(), Length(max=254)],
+        filters=[_strip],
+    )
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        "E-mail", validators=[InputRequired(), Email(), Length(max=254)], filters=[_strip]
+    )
+    name = StringField("Name", validators=[InputRequired(), Length(max=200)], filters=[_strip])
+    role = SelectField("Role in the cohort", validators=[InputRequired()])
+    organization_id = SelectField("District or school", coerce=int, default=0)
+
+    def set_choices(self, roles: list[str], organizations: list[tuple[int, str]]) -> None:
+        """Only the roles this user may grant; any organization, or none."""
+        self.role.choices = [(role, ROLE_LABELS[role]) for role in roles]
+        self.organization_id.choices = [(0, "(none)")] + organizations
+
+
+class RosterUploadForm(FlaskForm):
+    roster = FileField(
+        "Roster file (CSV)",
+        validators=[
+            FileRequired("Choose a CSV file."),
+            FileAllowed(["csv", "txt"], "Choose a file ending in .csv."),
+        ],
+    )
+
+
+class RosterConfirmForm(FlaskForm):
+    # The checked file travels back with the confirmation and is checked again there:
+    # nothing is stored between the preview and the import.
+    csv_text = HiddenField(validators=[InputRequired()])
+
+
+class RoleForm(FlaskForm):
+    """The promote / make-member buttons on the roster."""
+
+    role = SelectField(choices=list(COHORT_ROLES), validators=[InputRequired()])

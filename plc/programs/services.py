@@ -1,0 +1,315 @@
+"""Programme, cohort and roster writes.
+
+Each function takes the acting user, the object and explicit values; it enforces the product's
+rules (raising DomainError), adds and flushes, and never commits: the view commits once.
+Who may call which function is decided in plc/permissions.py, before the call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import url_for
+from sqlalchemy import delete
+
+from plc.accounts import services as account_services
+from plc.accounts.models import User
+from plc.errors import DomainError
+from plc.extensions import db
+from plc.mail import outbox
+from plc.orgs.models import DISTRICT, SCHOOL, Organization
+from plc.programs import queries
+from plc.programs.models import (
+    COHORT_ROLES,
+    Cohort,
+    Invitation,
+    Membership,
+    Program,
+    ProgramLead,
+)
+from plc.programs.roster import (
+    ADD_EXISTING,
+    ALREADY_IN_COHORT,
+    CREATE,
+    NEW_PERSON,
+    PlannedRow,
+    RosterPlan,
+    name_key,
+)
+
+# --- programmes ------------------------------------------------------------------------
+
+
+def create_program(actor: User, *, name: str, starts_on: date, ends_on: date, time_zone: str,
+                   description: str) -> Program:
+    """A new programme year. Its creator leads it, unless a site admin made it for others."""
+    name = name.strip()
+    _check_program(name, starts_on, ends_on)
+    program = Program(name=name, starts_on=starts_on, ends_on=ends_on, time_zone=time_zone,
+                      description=description.strip())
+    db.session.add(program)
+    if not actor.is_site_admin:
+        db.session.add(ProgramLead(program=program, user_id=actor.id))
+    db.session.flush()
+    return program
+
+
+def update_program(actor: User, program: Program, *, name: str, starts_on: date, ends_on: date,
+                   time_zone: str, description: str) -> None:
+    name = name.strip()
+    _check_program(name, starts_on, ends_on, exclude_id=program.id)
+    program.name = name
+    program.starts_on = starts_on
+    program.ends_on = ends_on
+    program.time_zone = time_zone
+    program.description = description.strip()
+    db.session.flush()
+
+
+def _check_program(name: str, starts_on: date, ends_on: date, exclude_id: int | None = None):
+    if ends_on <= starts_on:
+        raise DomainError("The end date must be after the start date.", field="ends_on")
+    if queries.program_name_taken(name, exclude_id):
+        raise DomainError("Another programme already has this name.", field="name")
+
+
+def add_program_lead(actor: User, program: Program, email: str) -> User:
+    """Appoint an existing account as a lead of the programme."""
+    user = account_services.user_by_email(email)
+    if user is None:
+        raise DomainError(
+            "No one with this e-mail has an account yet. Invite them to a cohort first, "
+            "or ask a site admin to create the account.",
+            field="email",
+        )
+    if not user.active:
+        raise DomainError("This account is deactivated.", field="email")
+    if queries.program_lead(program.id, user.id) is not None:
+        raise DomainError(f"{user.name} already leads this programme.", field="email")
+    db.session.add(ProgramLead(program_id=program.id, user_id=user.id))
+    db.session.flush()
+    return user
+
+
+def remove_program_lead(actor: User, program: Program, user_id: int) -> None:
+    lead = queries.program_lead(program.id, user_id)
+    if lead is None:
+        raise DomainError("That person does not lead this programme.")
+    if queries.lead_count(program.id) <= 1:
+        raise DomainError("A programme needs at least one lead. Appoint another lead first.")
+    db.session.delete(lead)
+    db.session.flush()
+
+
+# --- cohorts ---------------------------------------------------------------------------
+
+
+def create_cohort(actor: User, program: Program, *, name: str, description: str) -> Cohort:
+    name = name.strip()
+    if queries.cohort_name_taken(program.id, name):
+        raise DomainError("This programme already has a cohort with this name.", field="name")
+    cohort = Cohort(program_id=program.id, name=name, description=description.strip())
+    db.session.add(cohort)
+    db.session.flush()
+    return cohort
+
+
+def update_cohort(actor: User, cohort: Cohort, *, name: str, description: str) -> None:
+    name = name.strip()
+    if queries.cohort_name_taken(cohort.program_id, name, exclude_id=cohort.id):
+        raise DomainError("This programme already has a cohort with this name.", field="name")
+    cohort.name = name
+    cohort.description = description.strip()
+    db.session.flush()
+
+
+# --- the roster: one person at a time ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InviteResult:
+    user: User
+    new_account: bool
+
+
+def invite_to_cohort(actor: User, cohort: Cohort, *, email: str, name: str, role: str,
+                     organization_id: int | None) -> InviteResult:
+    """Add a person to the cohort, creating their account (and inviting them) if need be.
+
+    An existing account keeps its own name and organization; only the membership is new.
+    """
+    _check_role(role)
+    user = account_services.user_by_email(email)
+    if user is None:
+        user = _new_person(email, name, organization_id, _time_zone_of(cohort))
+        db.session.add(Membership(cohort_id=cohort.id, user_id=user.id, role=role))
+        account_services.invite_user(actor, user, cohort)
+        return InviteResult(user, new_account=True)
+    if not user.active:
+        raise DomainError(
+            "This account is deactivated; a site admin must reactivate it first.", field="email"
+        )
+    if queries.membership(cohort.id, user.id) is not None:
+        raise DomainError(
+            f"{user.name} is already in this cohort. To change their role, use the roster.",
+            field="email",
+        )
+    db.session.add(Membership(cohort_id=cohort.id, user_id=user.id, role=role))
+    _welcome(actor, user, cohort)
+    db.session.flush()
+    return InviteResult(user, new_account=False)
+
+
+def resend_invitation(actor: User, cohort: Cohort, membership: Membership) -> None:
+    user = membership.user
+    if not user.active:
+        raise DomainError(f"{user.name}'s account is deactivated.")
+    if user.has_password:
+        raise DomainError(f"{user.name} has already set a password and can sign in.")
+    account_services.invite_user(actor, user, cohort)
+
+
+def change_role(actor: User, cohort: Cohort, membership: Membership, role: str) -> None:
+    _check_role(role)
+    membership.role = role
+    db.session.flush()
+
+
+def remove_from_cohort(actor: User, cohort: Cohort, membership: Membership) -> None:
+    """Take the person off the roster; their account stays. Unused invitations to this cohort
+    go too, so an old link cannot lead them back to a cohort they have left."""
+    db.session.execute(
+        delete(Invitation).where(
+            Invitation.cohort_id == cohort.id,
+            Invitation.user_id == membership.user_id,
+            Invitation.accepted_at.is_(None),
+        )
+    )
+    db.session.delete(membership)
+    db.session.flush()
+
+
+def _check_role(role: str) -> None:
+    if role not in COHORT_ROLES:
+        raise DomainError("The role must be member or facilitator.", field="role")
+
+
+def _time_zone_of(cohort: Cohort) -> str:
+    # New people start in their programme's time zone. get() reads the identity map first.
+    return db.session.get(Program, cohort.program_id).time_zone
+
+
+def _new_person(email: str, name: str, organization_id: int | None, time_zone: str) -> User:
+    user = User(
+        email=account_services.normalize_email(email),
+        name=name.strip(),
+        password_hash=None,  # set when they accept the invitation
+        organization_id=organization_id,
+        time_zone=time_zone,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _welcome(actor: User, user: User, cohort: Cohort) -> None:
+    """Tell a person that they are now in the cohort: an invitation if they have never set a
+    password (the link to the cohort would be useless to them), a short note otherwise."""
+    if not user.has_password:
+        account_services.invite_user(actor, user, cohort)
+        return
+    link = url_for("programs.cohort", cohort_id=cohort.id, _external=True)
+    outbox.queue(
+        user.email,
+        f"You were added to {cohort.name} on PLC",
+        f"Hello {user.name},\n\n{actor.name} added you to the cohort {cohort.name} on PLC.\n\n"
+        f"See the cohort here:\n\n{link}\n",
+    )
+
+
+# --- the roster: a whole CSV file --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    added: int
+    invited: int
+    already_in_cohort: int
+
+    def message(self) -> str:
+        text = f"{self.added} added, {self.already_in_cohort} already in the cohort."
+        if self.invited:
+            text += f" {self.invited} invitation{'s' if self.invited != 1 else ''} sent."
+        return text
+
+
+def import_roster(actor: User, cohort: Cohort, plan: RosterPlan) -> ImportSummary:
+    """Carry out a checked plan (roster.plan) in the caller's transaction.
+
+    Importing the same file again adds nothing: people are matched by e-mail, districts and
+    schools by name, and people already in the cohort are left as they are.
+    """
+    if not plan.ok:
+        raise DomainError("The roster has problems; nothing was imported.")
+    to_add = [p for p in plan.rows if p.person in (NEW_PERSON, ADD_EXISTING)]
+    org_ids = _organizations_for(p for p in to_add if p.person == NEW_PERSON)
+    time_zone = _time_zone_of(cohort)
+    people: list[User] = []
+    for planned in to_add:
+        row = planned.row
+        user = planned.user
+        if planned.person == NEW_PERSON:
+            user = User(email=row.email, name=row.name, password_hash=None,
+                        organization_id=org_ids.get(row.number), time_zone=time_zone)
+            db.session.add(user)
+        people.append(user)
+    db.session.flush()  # one flush: every new account gets its id for the memberships
+    db.session.add_all(
+        Membership(cohort_id=cohort.id, user_id=user.id, role=planned.row.role)
+        for planned, user in zip(to_add, people, strict=True)
+    )
+    for user in people:
+        _welcome(actor, user, cohort)
+    db.session.flush()
+    return ImportSummary(
+        added=len(to_add),
+        invited=sum(1 for user in people if not user.has_password),
+        already_in_cohort=plan.count(ALREADY_IN_COHORT),
+    )
+
+
+def _organizations_for(rows) -> dict[int, int | None]:
+    """Row number -> organization id for new people: the school if given, else the district.
+    Missing districts and schools are created once each, however many rows name them."""
+    rows = list(rows)
+    districts: dict[str, Organization] = {}
+    schools: dict[tuple[str, str], Organization] = {}
+    for planned in rows:
+        district_key = name_key(planned.row.district)
+        if planned.district == CREATE and district_key not in districts:
+            districts[district_key] = Organization(name=planned.row.district, kind=DISTRICT)
+        school_key = (district_key, name_key(planned.row.school))
+        if planned.school == CREATE and school_key not in schools:
+            school = Organization(name=planned.row.school, kind=SCHOOL)
+            if planned.district_id is not None:
+                school.parent_id = planned.district_id
+            else:
+                school.parent = districts[district_key]
+            schools[school_key] = school
+    db.session.add_all([*districts.values(), *schools.values()])
+    db.session.flush()
+    return {planned.row.number: _org_id(planned, districts, schools) for planned in rows}
+
+
+def _org_id(planned: PlannedRow, districts, schools) -> int | None:
+    row = planned.row
+    if row.school:
+        if planned.school_id is not None:
+            return planned.school_id
+        return schools[(name_key(row.district), name_key(row.school))].id
+    if row.district:
+        if planned.district_id is not None:
+            return planned.district_id
+        return districts[name_key(row.district)].id
+    return None

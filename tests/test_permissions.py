@@ -1,0 +1,254 @@
+"""The permission matrix: every route, every role, against objects inside and outside reach.
+
+Each case names a route, how to call it and what each role must get: "ok" (served, or done and
+redirected), "login" (sent to sign in), 403 (visible but not allowed) or 404 (out of reach: its
+existence must not leak). A route the app registers but no case covers fails the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import select
+
+from plc import permissions
+from plc.accounts.models import User
+from plc.extensions import db
+from plc.programs.models import Cohort, Program
+from tests.conftest import empty_all_tables, login
+from tests.permission_world import ROLES, World, build_world
+
+OK, LOGIN = "ok", "login"
+
+
+def expect(default, **overrides) -> dict:
+    table = {role: default for role in ROLES}
+    table.update(overrides)
+    return table
+
+
+# Who gets what, by kind of page. The anonymous visitor and the deactivated account are sent to
+# sign in wherever signing in is needed.
+PUBLIC = expect(OK)
+SIGNED_IN = expect(OK, anonymous=LOGIN, deactivated=LOGIN)
+ADMIN_ONLY = expect(404, anonymous=LOGIN, deactivated=LOGIN, site_admin=OK)
+PROGRAM_CREATORS = expect(403, anonymous=LOGIN, deactivated=LOGIN, program_lead=OK, site_admin=OK)
+PROGRAM_P = expect(404, anonymous=LOGIN, deactivated=LOGIN, program_lead=OK, site_admin=OK)
+OTHER_PROGRAM = ADMIN_ONLY  # the lead of P has no business in another programme
+COHORT_A_VIEW = expect(OK, anonymous=LOGIN, deactivated=LOGIN, member_b=404, facilitator_b=404)
+COHORT_A_ROSTER = {**COHORT_A_VIEW, "member_a": 403}
+COHORT_A_LEADS = {**COHORT_A_ROSTER, "facilitator_a": 403}
+COHORT_B_VIEW = expect(OK, anonymous=LOGIN, deactivated=LOGIN, member_a=404, facilitator_a=404)
+COHORT_B_ROSTER = {**COHORT_B_VIEW, "member_b": 403}
+DEAD_LINK = expect(404)
+
+CSV = (
+    "name,email,district,school,role\r\n"
+    "New Person,new.person@example.org,Matrix District,Matrix School,member\r\n"
+)
+
+
+@dataclass
+class Case:
+    endpoint: str
+    method: str
+    url: Callable[[World], str]
+    expected: dict
+    data: Callable[[World], dict] = field(default=lambda w: {})
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.endpoint}{' ' + self.label if self.label else ''}"
+
+
+def both(endpoint, url, expected, data=lambda w: {}, label=""):
+    """A form page: its GET and its POST get the same answer."""
+    return [Case(endpoint, "GET", url, expected, label=label),
+            Case(endpoint, "POST", url, expected, data, label=label)]
+
+
+A = lambda w: w.cohort_a.id  # noqa: E731
+B = lambda w: w.cohort_b.id  # noqa: E731
+P = lambda w: w.program.id  # noqa: E731
+Q = lambda w: w.other_program.id  # noqa: E731
+uid = lambda role: (lambda w: w.users[role].id)  # noqa: E731
+
+CASES: list[Case] = [
+    Case("static", "GET", lambda w: "/static/css/plc.css", PUBLIC),
+    Case("bootstrap.static", "GET", lambda w: "/bootstrap/static/css/bootstrap.min.css", PUBLIC),
+    Case("main.healthz", "GET", lambda w: "/healthz", PUBLIC),
+    Case("main.home", "GET", lambda w: "/", SIGNED_IN),
+    *both("accounts.login", lambda w: "/login", PUBLIC),
+    # Signing out sends everyone to the sign-in page; what matters is that it needs a POST.
+    Case("accounts.logout", "POST", lambda w: "/logout", expect(LOGIN)),
+    *both("accounts.change_password", lambda w: "/account/password", SIGNED_IN),
+    *both("accounts.profile", lambda w: "/profile", SIGNED_IN),
+    *both("accounts.request_reset", lambda w: "/password-reset", PUBLIC),
+    *both("accounts.reset_password", lambda w: "/password-reset/not-a-token", DEAD_LINK),
+    *both("accounts.accept_invitation", lambda w: f"/invitation/{w.invitation_token}", PUBLIC),
+    # --- site administration
+    Case("admin.index", "GET", lambda w: "/admin/", ADMIN_ONLY),
+    Case("admin.organizations", "GET", lambda w: "/admin/organizations", ADMIN_ONLY),
+    *both("admin.new_district", lambda w: "/admin/organizations/new", ADMIN_ONLY),
+    *both("admin.new_school", lambda w: f"/admin/organizations/{w.district.id}/schools/new",
+          ADMIN_ONLY),
+    *both("admin.edit_organization", lambda w: f"/admin/organizations/{w.school.id}/edit",
+          ADMIN_ONLY),
+    Case("admin.delete_organization", "POST",
+         lambda w: f"/admin/organizations/{w.school.id}/delete", ADMIN_ONLY),
+    Case("admin.users", "GET", lambda w: "/admin/users", ADMIN_ONLY),
+    *both("admin.new_user", lambda w: "/admin/users/new", ADMIN_ONLY),
+    *both("admin.edit_user", lambda w: f"/admin/users/{w.users['member_a'].id}", ADMIN_ONLY),
+    Case("admin.deactivate_user", "POST",
+         lambda w: f"/admin/users/{w.users['member_a'].id}/deactivate", ADMIN_ONLY),
+    Case("admin.reactivate_user", "POST",
+         lambda w: f"/admin/users/{w.users['member_a'].id}/reactivate", ADMIN_ONLY),
+    Case("admin.resend_invitation", "POST",
+         lambda w: f"/admin/users/{w.pending.id}/invitation", ADMIN_ONLY),
+    # --- programmes
+    Case("programs.program_list", "GET", lambda w: "/programs", PROGRAM_CREATORS),
+    *both("programs.new_program", lambda w: "/programs/new", PROGRAM_CREATORS),
+    Case("programs.program", "GET", lambda w: f"/programs/{P(w)}", PROGRAM_P),
+    Case("programs.program", "GET", lambda w: f"/programs/{Q(w)}", OTHER_PROGRAM, label="other"),
+    *both("programs.edit_program", lambda w: f"/programs/{P(w)}/edit", PROGRAM_P),
+    *both("programs.edit_program", lambda w: f"/programs/{Q(w)}/edit", OTHER_PROGRAM,
+          label="other"),
+    *both("programs.new_lead", lambda w: f"/programs/{P(w)}/leads/new", PROGRAM_P),
+    *both("programs.new_lead", lambda w: f"/programs/{Q(w)}/leads/new", OTHER_PROGRAM,
+          label="other"),
+    Case("programs.remove_lead", "POST",
+         lambda w: f"/programs/{P(w)}/leads/{w.users['program_lead'].id}/remove", PROGRAM_P),
+    *both("programs.new_cohort", lambda w: f"/programs/{P(w)}/cohorts/new", PROGRAM_P),
+    *both("programs.new_cohort", lambda w: f"/programs/{Q(w)}/cohorts/new", OTHER_PROGRAM,
+          label="other"),
+    # --- cohorts
+    Case("programs.cohort", "GET", lambda w: f"/cohorts/{A(w)}", COHORT_A_VIEW),
+    Case("programs.cohort", "GET", lambda w: f"/cohorts/{B(w)}", COHORT_B_VIEW, label="B"),
+    *both("programs.edit_cohort", lambda w: f"/cohorts/{A(w)}/edit", COHORT_A_LEADS),
+    *both("programs.invite", lambda w: f"/cohorts/{A(w)}/invite", COHORT_A_ROSTER),
+    *both("programs.invite", lambda w: f"/cohorts/{B(w)}/invite", COHORT_B_ROSTER, label="B"),
+    Case("programs.change_role", "POST",
+         lambda w: f"/cohorts/{A(w)}/people/{w.users['member_a'].id}/role", COHORT_A_LEADS,
+         lambda w: {"role": "facilitator"}),
+    Case("programs.remove_person", "POST",
+         lambda w: f"/cohorts/{A(w)}/people/{w.users['member_a'].id}/remove", COHORT_A_ROSTER),
+    Case("programs.remove_person", "POST",
+         lambda w: f"/cohorts/{A(w)}/people/{w.users['facilitator_a'].id}/remove",
+         COHORT_A_LEADS, label="facilitator"),
+    Case("programs.remove_person", "POST",
+         lambda w: f"/cohorts/{B(w)}/people/{w.users['member_b'].id}/remove", COHORT_B_ROSTER,
+         label="B"),
+    Case("programs.resend_invitation", "POST",
+         lambda w: f"/cohorts/{A(w)}/people/{w.pending.id}/resend", COHORT_A_ROSTER),
+    *both("programs.import_roster", lambda w: f"/cohorts/{A(w)}/import", COHORT_A_ROSTER),
+    *both("programs.import_roster", lambda w: f"/cohorts/{B(w)}/import", COHORT_B_ROSTER,
+          label="B"),
+    Case("programs.confirm_import", "POST", lambda w: f"/cohorts/{A(w)}/import/confirm",
+         COHORT_A_ROSTER, lambda w: {"csv_text": CSV}),
+    Case("programs.confirm_import", "POST", lambda w: f"/cohorts/{B(w)}/import/confirm",
+         COHORT_B_ROSTER, lambda w: {"csv_text": CSV}, label="B"),
+    Case("programs.roster_example", "GET", lambda w: f"/cohorts/{A(w)}/import/example.csv",
+         COHORT_A_ROSTER),
+]
+
+
+def outcome(response) -> str | int:
+    if response.status_code in (302, 303) and "/login" in response.location:
+        return LOGIN
+    if response.status_code in (200, 302, 303):
+        return OK
+    return response.status_code
+
+
+def client_as(app, world: World, role: str):
+    client = app.test_client()
+    if role == "anonymous":
+        return client
+    assert login(client, world.users[role]).status_code == 302
+    if role == "deactivated":
+        # Deactivated after signing in, behind the admin screen's back: the session must die.
+        db.session.get(User, world.users[role].id).active = False
+        db.session.commit()
+    return client
+
+
+def test_every_route_is_in_the_matrix(app):
+    covered = {(case.endpoint, case.method) for case in CASES}
+    registered = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert registered - covered == set(), "routes missing from the permission matrix"
+    assert covered - registered == set(), "matrix cases for routes that no longer exist"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_matrix(app, case: Case):
+    """Every role against this route. Roles that are refused share one world (a refusal must
+    change nothing); a role that is allowed to change something gets a world of its own."""
+    world = build_world()
+    failures = []
+    for role in sorted(ROLES, key=lambda r: case.expected[r] == OK):
+        if case.method != "GET" and case.expected[role] == OK:
+            empty_all_tables()
+            world = build_world()
+        response = client_as(app, world, role).open(
+            case.url(world), method=case.method, data=case.data(world)
+        )
+        if outcome(response) != case.expected[role]:
+            failures.append(
+                f"{role}: {response.status_code} {response.location or ''} "
+                f"(expected {case.expected[role]})"
+            )
+    assert not failures, f"{case.method} {case.url(world)}\n" + "\n".join(failures)
+
+
+# --- the same rules as functions and list filters ------------------------------------------
+
+
+def visible_ids(model, clause) -> set[int]:
+    return set(db.session.execute(select(model.id).where(clause)).scalars())
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in ("anonymous", "deactivated")])
+def test_visible_filters_agree_with_can_functions(app, role):
+    world = build_world()
+    user = db.session.get(User, world.users[role].id)
+    permissions.forget_roles()
+    cohorts = db.session.execute(select(Cohort)).scalars().all()
+    programs = db.session.execute(select(Program)).scalars().all()
+    assert visible_ids(Cohort, permissions.visible_cohorts(user)) == {
+        c.id for c in cohorts if permissions.can_view_cohort(user, c)
+    }
+    assert visible_ids(Program, permissions.visible_programs(user)) == {
+        p.id for p in programs if permissions.can_view_program(user, p)
+    }
+
+
+@pytest.mark.parametrize(
+    "role, cohorts_seen",
+    [("member_a", {"Cohort A"}), ("member_b", {"Cohort B"}), ("facilitator_a", {"Cohort A"}),
+     ("facilitator_b", {"Cohort B"}), ("program_lead", {"Cohort A", "Cohort B"}),
+     ("site_admin", {"Cohort A", "Cohort B"})],
+)
+def test_visible_cohorts_by_role(app, role, cohorts_seen):
+    world = build_world()
+    user = db.session.get(User, world.users[role].id)
+    permissions.forget_roles()
+    names = set(db.session.execute(
+        select(Cohort.name).where(permissions.visible_cohorts(user))
+    ).scalars())
+    assert names == cohorts_seen
+
+
+def test_anonymous_sees_no_cohort_or_programme(app):
+    from flask_login import AnonymousUserMixin
+
+    build_world()
+    nobody = AnonymousUserMixin()
+    assert visible_ids(Cohort, permissions.visible_cohorts(nobody)) == set()
+    assert visible_ids(Program, permissions.visible_programs(nobody)) == set()

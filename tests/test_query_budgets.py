@@ -1,0 +1,44 @@
+"""Every page runs a fixed number of SQL statements, whatever the amount of data.
+
+Each GET route of the permission matrix is requested by every role that may see it, on a world
+grown once and then five times over; the statement counts must be equal and within budget.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.permission_world import ROLES, build_world, grow
+from tests.test_permissions import CASES, OK, client_as
+
+DEFAULT_BUDGET = 10
+BUDGETS: dict[str, int] = {}
+
+PAGES = [c for c in CASES if c.method == "GET" and c.endpoint not in ("static", "bootstrap.static")]
+
+
+def measure(app, world, case, count_queries) -> dict[str, int]:
+    counts = {}
+    for role in ROLES:
+        if case.expected[role] != OK or role == "deactivated":
+            continue
+        client = client_as(app, world, role)
+        url = case.url(world)
+        with count_queries() as counter:
+            response = client.get(url)
+        assert response.status_code in (200, 302), f"{role} {url}: {response.status_code}"
+        counts[role] = counter.count
+    return counts
+
+
+@pytest.mark.parametrize("case", PAGES, ids=lambda c: c.id)
+def test_page_query_count_does_not_grow_with_data(app, count_queries, case):
+    world = build_world()
+    grow(world, 1)
+    small = measure(app, world, case, count_queries)
+    grow(world, 4)
+    large = measure(app, world, case, count_queries)
+    assert small == large, f"{case.id}: statements grew with the data: {small} -> {large}"
+    budget = BUDGETS.get(case.endpoint, DEFAULT_BUDGET)
+    over = {role: n for role, n in large.items() if n > budget}
+    assert not over, f"{case.id}: over the budget of {budget} statements: {over}"
