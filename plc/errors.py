@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import flash, render_template
 from werkzeug.exceptions import HTTPException
 
 from plc.extensions import db
@@ -42,3 +42,11 @@ def register(app) -> None:
 def _render(code: int, detail: str | None):
     title = TITLES.get(code, "Error")
     return render_template("errors/error.html", code=code, title=title, detail=detail)
+
+
+def show_on_form(form, error: DomainError) -> None:
+    """Put a service's refusal next to the field it names, or at the top of the page."""
+    if error.field and error.field in form:
+        form[error.field].errors.append(error.message)
+    else:
+        flash(error.message, "error")

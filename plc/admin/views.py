@@ -14,7 +14,7 @@ from plc.accounts import queries as account_queries
 from plc.accounts import services as account_services
 from plc.accounts.models import User
 from plc.admin import forms
-from plc.errors import DomainError
+from plc.errors import DomainError, show_on_form
 from plc.extensions import db
 from plc.orgs import queries as org_queries
 from plc.orgs import services as org_services
@@ -33,14 +33,6 @@ def require_site_admin():
 @bp.get("/")
 def index():
     return render_template("admin/index.html", title="Administration")
-
-
-def _show_error(form, error: DomainError) -> None:
-    """Put a service's refusal next to the field it concerns, or at the top of the page."""
-    if error.field and error.field in form:
-        form[error.field].errors.append(error.message)
-    else:
-        flash(error.message, "error")
 
 
 # --- organizations -----------------------------------------------------------------------
@@ -63,7 +55,7 @@ def new_district():
         try:
             org = org_services.create_district(current_user, name=form.name.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             db.session.commit()
             flash(f"District {org.name} created.", "success")
@@ -83,7 +75,7 @@ def new_school(org_id: int):
         try:
             org = org_services.create_school(current_user, district, name=form.name.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             db.session.commit()
             flash(f"School {org.name} created in {district.name}.", "success")
@@ -104,7 +96,7 @@ def edit_organization(org_id: int):
         try:
             org_services.rename_organization(current_user, org, name=form.name.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             db.session.commit()
             flash(f"Renamed to {org.name}.", "success")
@@ -170,7 +162,7 @@ def new_user():
             user = account_services.create_user(current_user, **_user_values(form),
                                                 email=form.email.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             db.session.commit()
             flash(f"{user.name} is invited: an e-mail is on its way to {user.email}.", "success")
@@ -189,7 +181,7 @@ def edit_user(user_id: int):
         try:
             account_services.update_user(current_user, user, **_user_values(form))
         except DomainError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             db.session.commit()
             flash(f"{user.name}’s account is saved.", "success")

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from plc import permissions
 from plc.db import utcnow
-from plc.errors import DomainError
+from plc.errors import DomainError, show_on_form
 from plc.extensions import db
 from plc.orgs import queries as org_queries
 from plc.programs import forms, queries, roster, services
@@ -41,14 +41,6 @@ def _membership_in(cohort: Cohort, user_id: int) -> Membership:
     return membership
 
 
-def _show_domain_error(form, exc: DomainError) -> None:
-    """Next to its field when it names one, otherwise at the top of the page."""
-    if exc.field and exc.field in form:
-        form[exc.field].errors.append(exc.message)
-    else:
-        flash(exc.message, "error")
-
-
 # --- programmes --------------------------------------------------------------------------
 
 
@@ -76,7 +68,7 @@ def new_program():
         try:
             prog = services.create_program(current_user, **_program_values(form))
         except DomainError as exc:
-            _show_domain_error(form, exc)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(f"The programme {prog.name} is created.", "success")
@@ -97,7 +89,7 @@ def edit_program(program_id: int):
         try:
             services.update_program(current_user, prog, **_program_values(form))
         except DomainError as exc:
-            _show_domain_error(form, exc)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash("The programme is saved.", "success")
@@ -142,7 +134,7 @@ def new_lead(program_id: int):
         try:
             user = services.add_program_lead(current_user, prog, form.email.data)
         except DomainError as exc:
-            _show_domain_error(form, exc)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(f"{user.name} now leads {prog.name}.", "success")
@@ -186,7 +178,7 @@ def new_cohort(program_id: int):
                 current_user, prog, name=form.name.data, description=form.description.data or ""
             )
         except DomainError as exc:
-            _show_domain_error(form, exc)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(f"The cohort {coh.name} is created. Now bring its people in.", "success")
@@ -209,7 +201,7 @@ def edit_cohort(cohort_id: int):
                 current_user, coh, name=form.name.data, description=form.description.data or ""
             )
         except DomainError as exc:
-            _show_domain_error(form, exc)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash("The cohort is saved.", "success")
@@ -257,7 +249,7 @@ def invite(cohort_id: int):
                 role=form.role.data, organization_id=form.organization_id.data or None,
             )
         except DomainError as exc:
-            _show_domain_error(form, exc)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_invited_message(result, coh), "success")
