@@ -80,6 +80,7 @@ CASES: list[Case] = [
     Case("static", "GET", lambda w: "/static/css/plc.css", PUBLIC),
     Case("bootstrap.static", "GET", lambda w: "/bootstrap/static/css/bootstrap.min.css", PUBLIC),
     Case("main.healthz", "GET", lambda w: "/healthz", PUBLIC),
+    Case("main.favicon", "GET", lambda w: "/favicon.ico", PUBLIC),
     Case("main.home", "GET", lambda w: "/", SIGNED_IN),
     *both("accounts.login", lambda w: "/login", PUBLIC),
     # Signing out sends everyone to the sign-in page; what matters is that it needs a POST.

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 from plc.programs import queries as program_queries
@@ -18,6 +18,12 @@ def home():
         memberships=program_queries.my_memberships(current_user),
         led_programs=program_queries.my_led_programs(current_user),
     )
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico whatever the page says; answer rather than log a 404.
+    return current_app.send_static_file("favicon.svg")
 
 
 @bp.get("/healthz")
