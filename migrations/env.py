@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -93,8 +94,27 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
+        with sqlite_foreign_keys_off(connection), context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """SQLite alters a table by copying it and dropping the original; with foreign keys on,
+    that drop would cascade into (or be refused by) the rows that point at it. The pragma only
+    takes effect outside a transaction, so it goes straight to the driver."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        problems = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise RuntimeError(f"migration left broken foreign keys: {problems[:5]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

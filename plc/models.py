@@ -1,11 +1,22 @@
 """Imports every model so that SQLAlchemy's registry (and Alembic) sees the whole schema."""
 
 from plc.accounts.models import LoginFailure, PasswordReset, User, UserSession
+from plc.assessments.models import Checkpoint, PlannedChange, Rating, SelfAssessment
 from plc.mail.models import OutboxMessage
 from plc.orgs.models import Organization
 from plc.programs.models import Cohort, Invitation, Membership, Program, ProgramLead
+from plc.rubrics.models import Category, Competency, Descriptor, Framework, Level
 
 __all__ = [
+    "Category",
+    "Checkpoint",
+    "Competency",
+    "Descriptor",
+    "Framework",
+    "Level",
+    "PlannedChange",
+    "Rating",
+    "SelfAssessment",
     "Cohort",
     "Invitation",
     "LoginFailure",

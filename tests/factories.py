@@ -78,3 +78,43 @@ def add_member(cohort: Cohort, user: User, role: str = MEMBER) -> Membership:
     db.session.add(membership)
     db.session.flush()
     return membership
+
+
+def make_framework(key: str = "test-framework", version: int = 1, competencies: int = 3):
+    """A small framework built directly (levels 1-4, two categories, ``competencies`` items)."""
+    from plc.rubrics.models import Category, Competency, Descriptor, Framework, Level
+
+    framework = Framework(key=key, version=version, name=f"Test framework {key}",
+                          question_prompt="Does the individual:", content_hash="0" * 64)
+    levels = [Level(value=v, label=label) for v, label in
+              enumerate(["Not very much", "To some extent", "Mostly", "Role model"], start=1)]
+    framework.levels = levels
+    categories = [Category(position=i, name=name) for i, name in
+                  enumerate(["Leads self", "Leads others"], start=1)]
+    framework.categories = categories
+    for n in range(1, competencies + 1):
+        competency = Competency(
+            position=n, number=n, name=f"Competency {n}", category=categories[(n - 1) % 2],
+            guiding_questions=[f"Question {n}.1?", f"Question {n}.2?"],
+        )
+        competency.descriptors = [
+            Descriptor(level=level, bullets=[f"C{n} at level {level.value}: bullet {b}."
+                                             for b in (1, 2)])
+            for level in levels
+        ]
+        framework.competencies.append(competency)
+    db.session.add(framework)
+    db.session.flush()
+    return framework
+
+
+def make_checkpoint(program: Program, name: str = "Baseline", position: int = 1,
+                    opens_on: date | None = None, closes_on: date | None = None):
+    from plc.assessments.models import Checkpoint
+
+    checkpoint = Checkpoint(program_id=program.id, name=name, position=position,
+                            opens_on=opens_on or date(2026, 9, 1),
+                            closes_on=closes_on or date(2099, 12, 31))
+    db.session.add(checkpoint)
+    db.session.flush()
+    return checkpoint

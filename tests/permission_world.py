@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from plc.accounts.models import User
+from plc.assessments.models import Checkpoint
 from plc.db import utcnow
 from plc.extensions import db
 from plc.orgs.models import Organization
 from plc.programs.models import FACILITATOR, Cohort, Invitation, Program, ProgramLead
+from plc.rubrics.models import Framework
 from plc.tokens import new_token
 from tests import factories
 
@@ -37,6 +39,8 @@ class World:
     users: dict[str, User]
     pending: User  # invited to cohort A, no password yet
     invitation_token: str
+    framework: Framework
+    checkpoint: Checkpoint  # the programme's open Baseline
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -52,7 +56,10 @@ def build_world() -> World:
         if role != "anonymous"
     }
     users["site_admin"].is_site_admin = True
+    framework = factories.make_framework("matrix-framework")
     program = factories.make_program("Matrix Programme", lead=users["program_lead"])
+    program.framework_id = framework.id
+    checkpoint = factories.make_checkpoint(program)
     other_program = factories.make_program("Other Programme")
     cohort_a = factories.make_cohort(program, "Cohort A")
     cohort_b = factories.make_cohort(program, "Cohort B")
@@ -68,7 +75,7 @@ def build_world() -> World:
                               expires_at=utcnow() + timedelta(days=7)))
     db.session.commit()
     return World(program, other_program, cohort_a, cohort_b, district, school, users, pending,
-                 token)
+                 token, framework, checkpoint)
 
 
 _grown = itertools.count()

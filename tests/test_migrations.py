@@ -111,3 +111,32 @@ def test_each_step_downgrades_and_upgrades_again(empty_database_uri, tmp_path):
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def test_upgrading_keeps_existing_rows(empty_database_uri, tmp_path):
+    """Altering a table on SQLite copies it; rows pointing at it must survive (foreign keys)."""
+    app = create_app(base_config(tmp_path, empty_database_uri))
+    with app.app_context():
+        try:
+            upgrade(revision="0001")
+            with db.engine.begin() as conn:
+                conn.execute(text(
+                    "INSERT INTO programs (id, name, starts_on, ends_on, time_zone, description, "
+                    "created_at) VALUES (1, 'Kept', '2026-09-01', '2027-06-30', 'UTC', '', "
+                    "'2026-01-01 00:00:00')"
+                ))
+                conn.execute(text(
+                    "INSERT INTO cohorts (id, program_id, name, description, created_at) "
+                    "VALUES (1, 1, 'Kept cohort', '', '2026-01-01 00:00:00')"
+                ))
+            upgrade()
+            downgrade(revision="0001")
+            upgrade()
+            with db.engine.connect() as conn:
+                assert conn.execute(text("SELECT name FROM cohorts")).scalars().all() == [
+                    "Kept cohort"
+                ]
+                assert conn.execute(text("SELECT name FROM programs")).scalar_one() == "Kept"
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -25,6 +25,7 @@ class Program(db.Model):
     ends_on: Mapped[date]
     time_zone: Mapped[str] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(Text, default="")
+    framework_id: Mapped[int | None] = mapped_column(ForeignKey("frameworks.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cohorts: Mapped[list[Cohort]] = relationship(
