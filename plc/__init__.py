@@ -77,10 +77,14 @@ def _is_read_only_request() -> bool:
 def _register_blueprints(app: Flask) -> None:
     from plc.accounts.views import bp as accounts_bp
     from plc.admin.views import bp as admin_bp
+    from plc.assessments.views import bp as assessments_bp
     from plc.main.views import bp as main_bp
     from plc.programs.views import bp as programs_bp
+    from plc.rubrics.views import bp as rubrics_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(programs_bp)
+    app.register_blueprint(assessments_bp)
+    app.register_blueprint(rubrics_bp)

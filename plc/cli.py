@@ -1,4 +1,4 @@
-"""``flask plc ...`` commands: create-admin, demo, send-mail."""
+"""``flask plc ...`` commands: create-admin, demo, send-mail, import-framework, export-framework."""
 
 from __future__ import annotations
 
@@ -67,3 +67,46 @@ def send_mail(send_all: bool):
     sent, failed = outbox.deliver()
     current_app.logger.info("send-mail: %s sent, %s failed", sent, failed)
     click.echo(f"{sent} sent, {failed} failed (will be retried).")
+
+
+@plc_group.command("import-framework")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_framework(file: str):
+    """Import a rubric framework from a YAML or JSON file (docs/frameworks.md)."""
+    from pathlib import Path
+
+    from plc.rubrics import schema
+    from plc.rubrics import services as rubric_services
+
+    path = Path(file)
+    try:
+        data = schema.load(path.read_text(encoding="utf-8"), path.name)
+    except (schema.FrameworkFileError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{path.name}: {exc}") from exc
+    errors = schema.validate(data)
+    if errors:
+        raise click.ClickException(
+            f"{path.name} is not a valid framework; nothing was saved:\n  " + "\n  ".join(errors)
+        )
+    framework, outcome = rubric_services.import_framework(None, data)
+    db.session.commit()
+    click.echo(rubric_services.describe(framework, outcome))
+
+
+@plc_group.command("export-framework")
+@click.argument("key")
+@click.option("--version", type=int, help="The version to export (default: the newest).")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
+              show_default=True)
+def export_framework(key: str, version: int | None, fmt: str):
+    """Print a framework in the import format (YAML or JSON)."""
+    from plc.rubrics import queries as rubric_queries
+    from plc.rubrics import services as rubric_services
+
+    found = (rubric_queries.framework_version(key, version) if version
+             else rubric_queries.newest_version(key))
+    if found is None:
+        raise click.ClickException(f"No framework {key!r}" + (f" version {version}." if version
+                                                               else "."))
+    framework = rubric_queries.full_framework(found.id)
+    click.echo(rubric_services.dump(rubric_services.export_framework(framework), fmt), nl=False)

@@ -9,6 +9,7 @@ from plc.accounts.models import User
 from plc.extensions import db
 from plc.orgs.models import DISTRICT, SCHOOL, Organization
 from plc.programs.models import FACILITATOR, MEMBER, Cohort, Membership, Program, ProgramLead
+from plc.rubrics import services as rubric_services
 
 DEMO_PASSWORD = "plc-demo-password"  # noqa: S105  (printed for newcomers; demo data only)
 PROGRAM_NAME = "Leadership Competencies PLC 2026-27"
@@ -88,6 +89,7 @@ def load() -> None:
         ends_on=date(2027, 6, 30),
         time_zone="America/New_York",
         description="Cross-district professional learning communities for school leaders.",
+        framework_id=rubric_services.default_framework().id,
     )
     db.session.add(program)
     db.session.add(ProgramLead(program=program, user=lead))

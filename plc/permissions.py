@@ -15,6 +15,7 @@ from sqlalchemy import false, or_, select, true
 from plc.accounts.models import User
 from plc.extensions import db
 from plc.programs.models import FACILITATOR, Cohort, Membership, Program, ProgramLead
+from plc.rubrics.models import Framework
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,66 @@ def can_remove_from_cohort(user, cohort: Cohort, membership: Membership) -> bool
     if membership.is_facilitator:
         return can_appoint_facilitators(user, cohort)
     return can_manage_roster(user, cohort)
+
+
+# --- rubrics ---
+
+
+def can_view_framework(user, framework: Framework) -> bool:
+    """A rubric is no secret: everyone signed in may read every framework."""
+    return bool(user is not None and user.is_authenticated)
+
+
+def can_manage_frameworks(user) -> bool:
+    """Import, list and export frameworks: site admins."""
+    return can_administer(user)
+
+
+# --- self-assessments --------------------------------------------------------------------
+# "author_cohort_ids": the cohorts of the worksheet's programme where its author is a member
+# (queries.member_cohort_ids). Program leads and site admins get no individual ratings: only
+# the author, the facilitators of the author's cohorts, and peers there when it is shared.
+
+
+def can_keep_worksheet(user, own_cohort_ids) -> bool:
+    """Fill in one's own worksheets in a programme: members of one of its cohorts."""
+    return bool(getattr(user, "is_authenticated", False) and own_cohort_ids)
+
+
+def can_view_assessment(user, assessment, author_cohort_ids) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.id == assessment.user_id:
+        return True
+    roles = roles_of(user)
+    if any(roles.facilitates(cohort_id) for cohort_id in author_cohort_ids):
+        return True
+    return assessment.shared_with_cohort and any(
+        roles.belongs_to(cohort_id) for cohort_id in author_cohort_ids
+    )
+
+
+def can_edit_assessment(user, assessment) -> bool:
+    """Save, submit, reopen and share: the author alone."""
+    return getattr(user, "is_authenticated", False) and user.id == assessment.user_id
+
+
+def can_view_growth(user, person_id: int, person_cohort_ids, assessments) -> bool:
+    """A person's growth page: themselves and their facilitators; a peer only when at least
+    one of the person's worksheets is shared with them (they then see only those)."""
+    if not getattr(user, "is_authenticated", False) or not person_cohort_ids:
+        return False
+    if user.id == person_id:
+        return True
+    roles = roles_of(user)
+    if any(roles.facilitates(cohort_id) for cohort_id in person_cohort_ids):
+        return True
+    return any(can_view_assessment(user, a, person_cohort_ids) for a in assessments)
+
+
+def can_view_worksheet_status(user, cohort: Cohort) -> bool:
+    """Who has started or submitted which worksheet: the cohort's facilitators."""
+    return roles_of(user).facilitates(cohort.id)
 
 
 JINJA_GLOBALS = {

@@ -6,13 +6,15 @@ import itertools
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from plc.accounts.models import User
-from plc.assessments.models import Checkpoint
+from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
 from plc.db import utcnow
 from plc.extensions import db
 from plc.orgs.models import Organization
 from plc.programs.models import FACILITATOR, Cohort, Invitation, Program, ProgramLead
-from plc.rubrics.models import Framework
+from plc.rubrics.models import Competency, Framework, Level
 from plc.tokens import new_token
 from tests import factories
 
@@ -41,6 +43,7 @@ class World:
     invitation_token: str
     framework: Framework
     checkpoint: Checkpoint  # the programme's open Baseline
+    assessment_a: SelfAssessment | None = None  # member_a's draft worksheet on ``checkpoint``
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -73,9 +76,12 @@ def build_world() -> World:
     token, token_hash = new_token()
     db.session.add(Invitation(user_id=pending.id, cohort_id=cohort_a.id, token_hash=token_hash,
                               expires_at=utcnow() + timedelta(days=7)))
+    assessment_a = SelfAssessment(user_id=users["member_a"].id, checkpoint_id=checkpoint.id,
+                                  framework_id=framework.id, ratings=[], changes=[])
+    db.session.add(assessment_a)
     db.session.commit()
     return World(program, other_program, cohort_a, cohort_b, district, school, users, pending,
-                 token, framework, checkpoint)
+                 token, framework, checkpoint, assessment_a)
 
 
 _grown = itertools.count()
@@ -101,4 +107,24 @@ def grow(world: World, factor: int) -> None:
         program = factories.make_program(f"Grown Programme {i}", lead=lead)
         factories.make_cohort(program)
         db.session.add(ProgramLead(program_id=world.program.id, user_id=lead.id))
+        _grow_worksheets(world, i)
     db.session.commit()
+
+
+def _grow_worksheets(world: World, i: int) -> None:
+    """Another open checkpoint with member_a's submitted (and shared) worksheet: the growth
+    page gains a column, the cohort page and home page more statuses."""
+    checkpoint = factories.make_checkpoint(world.program, f"Grown checkpoint {i}", 100 + i)
+    competencies = db.session.execute(
+        select(Competency).where(Competency.framework_id == world.framework.id)
+    ).scalars().all()
+    levels = db.session.execute(
+        select(Level).where(Level.framework_id == world.framework.id).order_by(Level.value)
+    ).scalars().all()
+    db.session.add(SelfAssessment(
+        user_id=world.users["member_a"].id, checkpoint_id=checkpoint.id,
+        framework_id=world.framework.id, status=SUBMITTED, shared_with_cohort=True,
+        ratings=[Rating(competency_id=c.id, level_id=levels[(i + n) % len(levels)].id)
+                 for n, c in enumerate(competencies)],
+        changes=[],
+    ))

@@ -27,6 +27,8 @@ def url_arguments(world) -> dict:
         "organization_id": world.school.id,
         "membership_id": world.cohort_a.id,
         "token": world.invitation_token,
+        "checkpoint_id": world.checkpoint.id,
+        "assessment_id": world.assessment_a.id,
     }
 
 

@@ -43,6 +43,11 @@ COHORT_A_LEADS = {**COHORT_A_ROSTER, "facilitator_a": 403}
 COHORT_B_VIEW = expect(OK, anonymous=LOGIN, deactivated=LOGIN, member_a=404, facilitator_a=404)
 COHORT_B_ROSTER = {**COHORT_B_VIEW, "member_b": 403}
 DEAD_LINK = expect(404)
+# Self-assessments: members keep their own; a worksheet is read by its author and the
+# facilitators of the author's cohort, never by program leads or site admins (aggregates only).
+WORKSHEET = expect(404, anonymous=LOGIN, deactivated=LOGIN, member_a=OK, member_b=OK)
+ASSESSMENT_A = expect(404, anonymous=LOGIN, deactivated=LOGIN, member_a=OK, facilitator_a=OK)
+ASSESSMENT_A_AUTHOR = {**ASSESSMENT_A, "facilitator_a": 403}
 
 CSV = (
     "name,email,district,school,role\r\n"
@@ -153,6 +158,29 @@ CASES: list[Case] = [
          COHORT_B_ROSTER, lambda w: {"csv_text": CSV}, label="B"),
     Case("programs.roster_example", "GET", lambda w: f"/cohorts/{A(w)}/import/example.csv",
          COHORT_A_ROSTER),
+    # --- rubrics
+    Case("rubrics.rubric", "GET", lambda w: f"/frameworks/{w.framework.id}", SIGNED_IN),
+    Case("rubrics.manage", "GET", lambda w: "/admin/frameworks", ADMIN_ONLY),
+    *both("rubrics.upload", lambda w: "/admin/frameworks/upload", ADMIN_ONLY),
+    Case("rubrics.export", "GET", lambda w: f"/admin/frameworks/{w.framework.id}/export.yaml",
+         ADMIN_ONLY),
+    Case("rubrics.export", "GET", lambda w: f"/admin/frameworks/{w.framework.id}/export.json",
+         ADMIN_ONLY, label="json"),
+    # --- self-assessments
+    *both("assessments.checkpoints", lambda w: f"/programs/{P(w)}/checkpoints", PROGRAM_P),
+    *both("assessments.checkpoints", lambda w: f"/programs/{Q(w)}/checkpoints", OTHER_PROGRAM,
+          label="other"),
+    *both("assessments.worksheet", lambda w: f"/checkpoints/{w.checkpoint.id}/worksheet",
+          WORKSHEET),
+    Case("assessments.view_assessment", "GET",
+         lambda w: f"/assessments/{w.assessment_a.id}", ASSESSMENT_A),
+    Case("assessments.reopen", "POST", lambda w: f"/assessments/{w.assessment_a.id}/reopen",
+         ASSESSMENT_A_AUTHOR),
+    Case("assessments.share", "POST", lambda w: f"/assessments/{w.assessment_a.id}/share",
+         ASSESSMENT_A_AUTHOR, lambda w: {"shared": "1"}),
+    Case("assessments.my_growth", "GET", lambda w: f"/programs/{P(w)}/growth", WORKSHEET),
+    Case("assessments.member_growth", "GET",
+         lambda w: f"/programs/{P(w)}/growth/{w.users['member_a'].id}", ASSESSMENT_A),
 ]
 
 

@@ -12,7 +12,11 @@ from tests.permission_world import ROLES, build_world, grow
 from tests.test_permissions import CASES, OK, client_as
 
 DEFAULT_BUDGET = 10
-BUDGETS: dict[str, int] = {}
+BUDGETS: dict[str, int] = {
+    # session + roles (3), checkpoint, own cohorts, the worksheet with ratings and changes (3),
+    # the rubric (3), the previous checkpoint's ratings.
+    "assessments.worksheet": 12,
+}
 
 PAGES = [c for c in CASES if c.method == "GET" and c.endpoint not in ("static", "bootstrap.static")]
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
+from plc.assessments import queries as assessment_queries
 from plc.programs import queries as program_queries
 
 bp = Blueprint("main", __name__)
@@ -12,11 +13,16 @@ bp = Blueprint("main", __name__)
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
+    # Two queries however many programmes: open checkpoints, then the user's worksheets there.
+    open_checkpoints = assessment_queries.open_checkpoints_for_member(current_user.id)
+    checkpoint_ids = [cp.id for cps in open_checkpoints.values() for cp in cps]
     return render_template(
         "main/home.html",
         title="Home",
         memberships=program_queries.my_memberships(current_user),
         led_programs=program_queries.my_led_programs(current_user),
+        open_checkpoints=open_checkpoints,
+        worksheet_statuses=assessment_queries.statuses(current_user.id, checkpoint_ids),
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import delete
 
 from plc.accounts import services as account_services
 from plc.accounts.models import User
+from plc.assessments import services as assessment_services
 from plc.errors import DomainError
 from plc.extensions import db
 from plc.mail import outbox
@@ -37,6 +38,7 @@ from plc.programs.roster import (
     RosterPlan,
     name_key,
 )
+from plc.rubrics.services import default_framework
 
 # --- programmes ------------------------------------------------------------------------
 
@@ -47,11 +49,12 @@ def create_program(actor: User, *, name: str, starts_on: date, ends_on: date, ti
     name = name.strip()
     _check_program(name, starts_on, ends_on)
     program = Program(name=name, starts_on=starts_on, ends_on=ends_on, time_zone=time_zone,
-                      description=description.strip())
+                      description=description.strip(), framework_id=default_framework().id)
     db.session.add(program)
     if not actor.is_site_admin:
         db.session.add(ProgramLead(program=program, user_id=actor.id))
     db.session.flush()
+    assessment_services.create_default_checkpoints(program)
     return program
 
 

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from plc import permissions
+from plc.assessments import queries as assessment_queries
 from plc.db import utcnow
 from plc.errors import DomainError, show_on_form
 from plc.extensions import db
@@ -217,6 +218,8 @@ def edit_cohort(cohort_id: int):
 def cohort(cohort_id: int):
     coh = _visible_cohort(cohort_id)
     manages = permissions.can_manage_roster(current_user, coh)
+    # Facilitators see each member's worksheets: two queries whatever the roster's size.
+    tracks_worksheets = permissions.can_view_worksheet_status(current_user, coh)
     return render_template(
         "programs/cohort.html",
         # Cohort names repeat from year to year ("Cohort A"): the programme tells them apart.
@@ -227,6 +230,8 @@ def cohort(cohort_id: int):
         # Only those who manage the roster see who has not joined yet.
         expiries=queries.invitation_expiries(coh.id) if manages else {},
         now=utcnow(),
+        checkpoints=assessment_queries.checkpoints(coh.program_id) if tracks_worksheets else [],
+        worksheets=assessment_queries.cohort_worksheets(coh.id) if tracks_worksheets else {},
     )
 
 

@@ -1,0 +1,268 @@
+"""Checkpoints, the reflection worksheet, sharing and the growth page.
+
+Every handler: load the object or 404 -> permissions.require(...) -> validate the form ->
+services.x(current_user, obj, values) -> one commit -> flash and redirect.
+Worksheets are shown all on one page, grouped by category; "Save draft" stands in for autosave.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from plc import permissions
+from plc.assessments import forms, growth, queries, services
+from plc.assessments.models import Checkpoint, SelfAssessment
+from plc.errors import DomainError, show_on_form
+from plc.extensions import db
+from plc.programs import queries as program_queries
+from plc.programs.models import Program
+
+bp = Blueprint("assessments", __name__)
+
+
+# --- loading, or 404 ---------------------------------------------------------------------
+
+
+def _checkpoint(checkpoint_id: int) -> tuple[Checkpoint, Program]:
+    found = queries.checkpoint_with_program(checkpoint_id)
+    permissions.require(found is not None)
+    return found
+
+
+def _visible_assessment(assessment_id: int) -> tuple[SelfAssessment, Program]:
+    found = queries.assessment(assessment_id)
+    permissions.require(found is not None)
+    assessment, program = found
+    cohort_ids = queries.member_cohort_ids(assessment.user_id, program.id)
+    permissions.require(permissions.can_view_assessment(current_user, assessment, cohort_ids))
+    return assessment, program
+
+
+# --- checkpoints -------------------------------------------------------------------------
+
+
+@bp.route("/programs/<int:program_id>/checkpoints", methods=["GET", "POST"])
+@login_required
+def checkpoints(program_id: int):
+    program = program_queries.program(program_id)
+    permissions.require(program is not None and permissions.can_view_program(current_user,
+                                                                             program))
+    permissions.require(permissions.can_manage_program(current_user, program), 403)
+    items = queries.checkpoints(program.id)
+    form = forms.CheckpointsForm(
+        data={"checkpoints": [
+            {"checkpoint_id": cp.id, "name": cp.name, "opens_on": cp.opens_on,
+             "closes_on": cp.closes_on} for cp in items
+        ]}
+    )
+    if form.validate_on_submit():
+        values = [
+            services.CheckpointValues(_int_or_none(e.checkpoint_id.data) or 0, e["name"].data,
+                                      e.opens_on.data, e.closes_on.data)
+            for e in (entry.form for entry in form.checkpoints)
+        ]
+        try:
+            services.update_checkpoints(current_user, program, items, values)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash("The checkpoints are saved.", "success")
+            return redirect(url_for("assessments.checkpoints", program_id=program.id))
+    return render_template("assessments/checkpoints.html", title=f"Checkpoints: {program.name}",
+                           program=program, form=form)
+
+
+# --- the worksheet -----------------------------------------------------------------------
+
+
+@bp.route("/checkpoints/<int:checkpoint_id>/worksheet", methods=["GET", "POST"])
+@login_required
+def worksheet(checkpoint_id: int):
+    checkpoint, program = _checkpoint(checkpoint_id)
+    own_cohorts = queries.member_cohort_ids(current_user.id, program.id)
+    permissions.require(permissions.can_keep_worksheet(current_user, own_cohorts))
+    assessment = queries.own_assessment(current_user.id, checkpoint.id)
+    framework_id = assessment.framework_id if assessment else program.framework_id
+    if framework_id is None:
+        return render_template("assessments/no_framework.html", title=f"{checkpoint.name} "
+                               "worksheet", checkpoint=checkpoint, program=program)
+    sheet = queries.sheet(framework_id)
+    today = queries.today_in(program.time_zone)
+    is_open = checkpoint.is_open(today)
+    form = forms.worksheet_form(sheet, data=forms.worksheet_data(assessment))
+    if (assessment is not None and assessment.is_submitted) or not is_open:
+        # Nothing to fill in: the read-only worksheet, with "Reopen" while the checkpoint is open.
+        if form.is_submitted():
+            flash("This worksheet cannot be changed now.", "error")
+        return _render_read_only(assessment, checkpoint, program, sheet, is_open, own=True,
+                                 title=f"{checkpoint.name} worksheet · {program.name}")
+    if form.validate_on_submit():
+        submit = form.action.data == "submit"
+        try:
+            saved = services.save_worksheet(current_user, checkpoint, assessment, sheet,
+                                            _values(form, sheet), today=today, submit=submit)
+        except services.IncompleteWorksheet as exc:
+            for competency_id in exc.missing:
+                form.rating(competency_id).errors = ["Choose a rating to submit."]
+            flash(exc.message, "error")
+        except services.StaleWorksheet as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            # The next save is a deliberate overwrite of what is saved now.
+            saved_now = queries.own_assessment(current_user.id, checkpoint_id)
+            form.version.raw_data = None
+            form.version.data = saved_now.version if saved_now else 0
+        except DomainError as exc:
+            show_on_form(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Your {checkpoint.name} worksheet is "
+                  f"{'submitted' if submit else 'saved as a draft'}.", "success")
+            if submit:
+                return redirect(url_for("assessments.view_assessment", assessment_id=saved.id))
+            return redirect(url_for("assessments.worksheet", checkpoint_id=checkpoint_id))
+    previous_name, previous = queries.previous_ratings(current_user.id, checkpoint)
+    return render_template(
+        "assessments/worksheet.html", title=f"{checkpoint.name} worksheet · {program.name}",
+        form=form, sheet=sheet, checkpoint=checkpoint, program=program, assessment=assessment,
+        previous=previous, previous_name=previous_name,
+    )
+
+
+def _values(form: forms.WorksheetForm, sheet: queries.Sheet) -> services.WorksheetValues:
+    ratings = {
+        c.id: services.RatingValues(
+            level_id=_int_or_none(form.rating(c.id).data),
+            strengths=form.strengths(c.id).data or "",
+            changes=form.changes_for(c.id).data or "",
+        )
+        for c in sheet.competencies
+    }
+    changes = [
+        services.ChangeValues(**{
+            name: (entry[name].data or None) if name == "competency_id"
+            else (entry[name].data or "")
+            for name in forms.CHANGE_FIELDS
+        })
+        for entry in form.changes
+    ]
+    return services.WorksheetValues(ratings, changes, form.version.data or 0)
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError):
+        abort(400)
+
+
+def _render_read_only(assessment, checkpoint, program, sheet, is_open: bool, own: bool,
+                      author_name: str | None = None, title: str | None = None):
+    by_competency = {r.competency_id: r for r in assessment.ratings} if assessment else {}
+    return render_template(
+        "assessments/assessment.html",
+        title=title or f"{checkpoint.name} worksheet"
+        + (f" of {author_name}" if author_name else " summary") + f" · {program.name}",
+        assessment=assessment, checkpoint=checkpoint, program=program, sheet=sheet,
+        ratings=by_competency, changes=assessment.changes if assessment else [],
+        is_open=is_open, own=own, author_name=author_name,
+        reopen_form=forms.ReopenForm(), share_form=forms.ShareForm(),
+    )
+
+
+@bp.get("/assessments/<int:assessment_id>")
+@login_required
+def view_assessment(assessment_id: int):
+    assessment, program = _visible_assessment(assessment_id)
+    checkpoint = assessment.checkpoint
+    sheet = queries.sheet(assessment.framework_id)
+    own = permissions.can_edit_assessment(current_user, assessment)
+    is_open = checkpoint.is_open(queries.today_in(program.time_zone))
+    return _render_read_only(assessment, checkpoint, program, sheet, is_open, own=own,
+                             author_name=None if own else assessment.user.name)
+
+
+@bp.post("/assessments/<int:assessment_id>/reopen")
+@login_required
+def reopen(assessment_id: int):
+    assessment, program = _visible_assessment(assessment_id)
+    permissions.require(permissions.can_edit_assessment(current_user, assessment), 403)
+    checkpoint = assessment.checkpoint
+    try:
+        services.reopen(current_user, assessment, checkpoint,
+                        today=queries.today_in(program.time_zone))
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("assessments.view_assessment", assessment_id=assessment.id))
+    db.session.commit()
+    flash(f"Your {checkpoint.name} worksheet is a draft again. Submit it when you are done.",
+          "success")
+    return redirect(url_for("assessments.worksheet", checkpoint_id=checkpoint.id))
+
+
+@bp.post("/assessments/<int:assessment_id>/share")
+@login_required
+def share(assessment_id: int):
+    assessment, _program = _visible_assessment(assessment_id)
+    permissions.require(permissions.can_edit_assessment(current_user, assessment), 403)
+    form = forms.ShareForm()
+    if not form.validate_on_submit():
+        abort(400)
+    shared = form.shared.data == "1"
+    try:
+        services.set_sharing(current_user, assessment, shared)
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash("Peers in your cohort can now read this worksheet." if shared
+              else "This worksheet is now private to you and your facilitators.", "success")
+    return redirect(url_for("assessments.view_assessment", assessment_id=assessment.id))
+
+
+# --- growth ------------------------------------------------------------------------------
+
+
+@bp.get("/programs/<int:program_id>/growth")
+@login_required
+def my_growth(program_id: int):
+    return _growth(program_id, current_user.id)
+
+
+@bp.get("/programs/<int:program_id>/growth/<int:user_id>")
+@login_required
+def member_growth(program_id: int, user_id: int):
+    return _growth(program_id, user_id)
+
+
+def _growth(program_id: int, person_id: int):
+    program = program_queries.program(program_id)
+    permissions.require(program is not None)
+    cohort_ids = queries.member_cohort_ids(person_id, program.id)
+    submitted = queries.submitted_assessments(person_id, program.id)
+    permissions.require(permissions.can_view_growth(current_user, person_id, cohort_ids,
+                                                    submitted))
+    visible = [a for a in submitted
+               if permissions.can_view_assessment(current_user, a, cohort_ids)]
+    by_checkpoint = {a.checkpoint_id for a in visible}
+    columns = [(cp.id, cp.name) for cp in queries.checkpoints(program.id)
+               if cp.id in by_checkpoint]
+    data = growth.table(columns, queries.growth_ratings([a.id for a in visible]))
+    own = person_id == current_user.id
+    name = current_user.name if own else queries.user_name(person_id)
+    return render_template(
+        "assessments/growth.html",
+        title=("My growth" if own else f"Growth of {name}") + f" · {program.name}",
+        program=program, table=data, chart=growth.chart(data, _levels(program, visible)),
+        own=own, person_name=name,
+        assessment_ids={a.checkpoint_id: a.id for a in visible},
+    )
+
+
+def _levels(program: Program, visible: list[SelfAssessment]) -> list[tuple[int, str]]:
+    # The chart's scale: the levels of the newest worksheet's rubric, else the programme's.
+    framework_id = visible[-1].framework_id if visible else program.framework_id
+    return queries.level_scale(framework_id) if framework_id else []

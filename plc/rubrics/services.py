@@ -1,0 +1,166 @@
+"""Writes of rubric frameworks: import (with versioning), export, the bundled seed rubric.
+
+A version someone has rated against is never edited in place: a changed import makes the next
+version and old ratings keep pointing at the version they were made on. A version no one has
+used yet is simply replaced, so that fixing a typo before the year starts adds no version.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import delete, select
+
+from plc.errors import DomainError
+from plc.extensions import db
+from plc.rubrics import queries, schema
+from plc.rubrics.models import Category, Competency, Descriptor, Framework, Level
+
+CREATED = "created"
+UNCHANGED = "unchanged"
+NEW_VERSION = "new version"
+REPLACED = "replaced"
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+BUNDLED = {"k12-leadership": "k12-leadership.yaml"}  # key -> file in DATA_DIR
+DEFAULT_KEY = "k12-leadership"
+
+
+def import_framework(actor, data: dict) -> tuple[Framework, str]:
+    """Save a framework file's content; the outcome says what happened (see the constants)."""
+    errors = schema.validate(data)
+    if errors:
+        raise DomainError("The framework file is not valid: " + "; ".join(errors))
+    content_hash = schema.content_hash(data)
+    newest = queries.newest_version(data["key"])
+    if newest is None:
+        return _create(data, content_hash, version=1), CREATED
+    if newest.content_hash == content_hash:
+        return newest, UNCHANGED
+    if queries.is_in_use(newest):
+        return _create(data, content_hash, version=newest.version + 1), NEW_VERSION
+    _replace_content(newest, data, content_hash)
+    return newest, REPLACED
+
+
+def describe(framework: Framework, outcome: str) -> str:
+    """The outcome in a sentence, for the CLI and the upload page."""
+    return {
+        CREATED: f"Imported {framework.label}.",
+        UNCHANGED: f"{framework.label} already has this content; nothing changed.",
+        NEW_VERSION: f"Created {framework.label}: the previous version has ratings and is "
+                     "kept as it was.",
+        REPLACED: f"Updated {framework.label} in place: no one has rated against it yet.",
+    }[outcome]
+
+
+def _create(data: dict, content_hash: str, version: int) -> Framework:
+    framework = Framework(key=data["key"], version=version, content_hash=content_hash)
+    _set_fields(framework, data, content_hash)
+    db.session.add(framework)
+    db.session.flush()
+    _add_content(framework, data)
+    return framework
+
+
+def _set_fields(framework: Framework, data: dict, content_hash: str) -> None:
+    normal = schema.normalize(data)
+    framework.name = normal["name"]
+    framework.description = normal["description"]
+    framework.question_prompt = normal["question_prompt"]
+    framework.content_hash = content_hash
+
+
+def _replace_content(framework: Framework, data: dict, content_hash: str) -> None:
+    # Old rows go first and are flushed: the new levels reuse their (framework, value) pairs.
+    competency_ids = select(Competency.id).where(Competency.framework_id == framework.id)
+    for statement in (
+        delete(Descriptor).where(Descriptor.competency_id.in_(competency_ids)),
+        delete(Competency).where(Competency.framework_id == framework.id),
+        delete(Category).where(Category.framework_id == framework.id),
+        delete(Level).where(Level.framework_id == framework.id),
+    ):
+        db.session.execute(statement, execution_options={"synchronize_session": False})
+    db.session.expire(framework)
+    _set_fields(framework, data, content_hash)
+    db.session.flush()
+    _add_content(framework, data)
+
+
+def _add_content(framework: Framework, data: dict) -> None:
+    """Levels, categories, competencies and descriptors, tied to the framework by id (its
+    collections are never loaded, so nothing is read back)."""
+    normal = schema.normalize(data)
+    levels = {lv["value"]: Level(framework_id=framework.id, value=lv["value"], label=lv["label"])
+              for lv in normal["levels"]}
+    categories = {name: Category(framework_id=framework.id, position=i, name=name)
+                  for i, name in enumerate(normal["categories"], start=1)}
+    db.session.add_all([*levels.values(), *categories.values()])
+    for position, item in enumerate(normal["competencies"], start=1):
+        competency = Competency(
+            framework_id=framework.id, position=position, number=item["number"],
+            name=item["name"], category=categories[item["category"]],
+            guiding_questions=item["guiding_questions"],
+        )
+        competency.descriptors = [Descriptor(level=levels[value], bullets=bullets)
+                                  for value, bullets in item["levels"].items()]
+        db.session.add(competency)
+    db.session.flush()
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def export_framework(framework: Framework) -> dict:
+    """The framework in the file format (normal form); needs levels, categories, competencies
+    and descriptors loaded (queries.full_framework)."""
+    category_names = {c.id: c.name for c in framework.categories}
+    level_values = {lv.id: lv.value for lv in framework.levels}
+    return schema.normalize({
+        "key": framework.key,
+        "name": framework.name,
+        "description": framework.description,
+        "question_prompt": framework.question_prompt,
+        "levels": [{"value": lv.value, "label": lv.label} for lv in framework.levels],
+        "categories": [c.name for c in framework.categories],
+        "competencies": [
+            {
+                "number": c.number,
+                "name": c.name,
+                "category": category_names[c.category_id],
+                "guiding_questions": list(c.guiding_questions),
+                "levels": {level_values[d.level_id]: list(d.bullets) for d in c.descriptors},
+            }
+            for c in framework.competencies
+        ],
+    })
+
+
+def dump(data: dict, fmt: str = "yaml") -> str:
+    return schema.dump(data, fmt)
+
+
+def export_filename(framework: Framework, fmt: str) -> str:
+    return f"{framework.key}-v{framework.version}.{fmt}"
+
+
+# --- the frameworks that ship with PLC --------------------------------------------------------
+
+
+def bundled_data(filename: str) -> dict:
+    path = DATA_DIR / filename
+    return schema.load(path.read_text(encoding="utf-8"), path.name)
+
+
+def ensure_bundled_frameworks() -> None:
+    """Import each bundled framework whose key the database does not hold yet. A key already
+    present is left alone: its versions are the site admins' to manage."""
+    for key, filename in BUNDLED.items():
+        if not queries.framework_exists(key):  # checked first: no file parsing when present
+            import_framework(None, bundled_data(filename))
+
+
+def default_framework() -> Framework:
+    """The framework a new programme uses: the newest version of the bundled rubric."""
+    ensure_bundled_frameworks()
+    return queries.newest_version(DEFAULT_KEY)

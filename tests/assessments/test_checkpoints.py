@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from plc.assessments.models import Checkpoint
+from plc.assessments.services import default_checkpoint_dates
+from plc.extensions import db
+from plc.programs import services as program_services
+from tests import factories
+
+
+def test_default_dates_cover_start_middle_and_end():
+    dates = default_checkpoint_dates(date(2026, 9, 1), date(2027, 6, 30))
+    assert dates == [
+        ("Baseline", date(2026, 9, 1), date(2026, 10, 12)),
+        ("Mid-year", date(2027, 1, 9), date(2027, 2, 19)),
+        ("End of year", date(2027, 5, 20), date(2027, 6, 30)),
+    ]
+
+
+def test_short_programme_keeps_windows_inside_it():
+    start, end = date(2026, 9, 1), date(2026, 10, 1)
+    for _name, opens, closes in default_checkpoint_dates(start, end):
+        assert start <= opens <= closes <= end
+
+
+def test_creating_a_programme_creates_its_checkpoints(app):
+    lead = factories.make_user()
+    program = program_services.create_program(
+        lead, name="New year", starts_on=date(2026, 9, 1), ends_on=date(2027, 6, 30),
+        time_zone="UTC", description="",
+    )
+    db.session.commit()
+    names = db.session.execute(
+        select(Checkpoint.name).where(Checkpoint.program_id == program.id)
+        .order_by(Checkpoint.position)
+    ).scalars().all()
+    assert names == ["Baseline", "Mid-year", "End of year"]
+
+
+def test_lead_edits_checkpoints(app, login_as, sheet):
+    client = login_as(sheet.lead)
+    url = f"/programs/{sheet.program.id}/checkpoints"
+    page = client.get(url)
+    assert page.status_code == 200 and "Mid-year" in page.text
+    data = {
+        "checkpoints-0-checkpoint_id": sheet.closed_checkpoint.id,
+        "checkpoints-0-name": "Mid-year",  # names swap
+        "checkpoints-0-opens_on": "2020-01-01",
+        "checkpoints-0-closes_on": "2020-02-01",
+        "checkpoints-1-checkpoint_id": sheet.open_checkpoint.id,
+        "checkpoints-1-name": "Baseline",
+        "checkpoints-1-opens_on": "2021-01-01",
+        "checkpoints-1-closes_on": "2099-01-01",
+    }
+    assert client.post(url, data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Checkpoint, sheet.open_checkpoint.id).name == "Baseline"
+    assert db.session.get(Checkpoint, sheet.open_checkpoint.id).opens_on == date(2021, 1, 1)
+
+
+def test_closing_before_opening_is_refused(app, login_as, sheet):
+    client = login_as(sheet.lead)
+    data = {
+        "checkpoints-0-checkpoint_id": sheet.closed_checkpoint.id,
+        "checkpoints-0-name": "Baseline",
+        "checkpoints-0-opens_on": "2020-03-01",
+        "checkpoints-0-closes_on": "2020-02-01",
+        "checkpoints-1-checkpoint_id": sheet.open_checkpoint.id,
+        "checkpoints-1-name": "Mid-year",
+        "checkpoints-1-opens_on": "2020-01-01",
+        "checkpoints-1-closes_on": "2099-01-01",
+    }
+    page = client.post(f"/programs/{sheet.program.id}/checkpoints", data=data)
+    assert page.status_code == 200
+    assert "must not be before the opening date" in page.text
+
+
+def test_duplicate_names_are_refused(app, login_as, sheet):
+    client = login_as(sheet.lead)
+    data = {
+        "checkpoints-0-checkpoint_id": sheet.closed_checkpoint.id,
+        "checkpoints-0-name": "Same",
+        "checkpoints-0-opens_on": "2020-01-01",
+        "checkpoints-0-closes_on": "2020-02-01",
+        "checkpoints-1-checkpoint_id": sheet.open_checkpoint.id,
+        "checkpoints-1-name": "same",
+        "checkpoints-1-opens_on": "2020-01-01",
+        "checkpoints-1-closes_on": "2099-01-01",
+    }
+    page = client.post(f"/programs/{sheet.program.id}/checkpoints", data=data)
+    assert "cannot have the same name" in page.text
