@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from plc.accounts import passwords
 from plc.accounts.models import User
+from plc.assessments import services as assessment_services
 from plc.extensions import db
 from plc.orgs.models import DISTRICT, SCHOOL, Organization
 from plc.programs.models import FACILITATOR, MEMBER, Cohort, Membership, Program, ProgramLead
 from plc.rubrics import services as rubric_services
 
 DEMO_PASSWORD = "plc-demo-password"  # noqa: S105  (printed for newcomers; demo data only)
-PROGRAM_NAME = "Leadership Competencies PLC 2026-27"
+PROGRAM_NAME = "Leadership Competencies PLC"
 
 DISTRICTS = {
     "Riverside Unified": [
@@ -83,10 +84,11 @@ def load() -> None:
         district, schools = districts[d]
         members.append(person(_email(name), name, title, district if s is None else schools[s]))
 
+    starts_on, ends_on = school_year(date.today())
     program = Program(
-        name=PROGRAM_NAME,
-        starts_on=date(2026, 9, 1),
-        ends_on=date(2027, 6, 30),
+        name=f"{PROGRAM_NAME} {starts_on.year}-{ends_on.year % 100:02d}",
+        starts_on=starts_on,
+        ends_on=ends_on,
         time_zone="America/New_York",
         description="Cross-district professional learning communities for school leaders.",
         framework_id=rubric_services.default_framework().id,
@@ -101,3 +103,15 @@ def load() -> None:
         for i in member_indexes:
             db.session.add(Membership(cohort=cohort, user=members[i], role=MEMBER))
     db.session.flush()
+    baseline = assessment_services.create_default_checkpoints(program)[0]
+    # A newcomer should find a worksheet to fill in whatever the date.
+    today = date.today()
+    baseline.opens_on = min(baseline.opens_on, today)
+    baseline.closes_on = max(baseline.closes_on, today + timedelta(days=60))
+    db.session.flush()
+
+
+def school_year(today: date) -> tuple[date, date]:
+    """September to June of the school year that ``today`` falls in (summer counts forward)."""
+    first = today.year if today.month >= 7 else today.year - 1
+    return date(first, 9, 1), date(first + 1, 6, 30)

@@ -225,6 +225,17 @@ def can_view_growth(user, person_id: int, person_cohort_ids, assessments) -> boo
     return any(can_view_assessment(user, a, person_cohort_ids) for a in assessments)
 
 
+# Program leads see self-assessment ratings only as aggregates over this many people or more:
+# a group with fewer shows no rating figure at all (plc/assessments/aggregates.py applies it).
+MIN_AGGREGATE_GROUP = 5
+
+
+def can_view_rating_aggregates(user, program: Program) -> bool:
+    """The programme's ratings overview: its program leads (not site admins: PRODUCT.md gives
+    them no ratings, not even aggregated)."""
+    return roles_of(user).leads(program.id)
+
+
 def can_view_worksheet_status(user, cohort: Cohort) -> bool:
     """Who has started or submitted which worksheet: the cohort's facilitators."""
     return roles_of(user).facilitates(cohort.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from plc import demo
@@ -74,3 +76,27 @@ def test_create_admin_refuses_a_short_password(app):
     )
     assert result.exit_code != 0
     assert count(User) == 0
+
+
+def test_demo_has_a_worksheet_open_today_on_the_bundled_rubric(app, client):
+    from plc.assessments.models import Checkpoint
+    from plc.rubrics.models import Competency
+
+    app.test_cli_runner().invoke(args=["plc", "demo"])
+    program = db.session.execute(select(Program)).scalar_one()
+    assert date.today() <= program.ends_on
+    assert count(Competency, Competency.framework_id == program.framework_id) == 7
+    baseline = db.session.execute(
+        select(Checkpoint).where(Checkpoint.name == "Baseline")
+    ).scalar_one()
+    assert baseline.opens_on <= date.today() <= baseline.closes_on
+    login(client, "ana.alvarez@example.org", demo.DEMO_PASSWORD)
+    page = client.get(f"/checkpoints/{baseline.id}/worksheet")
+    assert page.status_code == 200
+    assert "Delivers results" in page.text and "Role model" in page.text
+
+
+def test_school_year_runs_september_to_june():
+    assert demo.school_year(date(2026, 11, 23)) == (date(2026, 9, 1), date(2027, 6, 30))
+    assert demo.school_year(date(2027, 3, 1)) == (date(2026, 9, 1), date(2027, 6, 30))
+    assert demo.school_year(date(2027, 7, 15)) == (date(2027, 9, 1), date(2028, 6, 30))

@@ -48,6 +48,8 @@ DEAD_LINK = expect(404)
 WORKSHEET = expect(404, anonymous=LOGIN, deactivated=LOGIN, member_a=OK, member_b=OK)
 ASSESSMENT_A = expect(404, anonymous=LOGIN, deactivated=LOGIN, member_a=OK, facilitator_a=OK)
 ASSESSMENT_A_AUTHOR = {**ASSESSMENT_A, "facilitator_a": 403}
+RATING_AGGREGATES_P = expect(404, anonymous=LOGIN, deactivated=LOGIN, program_lead=OK)
+NO_RATING_AGGREGATES = expect(404, anonymous=LOGIN, deactivated=LOGIN)
 
 CSV = (
     "name,email,district,school,role\r\n"
@@ -181,6 +183,10 @@ CASES: list[Case] = [
     Case("assessments.my_growth", "GET", lambda w: f"/programs/{P(w)}/growth", WORKSHEET),
     Case("assessments.member_growth", "GET",
          lambda w: f"/programs/{P(w)}/growth/{w.users['member_a'].id}", ASSESSMENT_A),
+    Case("assessments.ratings_overview", "GET", lambda w: f"/programs/{P(w)}/ratings",
+         RATING_AGGREGATES_P),
+    Case("assessments.ratings_overview", "GET", lambda w: f"/programs/{Q(w)}/ratings",
+         NO_RATING_AGGREGATES, label="other"),
 ]
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
@@ -282,4 +282,69 @@ def level_scale(framework_id: int) -> list[tuple[int, str]]:
     return list(db.session.execute(
         select(Level.value, Level.label).where(Level.framework_id == framework_id)
         .order_by(Level.value)
+    ).tuples())
+
+
+# --- ratings overview: aggregates for program leads ----------------------------------------
+
+
+@dataclass(frozen=True)
+class RatingCount:
+    """How many people gave one rating: at one checkpoint, on one competency (by number), at one
+    level (by value); in one cohort, or the whole programme when cohort_id is None."""
+
+    cohort_id: int | None
+    checkpoint_id: int
+    number: int
+    value: int
+    people: int
+
+
+def rating_counts(program_id: int, framework_id: int) -> list[RatingCount]:
+    """Submitted worksheets on the programme's checkpoints, made on any version of the
+    programme's framework (same key), grouped by checkpoint, competency number and level value:
+    once for the whole programme and once per cohort (where the author is a member; someone in
+    two cohorts counts in each). Two statements whatever the amount of data. No individual
+    rating leaves this function; suppressing small groups is aggregates.cell's job."""
+    people = func.count(distinct(SelfAssessment.user_id))
+    same_key = select(Framework.key).where(Framework.id == framework_id).scalar_subquery()
+
+    def grouped(*columns):
+        return (
+            select(*columns, Checkpoint.id, Competency.number, Level.value, people)
+            .select_from(SelfAssessment)
+            .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
+            .join(Framework, Framework.id == SelfAssessment.framework_id)
+            .join(Rating, Rating.assessment_id == SelfAssessment.id)
+            .join(Competency, (Competency.id == Rating.competency_id)
+                  & (Competency.framework_id == SelfAssessment.framework_id))
+            .join(Level, (Level.id == Rating.level_id)
+                  & (Level.framework_id == SelfAssessment.framework_id))
+            .where(Checkpoint.program_id == program_id, SelfAssessment.status == SUBMITTED,
+                   Framework.key == same_key)
+            .group_by(*columns, Checkpoint.id, Competency.number, Level.value)
+        )
+
+    whole = db.session.execute(grouped()).all()
+    by_cohort = db.session.execute(
+        grouped(Membership.cohort_id)
+        .join(Membership, (Membership.user_id == SelfAssessment.user_id)
+              & (Membership.role == MEMBER))
+        .join(Cohort, (Cohort.id == Membership.cohort_id) & (Cohort.program_id == program_id))
+    ).all()
+    return [RatingCount(None, *row) for row in whole] + [RatingCount(*row) for row in by_cohort]
+
+
+def competency_names(framework_id: int) -> list[tuple[int, str]]:
+    """(number, name) of the framework's competencies, in the rubric's order."""
+    return list(db.session.execute(
+        select(Competency.number, Competency.name).where(Competency.framework_id == framework_id)
+        .order_by(Competency.position)
+    ).tuples())
+
+
+def program_cohorts(program_id: int) -> list[tuple[int, str]]:
+    return list(db.session.execute(
+        select(Cohort.id, Cohort.name).where(Cohort.program_id == program_id)
+        .order_by(Cohort.name, Cohort.id)
     ).tuples())

@@ -1,4 +1,4 @@
-"""Checkpoints, the reflection worksheet, sharing and the growth page.
+"""Checkpoints, the reflection worksheet, sharing, the growth page and the ratings overview.
 
 Every handler: load the object or 404 -> permissions.require(...) -> validate the form ->
 services.x(current_user, obj, values) -> one commit -> flash and redirect.
@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from plc import permissions
-from plc.assessments import forms, growth, queries, services
+from plc.assessments import aggregates, forms, growth, queries, services
 from plc.assessments.models import Checkpoint, SelfAssessment
 from plc.errors import DomainError, show_on_form
 from plc.extensions import db
@@ -266,3 +266,26 @@ def _levels(program: Program, visible: list[SelfAssessment]) -> list[tuple[int, 
     # The chart's scale: the levels of the newest worksheet's rubric, else the programme's.
     framework_id = visible[-1].framework_id if visible else program.framework_id
     return queries.level_scale(framework_id) if framework_id else []
+
+
+# --- the programme's ratings overview (aggregates only) -----------------------------------
+
+
+@bp.get("/programs/<int:program_id>/ratings")
+@login_required
+def ratings_overview(program_id: int):
+    program = program_queries.program(program_id)
+    permissions.require(program is not None
+                        and permissions.can_view_rating_aggregates(current_user, program))
+    data = None
+    if program.framework_id is not None:
+        data = aggregates.overview(
+            [(cp.id, cp.name) for cp in queries.checkpoints(program.id)],
+            queries.program_cohorts(program.id),
+            queries.competency_names(program.framework_id),
+            queries.level_scale(program.framework_id),
+            queries.rating_counts(program.id, program.framework_id),
+        )
+    return render_template("assessments/ratings_overview.html",
+                           title=f"Ratings overview · {program.name}", program=program,
+                           overview=data, minimum=permissions.MIN_AGGREGATE_GROUP)

@@ -9,6 +9,8 @@ from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from plc.accounts.forms import time_zone_choices, valid_time_zone
 from plc.programs.models import COHORT_ROLES, FACILITATOR, MEMBER
+from plc.rubrics import queries as rubric_queries
+from plc.rubrics.services import DEFAULT_KEY
 
 ROLE_LABELS = {MEMBER: "Member", FACILITATOR: "Facilitator"}
 
@@ -25,15 +27,31 @@ class ProgramForm(FlaskForm):
     starts_on = DateField("Start date", validators=[InputRequired()])
     ends_on = DateField("End date", validators=[InputRequired()])
     time_zone = SelectField("Time zone", validators=[InputRequired(), valid_time_zone])
+    # Left out (an older client, a script), it means the bundled default.
+    framework_id = SelectField("Rubric framework", coerce=int, validate_choice=False)
     description = TextAreaField("Description", validators=[Length(max=5000)], filters=[_strip])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.time_zone.choices = time_zone_choices()
+        self.framework_id.choices = framework_choices()
+
+    def validate_framework_id(self, field) -> None:
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError("Choose a framework from the list.")
 
     def validate_ends_on(self, field) -> None:
         if self.starts_on.data and field.data and field.data <= self.starts_on.data:
             raise ValidationError("The end date must be after the start date.")
+
+
+def framework_choices() -> list[tuple[int, str]]:
+    """Every framework version; 0 stands for the bundled rubric while it is not imported yet
+    (it is imported when the programme is saved, so that showing the form writes nothing)."""
+    choices = [(f.id, f.label) for f in rubric_queries.all_frameworks()]
+    if not rubric_queries.framework_exists(DEFAULT_KEY):
+        choices.insert(0, (0, "Leadership competency framework rubric: K-12 (bundled)"))
+    return choices
 
 
 class CohortForm(FlaskForm):

@@ -44,12 +44,14 @@ from plc.rubrics.services import default_framework
 
 
 def create_program(actor: User, *, name: str, starts_on: date, ends_on: date, time_zone: str,
-                   description: str) -> Program:
-    """A new programme year. Its creator leads it, unless a site admin made it for others."""
+                   description: str, framework_id: int | None = None) -> Program:
+    """A new programme year. Its creator leads it, unless a site admin made it for others.
+    Without a framework it uses the newest version of the bundled rubric."""
     name = name.strip()
     _check_program(name, starts_on, ends_on)
     program = Program(name=name, starts_on=starts_on, ends_on=ends_on, time_zone=time_zone,
-                      description=description.strip(), framework_id=default_framework().id)
+                      description=description.strip(),
+                      framework_id=framework_id or default_framework().id)
     db.session.add(program)
     if not actor.is_site_admin:
         db.session.add(ProgramLead(program=program, user_id=actor.id))
@@ -59,7 +61,9 @@ def create_program(actor: User, *, name: str, starts_on: date, ends_on: date, ti
 
 
 def update_program(actor: User, program: Program, *, name: str, starts_on: date, ends_on: date,
-                   time_zone: str, description: str) -> None:
+                   time_zone: str, description: str, framework_id: int | None = None) -> None:
+    """Changing the framework applies to worksheets started from now on; those already
+    started keep the version they were made on."""
     name = name.strip()
     _check_program(name, starts_on, ends_on, exclude_id=program.id)
     program.name = name
@@ -67,6 +71,7 @@ def update_program(actor: User, program: Program, *, name: str, starts_on: date,
     program.ends_on = ends_on
     program.time_zone = time_zone
     program.description = description.strip()
+    program.framework_id = framework_id or default_framework().id
     db.session.flush()
 
 

@@ -17,6 +17,8 @@ from plc.extensions import db
 from plc.orgs import queries as org_queries
 from plc.programs import forms, queries, roster, services
 from plc.programs.models import COHORT_ROLES, Cohort, Membership, Program
+from plc.rubrics import queries as rubric_queries
+from plc.rubrics.services import DEFAULT_KEY
 
 bp = Blueprint("programs", __name__)
 
@@ -65,6 +67,8 @@ def new_program():
     form = forms.ProgramForm()
     if not form.is_submitted():
         form.time_zone.data = current_app.config["DEFAULT_TIME_ZONE"]
+        bundled = rubric_queries.newest_version(DEFAULT_KEY)
+        form.framework_id.data = bundled.id if bundled else 0
     if form.validate_on_submit():
         try:
             prog = services.create_program(current_user, **_program_values(form))
@@ -108,6 +112,7 @@ def _program_values(form: forms.ProgramForm) -> dict:
         "ends_on": form.ends_on.data,
         "time_zone": form.time_zone.data,
         "description": form.description.data or "",
+        "framework_id": form.framework_id.data or None,
     }
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from plc.extensions import db
 from plc.programs.models import Cohort, Program, ProgramLead
+from plc.rubrics.services import default_framework
 from tests import factories
 from tests.programs.conftest import count_rows
 
@@ -196,3 +197,19 @@ def test_facilitators_may_not_create_or_rename_cohorts(world, client, login_as):
     assert client.post(f"/cohorts/{world.cohort.id}/edit",
                        data={"name": "Mine"}).status_code == 403
     assert client.get(f"/cohorts/{world.other_cohort.id}/edit").status_code == 404
+
+
+def test_a_programme_uses_the_framework_chosen_for_it(world, client, login_as):
+    other = factories.make_framework("another-rubric")
+    bundled_id = default_framework().id
+    db.session.commit()
+    login_as(world.lead)
+    page = client.get("/programs/new")
+    assert f'<option selected value="{bundled_id}">' in page.text
+    assert create(client, framework_id=str(other.id)).status_code == 302
+    program = program_named("PLC 2027-28")
+    assert program.framework_id == other.id
+    bad = client.post(f"/programs/{program.id}/edit", data={
+        "name": "PLC 2027-28", "starts_on": "2027-09-01", "ends_on": "2028-06-30",
+        "time_zone": "America/Chicago", "framework_id": "99999"})
+    assert bad.status_code == 200 and "Choose a framework from the list." in bad.text
