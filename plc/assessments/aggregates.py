@@ -15,9 +15,10 @@ from plc.permissions import MIN_AGGREGATE_GROUP
 class Cell:
     """One competency at one checkpoint in one group. A suppressed cell carries no figure."""
 
-    people: int | None = None  # None: fewer than MIN_AGGREGATE_GROUP
+    people: int | None = None  # None: fewer than MIN_AGGREGATE_GROUP (or protecting them)
     counts: tuple[int, ...] = ()  # people per level, in the order of Overview.levels
     average: float | None = None
+    protects: bool = False  # hidden although large enough: it would reveal a smaller group
 
     @property
     def shown(self) -> bool:
@@ -29,6 +30,7 @@ class Cell:
 
 
 SUPPRESSED = Cell()
+PROTECTING = Cell(protects=True)
 
 
 def cell(by_value: dict[int, int], values: tuple[int, ...]) -> Cell:
@@ -39,6 +41,21 @@ def cell(by_value: dict[int, int], values: tuple[int, ...]) -> Cell:
         return SUPPRESSED
     average = sum(value * n for value, n in by_value.items()) / people
     return Cell(people, tuple(by_value.get(value, 0) for value in values), average)
+
+
+def hidden_cohorts(program_people: int, cohort_people: dict[int, int]) -> set[int]:
+    """The cohorts whose figures must not be shown for one competency at one checkpoint.
+
+    A cohort under MIN_AGGREGATE_GROUP is hidden; but the programme total minus the cohorts
+    that are shown would still give away the hidden remainder when it is under the threshold
+    too. So further cohorts are hidden, smallest first, until the remainder is either nobody
+    or at least MIN_AGGREGATE_GROUP people (once every cohort is hidden, the remainder is the
+    programme total, itself shown only from MIN_AGGREGATE_GROUP people)."""
+    hidden = {cid for cid, n in cohort_people.items() if n < MIN_AGGREGATE_GROUP}
+    shown = sorted((n, cid) for cid, n in cohort_people.items() if cid not in hidden)
+    while shown and 0 < program_people - sum(n for n, _cid in shown) < MIN_AGGREGATE_GROUP:
+        hidden.add(shown.pop(0)[1])
+    return hidden
 
 
 @dataclass(frozen=True)
@@ -84,12 +101,25 @@ def overview(checkpoints: list[tuple[int, str]], cohorts: list[tuple[int, str]],
     found: dict[tuple[int | None, int, int], dict[int, int]] = {}
     for c in counts:
         found.setdefault((c.cohort_id, c.checkpoint_id, c.number), {})[c.value] = c.people
+    hidden = {
+        (cp_id, number): hidden_cohorts(
+            sum(found.get((None, cp_id, number), {}).values()),
+            {cid: sum(found.get((cid, cp_id, number), {}).values()) for cid, _name in cohorts},
+        )
+        for cp_id, _cp_name in checkpoints
+        for number in order
+    }
+
+    def figures(cohort_id: int | None, cp_id: int, number: int) -> Cell:
+        shown = cell(found.get((cohort_id, cp_id, number), {}), values)
+        if shown.shown and cohort_id in hidden[(cp_id, number)]:
+            return PROTECTING
+        return shown
 
     def group(cohort_id: int | None, name: str) -> Group:
         return Group(cohort_id, name, tuple(
             Table(cp_name, tuple(
-                Row(number, names[number],
-                    cell(found.get((cohort_id, cp_id, number), {}), values))
+                Row(number, names[number], figures(cohort_id, cp_id, number))
                 for number in order
             ))
             for cp_id, cp_name in checkpoints
