@@ -142,7 +142,7 @@ def _dead_link(what: str):
 @login_required
 def profile():
     form = forms.ProfileForm(obj=current_user)
-    form.organization_id.choices = [(0, "(none)")] + org_queries.organization_choices()
+    form.organization_id.choices = org_queries.organization_choices_or_none()
     form.time_zone.choices = forms.time_zone_choices()
     if request.method == "GET":
         form.organization_id.data = current_user.organization_id or 0

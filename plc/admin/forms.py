@@ -7,16 +7,16 @@ from wtforms import BooleanField, EmailField, Form, SearchField, SelectField, St
 from wtforms.validators import DataRequired, Email, Length
 
 from plc.accounts.queries import STATUS_FILTERS
-from plc.orgs.forms import strip
-
-NO_ORGANIZATION = 0
+from plc.formtools import clean_text
 
 
 class UserEditForm(FlaskForm):
     name = StringField(
-        "Name", filters=[strip], validators=[DataRequired(message="Enter a name."), Length(max=200)]
+        "Name",
+        filters=[clean_text],
+        validators=[DataRequired(message="Enter a name."), Length(max=200)],
     )
-    title = StringField("Title or position", filters=[strip], validators=[Length(max=200)])
+    title = StringField("Title or position", filters=[clean_text], validators=[Length(max=200)])
     organization_id = SelectField("Organization", coerce=int)
     is_site_admin = BooleanField("Site admin (manages accounts and organizations)")
 
@@ -24,7 +24,7 @@ class UserEditForm(FlaskForm):
 class UserCreateForm(UserEditForm):
     email = EmailField(
         "E-mail",
-        filters=[strip],
+        filters=[clean_text],
         validators=[
             DataRequired(message="Enter an e-mail address."),
             Email(message="Enter an e-mail address like name@example.org."),
@@ -36,5 +36,5 @@ class UserCreateForm(UserEditForm):
 class UserSearchForm(Form):
     """Filters of the user list: a GET form, so no CSRF token and nothing saved."""
 
-    q = SearchField("Name or e-mail contains", filters=[strip], validators=[Length(max=200)])
+    q = SearchField("Name or e-mail contains", filters=[clean_text], validators=[Length(max=200)])
     status = SelectField("Status", choices=STATUS_FILTERS, default="")

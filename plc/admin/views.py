@@ -156,7 +156,7 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
     form = forms.UserCreateForm()
-    form.organization_id.choices = _organization_choices()
+    form.organization_id.choices = org_queries.organization_choices_or_none()
     if form.validate_on_submit():
         try:
             user = account_services.create_user(current_user, **_user_values(form),
@@ -174,9 +174,9 @@ def new_user():
 def edit_user(user_id: int):
     user = _user_or_404(user_id)
     form = forms.UserEditForm(obj=user)
-    form.organization_id.choices = _organization_choices()
+    form.organization_id.choices = org_queries.organization_choices_or_none()
     if request.method == "GET":
-        form.organization_id.data = user.organization_id or forms.NO_ORGANIZATION
+        form.organization_id.data = user.organization_id or org_queries.NO_ORGANIZATION
     if form.validate_on_submit():
         try:
             account_services.update_user(current_user, user, **_user_values(form))
@@ -236,10 +236,6 @@ def _user_or_404(user_id: int) -> User:
     if user is None:
         abort(404)
     return user
-
-
-def _organization_choices() -> list[tuple[int, str]]:
-    return [(forms.NO_ORGANIZATION, "(none)")] + org_queries.organization_choices()
 
 
 def _user_values(form) -> dict:

@@ -19,16 +19,13 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from plc.assessments.queries import Sheet
 from plc.assessments.services import CHANGE_COUNT
+from plc.formtools import clean_text
 
 TEXT_MAX = 5000
 
 
-def _strip(value):
-    return value.replace("\x00", "").strip() if isinstance(value, str) else value
-
-
 def _text(label: str) -> TextAreaField:
-    return TextAreaField(label, validators=[Length(max=TEXT_MAX)], filters=[_strip])
+    return TextAreaField(label, validators=[Length(max=TEXT_MAX)], filters=[clean_text])
 
 
 # --- checkpoints --------------------------------------------------------------------------
@@ -36,7 +33,7 @@ def _text(label: str) -> TextAreaField:
 
 class CheckpointEntry(Form):
     checkpoint_id = HiddenField()
-    name = StringField("Name", validators=[InputRequired(), Length(max=100)], filters=[_strip])
+    name = StringField("Name", validators=[InputRequired(), Length(max=100)], filters=[clean_text])
     opens_on = DateField("Opens on", validators=[InputRequired()])
     closes_on = DateField("Closes on", validators=[InputRequired()])
 

@@ -4,12 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-
-def strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
+from plc.formtools import clean_text
 
 
 class OrganizationForm(FlaskForm):
     name = StringField(
-        "Name", filters=[strip], validators=[DataRequired(message="Enter a name."), Length(max=200)]
+        "Name",
+        filters=[clean_text],
+        validators=[DataRequired(message="Enter a name."), Length(max=200)],
     )

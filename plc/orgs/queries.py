@@ -19,6 +19,13 @@ def districts_with_schools() -> list[Organization]:
     )
 
 
+NO_ORGANIZATION = 0  # the select-box value for "no organization"
+
+
+def organization_choices_or_none() -> list[tuple[int, str]]:
+    return [(NO_ORGANIZATION, "(none)"), *organization_choices()]
+
+
 def organization_choices() -> list[tuple[int, str]]:
     """Every district, each followed by its schools, labelled for a select box."""
     district = aliased(Organization)

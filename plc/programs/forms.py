@@ -8,6 +8,7 @@ from wtforms import DateField, EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from plc.accounts.forms import time_zone_choices, valid_time_zone
+from plc.formtools import clean_text
 from plc.programs.models import COHORT_ROLES, FACILITATOR, MEMBER
 from plc.rubrics import queries as rubric_queries
 from plc.rubrics.services import DEFAULT_KEY
@@ -15,21 +16,16 @@ from plc.rubrics.services import DEFAULT_KEY
 ROLE_LABELS = {MEMBER: "Member", FACILITATOR: "Facilitator"}
 
 
-def _strip(value):
-    # NUL is dropped too: PostgreSQL refuses it in text columns.
-    return value.replace("\x00", "").strip() if isinstance(value, str) else value
-
-
 class ProgramForm(FlaskForm):
     name = StringField(
-        "Name", validators=[InputRequired(), Length(max=200)], filters=[_strip]
+        "Name", validators=[InputRequired(), Length(max=200)], filters=[clean_text]
     )
     starts_on = DateField("Start date", validators=[InputRequired()])
     ends_on = DateField("End date", validators=[InputRequired()])
     time_zone = SelectField("Time zone", validators=[InputRequired(), valid_time_zone])
     # Left out (an older client, a script), it means the bundled default.
     framework_id = SelectField("Rubric framework", coerce=int, validate_choice=False)
-    description = TextAreaField("Description", validators=[Length(max=5000)], filters=[_strip])
+    description = TextAreaField("Description", validators=[Length(max=5000)], filters=[clean_text])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,31 +52,31 @@ def framework_choices() -> list[tuple[int, str]]:
 
 class CohortForm(FlaskForm):
     name = StringField(
-        "Name", validators=[InputRequired(), Length(max=200)], filters=[_strip]
+        "Name", validators=[InputRequired(), Length(max=200)], filters=[clean_text]
     )
-    description = TextAreaField("Description", validators=[Length(max=5000)], filters=[_strip])
+    description = TextAreaField("Description", validators=[Length(max=5000)], filters=[clean_text])
 
 
 class LeadForm(FlaskForm):
     email = EmailField(
         "E-mail of the new program lead",
         validators=[InputRequired(), Email(), Length(max=254)],
-        filters=[_strip],
+        filters=[clean_text],
     )
 
 
 class InviteForm(FlaskForm):
     email = EmailField(
-        "E-mail", validators=[InputRequired(), Email(), Length(max=254)], filters=[_strip]
+        "E-mail", validators=[InputRequired(), Email(), Length(max=254)], filters=[clean_text]
     )
-    name = StringField("Name", validators=[InputRequired(), Length(max=200)], filters=[_strip])
+    name = StringField("Name", validators=[InputRequired(), Length(max=200)], filters=[clean_text])
     role = SelectField("Role in the cohort", validators=[InputRequired()])
     organization_id = SelectField("District or school", coerce=int, default=0)
 
     def set_choices(self, roles: list[str], organizations: list[tuple[int, str]]) -> None:
-        """Only the roles this user may grant; any organization, or none."""
+        """Only the roles this user may grant; ``organizations`` includes "(none)"."""
         self.role.choices = [(role, ROLE_LABELS[role]) for role in roles]
-        self.organization_id.choices = [(0, "(none)")] + organizations
+        self.organization_id.choices = organizations
 
 
 class RosterUploadForm(FlaskForm):

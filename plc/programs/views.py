@@ -250,7 +250,7 @@ def invite(cohort_id: int):
     permissions.require(permissions.can_manage_roster(current_user, coh), 403)
     form = forms.InviteForm()
     grantable = [r for r in COHORT_ROLES if permissions.can_grant_role(current_user, coh, r)]
-    form.set_choices(grantable, org_queries.organization_choices())
+    form.set_choices(grantable, org_queries.organization_choices_or_none())
     if form.validate_on_submit():
         permissions.require(permissions.can_grant_role(current_user, coh, form.role.data), 403)
         try:
