@@ -46,6 +46,10 @@ class CheckpointsForm(FlaskForm):
     checkpoints = FieldList(FormField(CheckpointEntry))
 
 
+class NewCheckpointForm(FlaskForm, CheckpointEntry):
+    """The same fields as one row of the checkpoints page, for a checkpoint of its own."""
+
+
 # --- the worksheet ------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
@@ -32,6 +32,12 @@ def checkpoints(program_id: int) -> list[Checkpoint]:
             .order_by(Checkpoint.position, Checkpoint.opens_on)
         ).scalars()
     )
+
+
+def checkpoint_has_worksheets(checkpoint_id: int) -> bool:
+    return db.session.execute(
+        select(exists().where(SelfAssessment.checkpoint_id == checkpoint_id))
+    ).scalar()
 
 
 def checkpoint_with_program(checkpoint_id: int) -> tuple[Checkpoint, Program] | None:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from plc.accounts.models import User
+from plc.assessments import queries
 from plc.assessments.models import (
     DRAFT,
     SUBMITTED,
@@ -87,6 +88,31 @@ def update_checkpoints(actor: User, program: Program, checkpoints: list[Checkpoi
     for v in values:
         cp = by_id[v.checkpoint_id]
         cp.name, cp.opens_on, cp.closes_on = v.name.strip(), v.opens_on, v.closes_on
+    db.session.flush()
+
+
+def add_checkpoint(actor: User, program: Program, *, name: str, opens_on: date,
+                   closes_on: date) -> Checkpoint:
+    """A further checkpoint (say a second mid-year one), placed after the existing ones."""
+    existing = queries.checkpoints(program.id)
+    if name.strip().lower() in {cp.name.lower() for cp in existing}:
+        raise DomainError("Another checkpoint already has this name.", field="name")
+    checkpoint = Checkpoint(
+        program_id=program.id, name=name.strip(), opens_on=opens_on, closes_on=closes_on,
+        position=max((cp.position for cp in existing), default=0) + 1,
+    )
+    db.session.add(checkpoint)
+    db.session.flush()
+    return checkpoint
+
+
+def remove_checkpoint(actor: User, checkpoint: Checkpoint) -> None:
+    """Only while nobody has a worksheet on it: worksheets are never deleted behind their
+    authors' backs."""
+    if queries.checkpoint_has_worksheets(checkpoint.id):
+        raise DomainError(f"{checkpoint.name} has worksheets: it cannot be removed. "
+                          "Close it instead (set its closing date).")
+    db.session.delete(checkpoint)
     db.session.flush()
 
 

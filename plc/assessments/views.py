@@ -45,10 +45,7 @@ def _visible_assessment(assessment_id: int) -> tuple[SelfAssessment, Program]:
 @bp.route("/programs/<int:program_id>/checkpoints", methods=["GET", "POST"])
 @login_required
 def checkpoints(program_id: int):
-    program = program_queries.program(program_id)
-    permissions.require(program is not None and permissions.can_view_program(current_user,
-                                                                             program))
-    permissions.require(permissions.can_manage_program(current_user, program), 403)
+    program = _managed_program(program_id)
     items = queries.checkpoints(program.id)
     form = forms.CheckpointsForm(
         data={"checkpoints": [
@@ -73,6 +70,53 @@ def checkpoints(program_id: int):
             return redirect(url_for("assessments.checkpoints", program_id=program.id))
     return render_template("assessments/checkpoints.html", title=f"Checkpoints: {program.name}",
                            program=program, form=form)
+
+
+@bp.route("/programs/<int:program_id>/checkpoints/new", methods=["GET", "POST"])
+@login_required
+def new_checkpoint(program_id: int):
+    program = _managed_program(program_id)
+    form = forms.NewCheckpointForm()
+    if form.validate_on_submit():
+        try:
+            checkpoint = services.add_checkpoint(
+                current_user, program, name=form["name"].data, opens_on=form.opens_on.data,
+                closes_on=form.closes_on.data,
+            )
+        except DomainError as exc:
+            show_on_form(form, exc)
+        else:
+            db.session.commit()
+            flash(f"The checkpoint {checkpoint.name} is added.", "success")
+            return redirect(url_for("assessments.checkpoints", program_id=program.id))
+    return render_template("assessments/checkpoint_new.html",
+                           title=f"New checkpoint: {program.name}", program=program, form=form)
+
+
+@bp.post("/checkpoints/<int:checkpoint_id>/remove")
+@login_required
+def remove_checkpoint(checkpoint_id: int):
+    found = queries.checkpoint_with_program(checkpoint_id)
+    permissions.require(found is not None)
+    checkpoint, program = found
+    _managed_program(program.id)
+    try:
+        services.remove_checkpoint(current_user, checkpoint)
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(f"The checkpoint {checkpoint.name} is removed.", "success")
+    return redirect(url_for("assessments.checkpoints", program_id=program.id))
+
+
+def _managed_program(program_id: int) -> Program:
+    """The programme, or 404 when out of sight; 403 when seen but not managed."""
+    program = program_queries.program(program_id)
+    permissions.require(program is not None and permissions.can_view_program(current_user,
+                                                                             program))
+    permissions.require(permissions.can_manage_program(current_user, program), 403)
+    return program
 
 
 # --- the worksheet -----------------------------------------------------------------------

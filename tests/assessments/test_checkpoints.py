@@ -92,3 +92,47 @@ def test_duplicate_names_are_refused(app, login_as, sheet):
     }
     page = client.post(f"/programs/{sheet.program.id}/checkpoints", data=data)
     assert "cannot have the same name" in page.text
+
+
+def checkpoint_names(program_id: int) -> list[str]:
+    return db.session.execute(
+        select(Checkpoint.name).where(Checkpoint.program_id == program_id)
+        .order_by(Checkpoint.position)
+    ).scalars().all()
+
+
+def test_lead_adds_a_checkpoint_after_the_others(app, login_as, sheet):
+    client = login_as(sheet.lead)
+    url = f"/programs/{sheet.program.id}/checkpoints/new"
+    assert client.get(url).status_code == 200
+    values = {"name": "Second mid-year", "opens_on": "2027-03-01", "closes_on": "2027-03-31"}
+    assert client.post(url, data=values).status_code == 302
+    assert checkpoint_names(sheet.program.id)[-1] == "Second mid-year"
+    again = client.post(url, data={**values, "name": "second MID-YEAR"})
+    assert again.status_code == 200
+    assert "Another checkpoint already has this name." in again.text
+    backwards = client.post(url, data={**values, "name": "Late", "closes_on": "2027-02-01"})
+    assert "The closing date must not be before the opening date." in backwards.text
+    assert 'value="Late"' in backwards.text  # what was typed is kept
+
+
+def test_a_checkpoint_with_worksheets_cannot_be_removed(app, login_as, sheet):
+    from tests.assessments.test_visibility import make_assessment
+
+    make_assessment(sheet, sheet.member, sheet.open_checkpoint, [1, 2, 3])
+    client = login_as(sheet.lead)
+    before = checkpoint_names(sheet.program.id)
+    response = client.post(f"/checkpoints/{sheet.open_checkpoint.id}/remove")
+    assert response.status_code == 302
+    assert "has worksheets" in client.get(response.location).text
+    assert checkpoint_names(sheet.program.id) == before
+    empty = sheet.closed_checkpoint.name
+    assert client.post(f"/checkpoints/{sheet.closed_checkpoint.id}/remove").status_code == 302
+    assert checkpoint_names(sheet.program.id) == [n for n in before if n != empty]
+
+
+def test_members_cannot_add_or_remove_checkpoints(app, login_as, sheet):
+    client = login_as(sheet.member)
+    assert client.get(f"/programs/{sheet.program.id}/checkpoints/new").status_code == 404
+    assert client.post(f"/checkpoints/{sheet.closed_checkpoint.id}/remove").status_code == 404
+    assert sheet.closed_checkpoint.name in checkpoint_names(sheet.program.id)
