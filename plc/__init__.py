@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from plc.admin.views import bp as admin_bp
     from plc.assessments.views import bp as assessments_bp
     from plc.main.views import bp as main_bp
+    from plc.meetings.views import bp as meetings_bp
     from plc.programs.views import bp as programs_bp
     from plc.rubrics.views import bp as rubrics_bp
 
@@ -88,3 +89,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(programs_bp)
     app.register_blueprint(assessments_bp)
     app.register_blueprint(rubrics_bp)
+    app.register_blueprint(meetings_bp)

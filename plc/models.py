@@ -3,11 +3,13 @@
 from plc.accounts.models import LoginFailure, PasswordReset, User, UserSession
 from plc.assessments.models import Checkpoint, PlannedChange, Rating, SelfAssessment
 from plc.mail.models import OutboxMessage
+from plc.meetings.models import CalendarToken, Meeting, MeetingSeries
 from plc.orgs.models import Organization
 from plc.programs.models import Cohort, Invitation, Membership, Program, ProgramLead
 from plc.rubrics.models import Category, Competency, Descriptor, Framework, Level
 
 __all__ = [
+    "CalendarToken",
     "Category",
     "Checkpoint",
     "Competency",
@@ -20,6 +22,8 @@ __all__ = [
     "Cohort",
     "Invitation",
     "LoginFailure",
+    "Meeting",
+    "MeetingSeries",
     "Membership",
     "OutboxMessage",
     "Organization",

@@ -241,6 +241,17 @@ def can_view_worksheet_status(user, cohort: Cohort) -> bool:
     return roles_of(user).facilitates(cohort.id)
 
 
+# --- meetings ---------------------------------------------------------------------------
+# Seeing a cohort's meetings (list, page, .ics) is seeing the cohort: can_view_cohort.
+
+
+def can_schedule_meetings(user, cohort: Cohort) -> bool:
+    """Schedule, move and cancel a cohort's meetings: its facilitators and the programme's
+    leads (site admins run the site, not the cohorts' calendars)."""
+    roles = roles_of(user)
+    return roles.facilitates(cohort.id) or roles.leads(cohort.program_id)
+
+
 JINJA_GLOBALS = {
     name: obj
     for name, obj in dict(globals()).items()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import select
 
@@ -12,6 +12,8 @@ from plc.accounts.models import User
 from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
 from plc.db import utcnow
 from plc.extensions import db
+from plc.meetings import services as meeting_services
+from plc.meetings.models import Meeting
 from plc.orgs.models import Organization
 from plc.programs.models import FACILITATOR, Cohort, Invitation, Program, ProgramLead
 from plc.rubrics.models import Competency, Framework, Level
@@ -44,6 +46,8 @@ class World:
     framework: Framework
     checkpoint: Checkpoint  # the programme's open Baseline
     assessment_a: SelfAssessment | None = None  # member_a's draft worksheet on ``checkpoint``
+    meeting_a: Meeting | None = None  # an upcoming meeting of cohort A
+    calendar_token: str | None = None  # member_a's private calendar feed token
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -79,9 +83,19 @@ def build_world() -> World:
     assessment_a = SelfAssessment(user_id=users["member_a"].id, checkpoint_id=checkpoint.id,
                                   framework_id=framework.id, ratings=[], changes=[])
     db.session.add(assessment_a)
+    meeting_a = _meeting(users["facilitator_a"], cohort_a, days_from_now=10)
+    calendar_token = meeting_services.renew_calendar_token(users["member_a"])
     db.session.commit()
     return World(program, other_program, cohort_a, cohort_b, district, school, users, pending,
-                 token, framework, checkpoint, assessment_a)
+                 token, framework, checkpoint, assessment_a, meeting_a, calendar_token)
+
+
+def _meeting(actor: User, cohort: Cohort, days_from_now: int) -> Meeting:
+    return meeting_services.schedule_meeting(
+        actor, cohort, title="Cohort meeting",
+        day=(utcnow() + timedelta(days=days_from_now)).date(), start=time(16),
+        duration_minutes=90, place=meeting_services.Place("Room 101", "https://video.example/a"),
+    )
 
 
 _grown = itertools.count()
@@ -108,6 +122,7 @@ def grow(world: World, factor: int) -> None:
         factories.make_cohort(program)
         db.session.add(ProgramLead(program_id=world.program.id, user_id=lead.id))
         _grow_worksheets(world, i)
+        _grow_meetings(world, i)
     db.session.commit()
 
 
@@ -128,3 +143,13 @@ def _grow_worksheets(world: World, i: int) -> None:
                  for n, c in enumerate(competencies)],
         changes=[],
     ))
+
+
+def _grow_meetings(world: World, i: int) -> None:
+    """Past and upcoming meetings (one cancelled) in both cohorts: the meeting list, the
+    feed and the .ics pages gain rows."""
+    actor = world.users["program_lead"]
+    for cohort in (world.cohort_a, world.cohort_b):
+        _meeting(actor, cohort, days_from_now=-30 * (i + 1))
+        _meeting(actor, cohort, days_from_now=30 * (i + 1)).status = "cancelled"
+        _meeting(actor, cohort, days_from_now=31 * (i + 1))

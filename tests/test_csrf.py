@@ -29,6 +29,7 @@ def url_arguments(world) -> dict:
         "token": world.invitation_token,
         "checkpoint_id": world.checkpoint.id,
         "assessment_id": world.assessment_a.id,
+        "meeting_id": world.meeting_a.id,
     }
 
 

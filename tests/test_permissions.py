@@ -50,6 +50,9 @@ ASSESSMENT_A = expect(404, anonymous=LOGIN, deactivated=LOGIN, member_a=OK, faci
 ASSESSMENT_A_AUTHOR = {**ASSESSMENT_A, "facilitator_a": 403}
 RATING_AGGREGATES_P = expect(404, anonymous=LOGIN, deactivated=LOGIN, program_lead=OK)
 NO_RATING_AGGREGATES = expect(404, anonymous=LOGIN, deactivated=LOGIN)
+# Meetings: seen by whoever sees the cohort; scheduled by its facilitators and the leads.
+MEETINGS_A_SCHEDULE = {**COHORT_A_VIEW, "member_a": 403, "site_admin": 403}
+MEETINGS_B_SCHEDULE = {**COHORT_B_VIEW, "member_b": 403, "site_admin": 403}
 
 CSV = (
     "name,email,district,school,role\r\n"
@@ -172,6 +175,12 @@ CASES: list[Case] = [
     *both("assessments.checkpoints", lambda w: f"/programs/{P(w)}/checkpoints", PROGRAM_P),
     *both("assessments.checkpoints", lambda w: f"/programs/{Q(w)}/checkpoints", OTHER_PROGRAM,
           label="other"),
+    *both("assessments.new_checkpoint", lambda w: f"/programs/{P(w)}/checkpoints/new",
+          PROGRAM_P),
+    *both("assessments.new_checkpoint", lambda w: f"/programs/{Q(w)}/checkpoints/new",
+          OTHER_PROGRAM, label="other"),
+    Case("assessments.remove_checkpoint", "POST",
+         lambda w: f"/checkpoints/{w.checkpoint.id}/remove", PROGRAM_P),
     *both("assessments.worksheet", lambda w: f"/checkpoints/{w.checkpoint.id}/worksheet",
           WORKSHEET),
     Case("assessments.view_assessment", "GET",
@@ -187,6 +196,29 @@ CASES: list[Case] = [
          RATING_AGGREGATES_P),
     Case("assessments.ratings_overview", "GET", lambda w: f"/programs/{Q(w)}/ratings",
          NO_RATING_AGGREGATES, label="other"),
+    # --- meetings
+    Case("meetings.cohort_meetings", "GET", lambda w: f"/cohorts/{A(w)}/meetings", COHORT_A_VIEW),
+    Case("meetings.cohort_meetings", "GET", lambda w: f"/cohorts/{B(w)}/meetings", COHORT_B_VIEW,
+         label="B"),
+    *both("meetings.new_meeting", lambda w: f"/cohorts/{A(w)}/meetings/new",
+          MEETINGS_A_SCHEDULE),
+    *both("meetings.new_meeting", lambda w: f"/cohorts/{B(w)}/meetings/new",
+          MEETINGS_B_SCHEDULE, label="B"),
+    *both("meetings.new_series", lambda w: f"/cohorts/{A(w)}/meetings/series/new",
+          MEETINGS_A_SCHEDULE),
+    Case("meetings.meeting", "GET", lambda w: f"/meetings/{w.meeting_a.id}", COHORT_A_VIEW),
+    Case("meetings.meeting_ics", "GET", lambda w: f"/meetings/{w.meeting_a.id}.ics",
+         COHORT_A_VIEW),
+    *both("meetings.move_meeting", lambda w: f"/meetings/{w.meeting_a.id}/move",
+          MEETINGS_A_SCHEDULE),
+    Case("meetings.cancel_meeting", "POST", lambda w: f"/meetings/{w.meeting_a.id}/cancel",
+         MEETINGS_A_SCHEDULE, lambda w: {"version": str(w.meeting_a.version)}),
+    # The feed needs no sign-in: its secret token is the key, whoever holds it.
+    Case("meetings.calendar_feed", "GET", lambda w: f"/calendar/{w.calendar_token}.ics", PUBLIC),
+    Case("meetings.calendar_feed", "GET", lambda w: "/calendar/not-a-token.ics", DEAD_LINK,
+         label="unknown"),
+    *both("meetings.calendar_settings", lambda w: "/account/calendar", SIGNED_IN),
+    Case("meetings.revoke_calendar", "POST", lambda w: "/account/calendar/revoke", SIGNED_IN),
 ]
 
 

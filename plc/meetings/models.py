@@ -1,0 +1,81 @@
+"""Cohort meetings: single meetings, monthly series, and the private calendar feed token."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from plc.db import utcnow
+from plc.extensions import db
+from plc.programs.models import Cohort
+
+SCHEDULED = "scheduled"
+CANCELLED = "cancelled"
+MEETING_STATUSES = (SCHEDULED, CANCELLED)
+LAST_WEEK = -1  # week_of_month for "the last <weekday> of the month"
+
+
+class MeetingSeries(db.Model):
+    """How a series was made ("second Tuesday, 4:00 pm, 90 minutes, Sept to June"), kept so
+    that people can read the rule; its meetings are real rows that change one at a time."""
+
+    __tablename__ = "meeting_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    weekday: Mapped[int]  # 0 Monday .. 6 Sunday (date.weekday())
+    week_of_month: Mapped[int]  # 1-4, or LAST_WEEK
+    local_start: Mapped[time]  # in the programme's time zone
+    duration_minutes: Mapped[int]
+    first_date: Mapped[date]
+    last_date: Mapped[date]
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Meeting(db.Model):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
+    )
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    location: Mapped[str] = mapped_column(Text, default="")
+    online_url: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=SCHEDULED)
+    # Optimistic locking: a move or cancel based on an older page is refused, not applied.
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    cohort: Mapped[Cohort] = relationship(lazy="raise_on_sql")
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == CANCELLED
+
+
+class CalendarToken(db.Model):
+    """The secret in a person's private calendar feed URL; only its hash is kept."""
+
+    __tablename__ = "calendar_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,54 @@
+"""A cohort in America/New_York with a facilitator, two members and a member elsewhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from plc.accounts.models import User
+from plc.extensions import db
+from plc.programs.models import FACILITATOR, Cohort
+from tests import factories
+from tests.conftest import login
+
+
+@dataclass
+class People:
+    cohort: Cohort
+    other_cohort: Cohort
+    facilitator: User
+    member: User
+    peer: User
+    outsider: User  # a member of the other cohort only
+    lead: User
+
+
+@pytest.fixture
+def people(app) -> People:
+    lead = factories.make_user("lead@example.org", "Lee Lead")
+    program = factories.make_program("Meetings Programme", lead=lead)  # America/New_York
+    cohort = factories.make_cohort(program, "North")
+    other = factories.make_cohort(program, "South")
+    facilitator = factories.make_user("fac@example.org", "Fay Facilitator")
+    member = factories.make_user("member@example.org", "Mo Member")
+    peer = factories.make_user("peer@example.org", "Pat Peer")
+    outsider = factories.make_user("outsider@example.org", "Oli Outsider")
+    factories.add_member(cohort, facilitator, FACILITATOR)
+    factories.add_member(cohort, member)
+    factories.add_member(cohort, peer)
+    factories.add_member(other, outsider)
+    db.session.commit()
+    return People(cohort, other, facilitator, member, peer, outsider, lead)
+
+
+@pytest.fixture
+def client_for(app):
+    """A signed-in client per person (several can be used in one test)."""
+
+    def _client(user: User):
+        client = app.test_client()
+        assert login(client, user).status_code == 302
+        return client
+
+    return _client
