@@ -16,6 +16,7 @@ from plc.assessments.models import Checkpoint, SelfAssessment
 from plc.errors import DomainError, show_on_form
 from plc.extensions import db
 from plc.programs import queries as program_queries
+from plc.programs.loading import managed_program
 from plc.programs.models import Program
 
 bp = Blueprint("assessments", __name__)
@@ -45,7 +46,7 @@ def _visible_assessment(assessment_id: int) -> tuple[SelfAssessment, Program]:
 @bp.route("/programs/<int:program_id>/checkpoints", methods=["GET", "POST"])
 @login_required
 def checkpoints(program_id: int):
-    program = _managed_program(program_id)
+    program = managed_program(program_id)
     items = queries.checkpoints(program.id)
     form = forms.CheckpointsForm(
         data={"checkpoints": [
@@ -75,7 +76,7 @@ def checkpoints(program_id: int):
 @bp.route("/programs/<int:program_id>/checkpoints/new", methods=["GET", "POST"])
 @login_required
 def new_checkpoint(program_id: int):
-    program = _managed_program(program_id)
+    program = managed_program(program_id)
     form = forms.NewCheckpointForm()
     if form.validate_on_submit():
         try:
@@ -99,7 +100,7 @@ def remove_checkpoint(checkpoint_id: int):
     found = queries.checkpoint_with_program(checkpoint_id)
     permissions.require(found is not None)
     checkpoint, program = found
-    _managed_program(program.id)
+    managed_program(program.id)
     try:
         services.remove_checkpoint(current_user, checkpoint)
     except DomainError as exc:
@@ -110,13 +111,6 @@ def remove_checkpoint(checkpoint_id: int):
     return redirect(url_for("assessments.checkpoints", program_id=program.id))
 
 
-def _managed_program(program_id: int) -> Program:
-    """The programme, or 404 when out of sight; 403 when seen but not managed."""
-    program = program_queries.program(program_id)
-    permissions.require(program is not None and permissions.can_view_program(current_user,
-                                                                             program))
-    permissions.require(permissions.can_manage_program(current_user, program), 403)
-    return program
 
 
 # --- the worksheet -----------------------------------------------------------------------

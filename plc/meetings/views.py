@@ -16,7 +16,7 @@ from plc.extensions import db
 from plc.meetings import forms, ical, queries, services
 from plc.meetings.models import Meeting
 from plc.meetings.schedule import to_local
-from plc.programs import queries as program_queries
+from plc.programs.loading import visible_cohort
 from plc.programs.models import Cohort
 from plc.tokens import hash_token
 
@@ -27,12 +27,6 @@ _FRESH_FEED = "plc_fresh_calendar_feed"
 
 
 # --- loading, or 404 ---------------------------------------------------------------------
-
-
-def _visible_cohort(cohort_id: int) -> Cohort:
-    cohort = program_queries.cohort(cohort_id)
-    permissions.require(cohort is not None and permissions.can_view_cohort(current_user, cohort))
-    return cohort
 
 
 def _visible_meeting(meeting_id: int) -> Meeting:
@@ -49,7 +43,7 @@ def _visible_meeting(meeting_id: int) -> Meeting:
 @bp.get("/cohorts/<int:cohort_id>/meetings")
 @login_required
 def cohort_meetings(cohort_id: int):
-    cohort = _visible_cohort(cohort_id)
+    cohort = visible_cohort(cohort_id)
     meetings = queries.cohort_meetings(cohort.id)
     now = utcnow()
     return render_template(
@@ -63,7 +57,7 @@ def cohort_meetings(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/meetings/new", methods=["GET", "POST"])
 @login_required
 def new_meeting(cohort_id: int):
-    cohort = _visible_cohort(cohort_id)
+    cohort = visible_cohort(cohort_id)
     permissions.require(permissions.can_schedule_meetings(current_user, cohort), 403)
     form = forms.MeetingForm()
     if form.validate_on_submit():
@@ -85,7 +79,7 @@ def new_meeting(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/meetings/series/new", methods=["GET", "POST"])
 @login_required
 def new_series(cohort_id: int):
-    cohort = _visible_cohort(cohort_id)
+    cohort = visible_cohort(cohort_id)
     permissions.require(permissions.can_schedule_meetings(current_user, cohort), 403)
     form = forms.SeriesForm()
     if not form.is_submitted():

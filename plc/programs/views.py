@@ -16,7 +16,8 @@ from plc.errors import DomainError, show_on_form
 from plc.extensions import db
 from plc.orgs import queries as org_queries
 from plc.programs import forms, queries, roster, services
-from plc.programs.models import COHORT_ROLES, Cohort, Membership, Program
+from plc.programs.loading import visible_cohort, visible_program
+from plc.programs.models import COHORT_ROLES, Cohort, Membership
 from plc.rubrics import queries as rubric_queries
 from plc.rubrics.services import DEFAULT_KEY
 
@@ -24,18 +25,6 @@ bp = Blueprint("programs", __name__)
 
 
 # --- loading, or 404 ---------------------------------------------------------------------
-
-
-def _visible_program(program_id: int) -> Program:
-    prog = queries.program(program_id)
-    permissions.require(prog is not None and permissions.can_view_program(current_user, prog))
-    return prog
-
-
-def _visible_cohort(cohort_id: int) -> Cohort:
-    coh = queries.cohort(cohort_id)
-    permissions.require(coh is not None and permissions.can_view_cohort(current_user, coh))
-    return coh
 
 
 def _membership_in(cohort: Cohort, user_id: int) -> Membership:
@@ -87,7 +76,7 @@ def new_program():
 @bp.route("/programs/<int:program_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_program(program_id: int):
-    prog = _visible_program(program_id)
+    prog = visible_program(program_id)
     permissions.require(permissions.can_manage_program(current_user, prog), 403)
     form = forms.ProgramForm(obj=prog)
     if form.validate_on_submit():
@@ -133,7 +122,7 @@ def program(program_id: int):
 @bp.route("/programs/<int:program_id>/leads/new", methods=["GET", "POST"])
 @login_required
 def new_lead(program_id: int):
-    prog = _visible_program(program_id)
+    prog = visible_program(program_id)
     permissions.require(permissions.can_manage_program(current_user, prog), 403)
     form = forms.LeadForm()
     if form.validate_on_submit():
@@ -154,7 +143,7 @@ def new_lead(program_id: int):
 @bp.post("/programs/<int:program_id>/leads/<int:user_id>/remove")
 @login_required
 def remove_lead(program_id: int, user_id: int):
-    prog = _visible_program(program_id)
+    prog = visible_program(program_id)
     permissions.require(permissions.can_manage_program(current_user, prog), 403)
     try:
         services.remove_program_lead(current_user, prog, user_id)
@@ -175,7 +164,7 @@ def remove_lead(program_id: int, user_id: int):
 @bp.route("/programs/<int:program_id>/cohorts/new", methods=["GET", "POST"])
 @login_required
 def new_cohort(program_id: int):
-    prog = _visible_program(program_id)
+    prog = visible_program(program_id)
     permissions.require(permissions.can_manage_program(current_user, prog), 403)
     form = forms.CohortForm()
     if form.validate_on_submit():
@@ -198,7 +187,7 @@ def new_cohort(program_id: int):
 @bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_cohort(cohort_id: int):
-    coh = _visible_cohort(cohort_id)
+    coh = visible_cohort(cohort_id)
     permissions.require(permissions.can_manage_cohort(current_user, coh), 403)
     form = forms.CohortForm(obj=coh)
     if form.validate_on_submit():
@@ -221,7 +210,7 @@ def edit_cohort(cohort_id: int):
 @bp.get("/cohorts/<int:cohort_id>")
 @login_required
 def cohort(cohort_id: int):
-    coh = _visible_cohort(cohort_id)
+    coh = visible_cohort(cohort_id)
     manages = permissions.can_manage_roster(current_user, coh)
     # Facilitators see each member's worksheets: two queries whatever the roster's size.
     tracks_worksheets = permissions.can_view_worksheet_status(current_user, coh)
@@ -246,7 +235,7 @@ def cohort(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/invite", methods=["GET", "POST"])
 @login_required
 def invite(cohort_id: int):
-    coh = _visible_cohort(cohort_id)
+    coh = visible_cohort(cohort_id)
     permissions.require(permissions.can_manage_roster(current_user, coh), 403)
     form = forms.InviteForm()
     grantable = [r for r in COHORT_ROLES if permissions.can_grant_role(current_user, coh, r)]
@@ -279,7 +268,7 @@ def _invited_message(result: services.InviteResult, coh: Cohort) -> str:
 @bp.post("/cohorts/<int:cohort_id>/people/<int:user_id>/role")
 @login_required
 def change_role(cohort_id: int, user_id: int):
-    coh = _visible_cohort(cohort_id)
+    coh = visible_cohort(cohort_id)
     membership = _membership_in(coh, user_id)
     permissions.require(permissions.can_change_cohort_role(current_user, coh), 403)
     form = forms.RoleForm()
@@ -294,7 +283,7 @@ def change_role(cohort_id: int, user_id: int):
 @bp.post("/cohorts/<int:cohort_id>/people/<int:user_id>/remove")
 @login_required
 def remove_person(cohort_id: int, user_id: int):
-    coh = _visible_cohort(cohort_id)
+    coh = visible_cohort(cohort_id)
     membership = _membership_in(coh, user_id)
     permissions.require(permissions.can_remove_from_cohort(current_user, coh, membership), 403)
     name = membership.user.name
@@ -310,7 +299,7 @@ def remove_person(cohort_id: int, user_id: int):
 @bp.post("/cohorts/<int:cohort_id>/people/<int:user_id>/resend")
 @login_required
 def resend_invitation(cohort_id: int, user_id: int):
-    coh = _visible_cohort(cohort_id)
+    coh = visible_cohort(cohort_id)
     membership = _membership_in(coh, user_id)
     permissions.require(permissions.can_manage_roster(current_user, coh), 403)
     try:
@@ -330,7 +319,7 @@ def resend_invitation(cohort_id: int, user_id: int):
 @login_required
 def import_roster(cohort_id: int):
     """Upload, then a preview of every row; nothing is saved until the preview is confirmed."""
-    coh = _visible_cohort(cohort_id)
+    coh = visible_cohort(cohort_id)
     permissions.require(permissions.can_manage_roster(current_user, coh), 403)
     form = forms.RosterUploadForm()
     if form.validate_on_submit():
@@ -349,7 +338,7 @@ def import_roster(cohort_id: int):
 @bp.post("/cohorts/<int:cohort_id>/import/confirm")
 @login_required
 def confirm_import(cohort_id: int):
-    coh = _visible_cohort(cohort_id)
+    coh = visible_cohort(cohort_id)
     permissions.require(permissions.can_manage_roster(current_user, coh), 403)
     form = forms.RosterConfirmForm()
     if not form.validate_on_submit():
@@ -367,7 +356,7 @@ def confirm_import(cohort_id: int):
 @bp.get("/cohorts/<int:cohort_id>/import/example.csv")
 @login_required
 def roster_example(cohort_id: int):
-    coh = _visible_cohort(cohort_id)
+    coh = visible_cohort(cohort_id)
     permissions.require(permissions.can_manage_roster(current_user, coh), 403)
     example = (
         "name,email,district,school,role\r\n"
