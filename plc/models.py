@@ -2,13 +2,46 @@
 
 from plc.accounts.models import LoginFailure, PasswordReset, User, UserSession
 from plc.assessments.models import Checkpoint, PlannedChange, Rating, SelfAssessment
+from plc.feedback.models import Comment
 from plc.mail.models import OutboxMessage
-from plc.meetings.models import CalendarToken, Meeting, MeetingSeries
+from plc.meetings.models import (
+    AgendaItem,
+    AgendaPresenter,
+    Attendance,
+    CalendarToken,
+    FollowUp,
+    Meeting,
+    MeetingReminder,
+    MeetingSeries,
+)
+from plc.notifications.models import DigestRun, Notification
 from plc.orgs.models import Organization
+from plc.plans.models import (
+    ActionPlan,
+    ActionStep,
+    Barrier,
+    FocusArea,
+    PlanRevision,
+    ProgressUpdate,
+)
 from plc.programs.models import Cohort, Invitation, Membership, Program, ProgramLead
 from plc.rubrics.models import Category, Competency, Descriptor, Framework, Level
 
 __all__ = [
+    "ActionPlan",
+    "ActionStep",
+    "AgendaItem",
+    "AgendaPresenter",
+    "Attendance",
+    "Barrier",
+    "Comment",
+    "DigestRun",
+    "FocusArea",
+    "FollowUp",
+    "MeetingReminder",
+    "Notification",
+    "PlanRevision",
+    "ProgressUpdate",
     "CalendarToken",
     "Category",
     "Checkpoint",

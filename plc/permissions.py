@@ -14,6 +14,7 @@ from sqlalchemy import false, or_, select, true
 
 from plc.accounts.models import User
 from plc.extensions import db
+from plc.plans.models import FACILITATORS_ONLY, SHARED_WITH_COHORT
 from plc.programs.models import FACILITATOR, Cohort, Membership, Program, ProgramLead
 from plc.rubrics.models import Framework
 
@@ -250,6 +251,108 @@ def can_schedule_meetings(user, cohort: Cohort) -> bool:
     leads (site admins run the site, not the cohorts' calendars)."""
     roles = roles_of(user)
     return roles.facilitates(cohort.id) or roles.leads(cohort.program_id)
+
+
+def can_manage_agenda(user, cohort: Cohort) -> bool:
+    """Build a meeting's agenda: whoever schedules the cohort's meetings."""
+    return can_schedule_meetings(user, cohort)
+
+
+def can_take_attendance(user, cohort: Cohort) -> bool:
+    """Take and correct attendance: the cohort's facilitators and the programme's leads."""
+    return can_schedule_meetings(user, cohort)
+
+
+def can_view_attendance(user, cohort: Cohort) -> bool:
+    """A whole meeting's attendance: facilitators and program leads (PRODUCT.md); members see
+    only their own record, site admins none."""
+    return can_schedule_meetings(user, cohort)
+
+
+def can_write_notes(user, meeting, cohort: Cohort) -> bool:
+    """Notes and follow-ups: facilitators, program leads, and the meeting's note-taker."""
+    if can_schedule_meetings(user, cohort):
+        return True
+    return bool(getattr(user, "is_authenticated", False) and meeting.note_taker_id == user.id
+                and roles_of(user).belongs_to(cohort.id))
+
+
+# --- action plans ------------------------------------------------------------------------
+# "author_cohort_ids": the cohorts of the plan's programme where its author is a member
+# (assessments.queries.member_cohort_ids). PRODUCT.md: a draft is the author's alone; shared
+# with the cohort, its peers and facilitators read it; facilitators-only, the facilitators.
+# Program leads see status and dates (dashboards), never the text, unless they are also in
+# the cohort; site admins see no plan.
+
+
+def can_keep_plan(user, own_cohort_ids) -> bool:
+    """Write one's own plan in a programme: members of one of its cohorts."""
+    return can_keep_worksheet(user, own_cohort_ids)
+
+
+def can_view_plan(user, plan, author_cohort_ids) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.id == plan.user_id:
+        return True
+    roles = roles_of(user)
+    if plan.visibility in (SHARED_WITH_COHORT, FACILITATORS_ONLY) and any(
+        roles.facilitates(cohort_id) for cohort_id in author_cohort_ids
+    ):
+        return True
+    return plan.visibility == SHARED_WITH_COHORT and any(
+        roles.belongs_to(cohort_id) for cohort_id in author_cohort_ids
+    )
+
+
+def can_edit_plan(user, plan) -> bool:
+    """Edit, share, unshare and post progress updates: the author alone."""
+    return getattr(user, "is_authenticated", False) and user.id == plan.user_id
+
+
+def visible_plans(user, author_cohort_id_column, visibility_column, author_column):
+    """The list filter matching can_view_plan, for feeds: rows whose author's cohort is
+    ``author_cohort_id_column`` (a membership of the author as member)."""
+    if not getattr(user, "is_authenticated", False):
+        return false()
+    roles = roles_of(user)
+    facilitated = [c for c, role in roles.cohort_roles.items() if role == FACILITATOR]
+    clauses = [author_column == user.id]
+    if facilitated:
+        clauses.append(
+            author_cohort_id_column.in_(facilitated)
+            & visibility_column.in_((SHARED_WITH_COHORT, FACILITATORS_ONLY))
+        )
+    if roles.cohort_roles:
+        clauses.append(
+            author_cohort_id_column.in_(list(roles.cohort_roles))
+            & (visibility_column == SHARED_WITH_COHORT)
+        )
+    return or_(*clauses)
+
+
+# --- comments ------------------------------------------------------------------------------
+# A comment is seen by whoever sees its plan.
+
+
+def can_comment(user, plan, author_cohort_ids) -> bool:
+    """Comment and reply: whoever sees a plan that has left draft (a draft is private)."""
+    return not plan.is_draft and can_view_plan(user, plan, author_cohort_ids)
+
+
+def can_edit_comment(user, comment) -> bool:
+    return (getattr(user, "is_authenticated", False) and comment.author_id == user.id
+            and not comment.is_deleted)
+
+
+def can_delete_comment(user, comment, author_cohort_ids) -> bool:
+    """The comment's author, or a facilitator of the plan author's cohort (moderation)."""
+    if comment.is_deleted or not getattr(user, "is_authenticated", False):
+        return False
+    if comment.author_id == user.id:
+        return True
+    roles = roles_of(user)
+    return any(roles.facilitates(cohort_id) for cohort_id in author_cohort_ids)
 
 
 JINJA_GLOBALS = {

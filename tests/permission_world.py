@@ -12,13 +12,24 @@ from plc.accounts.models import User
 from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
 from plc.db import utcnow
 from plc.extensions import db
+from plc.feedback.models import Comment
 from plc.meetings import services as meeting_services
-from plc.meetings.models import Meeting
+from plc.meetings.models import AgendaItem, FollowUp, Meeting
+from plc.notifications.models import COMMENT_ON_MY_PLAN, Notification
 from plc.orgs.models import Organization
+from plc.plans.models import (
+    NOT_STARTED,
+    SHARED_WITH_COHORT,
+    ActionPlan,
+    ActionStep,
+    Barrier,
+    FocusArea,
+    ProgressUpdate,
+)
 from plc.programs.models import FACILITATOR, Cohort, Invitation, Program, ProgramLead
 from plc.rubrics.models import Competency, Framework, Level
 from plc.tokens import new_token
-from tests import factories
+from tests import factories, world_feedback, world_meetings, world_plans
 
 ROLES = (
     "anonymous",
@@ -48,6 +59,16 @@ class World:
     assessment_a: SelfAssessment | None = None  # member_a's draft worksheet on ``checkpoint``
     meeting_a: Meeting | None = None  # an upcoming meeting of cohort A
     calendar_token: str | None = None  # member_a's private calendar feed token
+    # member_a's action plan, shared with cohort A: one focus area with a barrier and a step,
+    # one progress update, and member_a's own comment on the plan.
+    plan_a: ActionPlan | None = None
+    focus_area_a: FocusArea | None = None
+    step_a: ActionStep | None = None
+    update_a: ProgressUpdate | None = None
+    comment_a: Comment | None = None
+    notification_a: Notification | None = None  # member_a's: a comment on their plan
+    agenda_item_a: AgendaItem | None = None  # on meeting_a
+    follow_up_a: FollowUp | None = None  # from meeting_a, assigned to member_a
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -85,9 +106,60 @@ def build_world() -> World:
     db.session.add(assessment_a)
     meeting_a = _meeting(users["facilitator_a"], cohort_a, days_from_now=10)
     calendar_token = meeting_services.renew_calendar_token(users["member_a"])
+    world = World(program, other_program, cohort_a, cohort_b, district, school, users, pending,
+                  token, framework, checkpoint, assessment_a, meeting_a, calendar_token)
+    _add_plan(world)
+    _add_meeting_detail(world)
     db.session.commit()
-    return World(program, other_program, cohort_a, cohort_b, district, school, users, pending,
-                 token, framework, checkpoint, assessment_a, meeting_a, calendar_token)
+    return world
+
+
+def _add_plan(world: World) -> None:
+    member = world.users["member_a"]
+    competency = db.session.execute(
+        select(Competency).where(Competency.framework_id == world.framework.id)
+        .order_by(Competency.number)
+    ).scalars().first()
+    levels = db.session.execute(
+        select(Level).where(Level.framework_id == world.framework.id).order_by(Level.value)
+    ).scalars().all()
+    world.step_a = ActionStep(position=1, text="Observe two classes", status=NOT_STARTED)
+    world.focus_area_a = FocusArea(
+        position=1, competency_id=competency.id, change="Listen before deciding",
+        current_level_id=levels[1].id, target_level_id=levels[2].id,
+        barriers=[Barrier(position=1, kind="skill", text="I interrupt")], steps=[world.step_a],
+    )
+    world.plan_a = ActionPlan(user_id=member.id, program_id=world.program.id,
+                              visibility=SHARED_WITH_COHORT, shared_at=utcnow(),
+                              focus_areas=[world.focus_area_a])
+    db.session.add(world.plan_a)
+    db.session.flush()
+    world.update_a = ProgressUpdate(plan_id=world.plan_a.id, author_id=member.id,
+                                    did="Observed one class", learned="Wait time matters",
+                                    next="Observe another")
+    db.session.add(world.update_a)
+    db.session.flush()
+    world.comment_a = Comment(plan_id=world.plan_a.id, author_id=member.id,
+                              body="Happy to hear ideas")
+    db.session.add(world.comment_a)
+    db.session.flush()
+    world.notification_a = Notification(user_id=member.id, kind=COMMENT_ON_MY_PLAN,
+                                        actor_id=world.users["facilitator_a"].id,
+                                        plan_id=world.plan_a.id,
+                                        comment_id=world.comment_a.id)
+    db.session.add(world.notification_a)
+    db.session.flush()
+
+
+def _add_meeting_detail(world: World) -> None:
+    world.agenda_item_a = AgendaItem(meeting_id=world.meeting_a.id, position=1,
+                                     title="Check-in", minutes=10, protocol="check_in")
+    world.follow_up_a = FollowUp(meeting_id=world.meeting_a.id,
+                                 assignee_id=world.users["member_a"].id,
+                                 text="Share the observation tool",
+                                 created_by_id=world.users["facilitator_a"].id)
+    db.session.add_all([world.agenda_item_a, world.follow_up_a])
+    db.session.flush()
 
 
 def _meeting(actor: User, cohort: Cohort, days_from_now: int) -> Meeting:
@@ -123,6 +195,8 @@ def grow(world: World, factor: int) -> None:
         db.session.add(ProgramLead(program_id=world.program.id, user_id=lead.id))
         _grow_worksheets(world, i)
         _grow_meetings(world, i)
+        for grow_area in (world_plans.grow, world_feedback.grow, world_meetings.grow):
+            grow_area(world, i)
     db.session.commit()
 
 

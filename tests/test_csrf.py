@@ -30,6 +30,14 @@ def url_arguments(world) -> dict:
         "checkpoint_id": world.checkpoint.id,
         "assessment_id": world.assessment_a.id,
         "meeting_id": world.meeting_a.id,
+        "plan_id": world.plan_a.id,
+        "focus_area_id": world.focus_area_a.id,
+        "step_id": world.step_a.id,
+        "update_id": world.update_a.id,
+        "comment_id": world.comment_a.id,
+        "notification_id": world.notification_a.id,
+        "item_id": world.agenda_item_a.id,
+        "follow_up_id": world.follow_up_a.id,
     }
 
 

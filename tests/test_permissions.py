@@ -7,9 +7,6 @@ existence must not leak). A route the app registers but no case covers fails the
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import pytest
 from sqlalchemy import select
 
@@ -17,76 +14,43 @@ from plc import permissions
 from plc.accounts.models import User
 from plc.extensions import db
 from plc.programs.models import Cohort, Program
+from tests import matrix_feedback, matrix_meetings, matrix_plans
 from tests.conftest import empty_all_tables, login
+from tests.matrix import (  # noqa: F401  (re-exported for tests/test_query_budgets.py)
+    ADMIN_ONLY,
+    ASSESSMENT_A,
+    ASSESSMENT_A_AUTHOR,
+    COHORT_A_LEADS,
+    COHORT_A_ROSTER,
+    COHORT_A_VIEW,
+    COHORT_B_ROSTER,
+    COHORT_B_VIEW,
+    CSV,
+    DEAD_LINK,
+    LOGIN,
+    MEETINGS_A_SCHEDULE,
+    MEETINGS_B_SCHEDULE,
+    NO_RATING_AGGREGATES,
+    OK,
+    OTHER_PROGRAM,
+    PROGRAM_CREATORS,
+    PROGRAM_P,
+    PUBLIC,
+    RATING_AGGREGATES_P,
+    SIGNED_IN,
+    WORKSHEET,
+    A,
+    B,
+    Case,
+    P,
+    Q,
+    both,
+    expect,
+    uid,
+)
 from tests.permission_world import ROLES, World, build_world
 
-OK, LOGIN = "ok", "login"
-
-
-def expect(default, **overrides) -> dict:
-    table = {role: default for role in ROLES}
-    table.update(overrides)
-    return table
-
-
-# Who gets what, by kind of page. The anonymous visitor and the deactivated account are sent to
-# sign in wherever signing in is needed.
-PUBLIC = expect(OK)
-SIGNED_IN = expect(OK, anonymous=LOGIN, deactivated=LOGIN)
-ADMIN_ONLY = expect(404, anonymous=LOGIN, deactivated=LOGIN, site_admin=OK)
-PROGRAM_CREATORS = expect(403, anonymous=LOGIN, deactivated=LOGIN, program_lead=OK, site_admin=OK)
-PROGRAM_P = expect(404, anonymous=LOGIN, deactivated=LOGIN, program_lead=OK, site_admin=OK)
-OTHER_PROGRAM = ADMIN_ONLY  # the lead of P has no business in another programme
-COHORT_A_VIEW = expect(OK, anonymous=LOGIN, deactivated=LOGIN, member_b=404, facilitator_b=404)
-COHORT_A_ROSTER = {**COHORT_A_VIEW, "member_a": 403}
-COHORT_A_LEADS = {**COHORT_A_ROSTER, "facilitator_a": 403}
-COHORT_B_VIEW = expect(OK, anonymous=LOGIN, deactivated=LOGIN, member_a=404, facilitator_a=404)
-COHORT_B_ROSTER = {**COHORT_B_VIEW, "member_b": 403}
-DEAD_LINK = expect(404)
-# Self-assessments: members keep their own; a worksheet is read by its author and the
-# facilitators of the author's cohort, never by program leads or site admins (aggregates only).
-WORKSHEET = expect(404, anonymous=LOGIN, deactivated=LOGIN, member_a=OK, member_b=OK)
-ASSESSMENT_A = expect(404, anonymous=LOGIN, deactivated=LOGIN, member_a=OK, facilitator_a=OK)
-ASSESSMENT_A_AUTHOR = {**ASSESSMENT_A, "facilitator_a": 403}
-RATING_AGGREGATES_P = expect(404, anonymous=LOGIN, deactivated=LOGIN, program_lead=OK)
-NO_RATING_AGGREGATES = expect(404, anonymous=LOGIN, deactivated=LOGIN)
-# Meetings: seen by whoever sees the cohort; scheduled by its facilitators and the leads.
-MEETINGS_A_SCHEDULE = {**COHORT_A_VIEW, "member_a": 403, "site_admin": 403}
-MEETINGS_B_SCHEDULE = {**COHORT_B_VIEW, "member_b": 403, "site_admin": 403}
-
-CSV = (
-    "name,email,district,school,role\r\n"
-    "New Person,new.person@example.org,Matrix District,Matrix School,member\r\n"
-)
-
-
-@dataclass
-class Case:
-    endpoint: str
-    method: str
-    url: Callable[[World], str]
-    expected: dict
-    data: Callable[[World], dict] = field(default=lambda w: {})
-    label: str = ""
-
-    @property
-    def id(self) -> str:
-        return f"{self.method} {self.endpoint}{' ' + self.label if self.label else ''}"
-
-
-def both(endpoint, url, expected, data=lambda w: {}, label=""):
-    """A form page: its GET and its POST get the same answer."""
-    return [Case(endpoint, "GET", url, expected, label=label),
-            Case(endpoint, "POST", url, expected, data, label=label)]
-
-
-A = lambda w: w.cohort_a.id  # noqa: E731
-B = lambda w: w.cohort_b.id  # noqa: E731
-P = lambda w: w.program.id  # noqa: E731
-Q = lambda w: w.other_program.id  # noqa: E731
-uid = lambda role: (lambda w: w.users[role].id)  # noqa: E731
-
-CASES: list[Case] = [
+BASE_CASES: list[Case] = [
     Case("static", "GET", lambda w: "/static/css/plc.css", PUBLIC),
     Case("bootstrap.static", "GET", lambda w: "/bootstrap/static/css/bootstrap.min.css", PUBLIC),
     Case("main.healthz", "GET", lambda w: "/healthz", PUBLIC),
@@ -219,6 +183,11 @@ CASES: list[Case] = [
          label="unknown"),
     *both("meetings.calendar_settings", lambda w: "/account/calendar", SIGNED_IN),
     Case("meetings.revoke_calendar", "POST", lambda w: "/account/calendar/revoke", SIGNED_IN),
+    # more meeting cases: tests/matrix_meetings.py
+]
+
+CASES: list[Case] = [
+    *BASE_CASES, *matrix_plans.CASES, *matrix_feedback.CASES, *matrix_meetings.CASES,
 ]
 
 

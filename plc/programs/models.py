@@ -26,6 +26,8 @@ class Program(db.Model):
     time_zone: Mapped[str] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(Text, default="")
     framework_id: Mapped[int | None] = mapped_column(ForeignKey("frameworks.id"), index=True)
+    # Members are reminded this many days before a meeting to post a progress update.
+    reminder_days: Mapped[int] = mapped_column(default=3)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cohorts: Mapped[list[Cohort]] = relationship(

@@ -1,0 +1,2 @@
+"""In-app notifications with an unread count, and e-mail by each person's preference: each
+event, a daily digest, or none."""
