@@ -78,8 +78,11 @@ def _register_blueprints(app: Flask) -> None:
     from plc.accounts.views import bp as accounts_bp
     from plc.admin.views import bp as admin_bp
     from plc.assessments.views import bp as assessments_bp
+    from plc.feedback.views import bp as feedback_bp
     from plc.main.views import bp as main_bp
     from plc.meetings.views import bp as meetings_bp
+    from plc.notifications.views import bp as notifications_bp
+    from plc.plans.views import bp as plans_bp
     from plc.programs.views import bp as programs_bp
     from plc.rubrics.views import bp as rubrics_bp
 
@@ -90,3 +93,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(assessments_bp)
     app.register_blueprint(rubrics_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(plans_bp)
+    app.register_blueprint(feedback_bp)
+    app.register_blueprint(notifications_bp)

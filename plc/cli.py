@@ -1,4 +1,5 @@
-"""``flask plc ...`` commands: create-admin, demo, send-mail, import-framework, export-framework."""
+"""``flask plc ...`` commands: create-admin, demo, send-mail, send-digests, send-reminders,
+import-framework, export-framework."""
 
 from __future__ import annotations
 
@@ -67,6 +68,24 @@ def send_mail(send_all: bool):
     sent, failed = outbox.deliver()
     current_app.logger.info("send-mail: %s sent, %s failed", sent, failed)
     click.echo(f"{sent} sent, {failed} failed (will be retried).")
+
+
+@plc_group.command("send-digests")
+def send_digests_command():
+    """E-mail each person who chose the daily digest what happened since their last one (at
+    most one digest per person per day; run it from cron, e.g. every morning)."""
+    from plc.notifications.digest import send_digests
+
+    click.echo(f"Digests sent: {send_digests()}")
+
+
+@plc_group.command("send-reminders")
+def send_reminders_command():
+    """Remind members, the programme's number of days before each meeting, to post a progress
+    update (each person once per meeting; run it from cron, e.g. hourly)."""
+    from plc.meetings.reminders import send_reminders
+
+    click.echo(f"Reminders sent: {send_reminders()}")
 
 
 @plc_group.command("import-framework")
