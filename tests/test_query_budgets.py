@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests import matrix_feedback, matrix_meetings, matrix_plans
 from tests.permission_world import ROLES, build_world, grow
 from tests.test_permissions import CASES, OK, client_as
 
@@ -16,6 +17,10 @@ BUDGETS: dict[str, int] = {
     # session + roles (3), checkpoint, own cohorts, the worksheet with ratings and changes (3),
     # the rubric (3), the previous checkpoint's ratings.
     "assessments.worksheet": 12,
+    # Each area's own budgets live beside its matrix cases.
+    **matrix_plans.BUDGETS,
+    **matrix_feedback.BUDGETS,
+    **matrix_meetings.BUDGETS,
 }
 
 PAGES = [c for c in CASES if c.method == "GET" and c.endpoint not in ("static", "bootstrap.static")]
