@@ -12,8 +12,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.load(app, test_config)
     _init_extensions(app)
     _register_blueprints(app)
-    from plc import errors, security, templating
+    from plc import errors, logredact, security, templating
 
+    logredact.install()
     errors.register(app)
     security.register(app)
     templating.register(app)
@@ -78,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from plc.accounts.views import bp as accounts_bp
     from plc.admin.views import bp as admin_bp
     from plc.assessments.views import bp as assessments_bp
+    from plc.dashboards.views import bp as dashboards_bp
     from plc.feedback.views import bp as feedback_bp
     from plc.main.views import bp as main_bp
     from plc.meetings.views import bp as meetings_bp
@@ -96,3 +98,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(plans_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(dashboards_bp)
