@@ -12,6 +12,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.load(app, test_config)
     _init_extensions(app)
     _register_blueprints(app)
+    if app.config["BENCH"]:  # only for bench/run.py: reference routes, never in production
+        from plc import bench
+
+        bench.register(app)
     from plc import errors, logredact, security, templating
 
     logredact.install()
@@ -78,6 +82,7 @@ def _is_read_only_request() -> bool:
 def _register_blueprints(app: Flask) -> None:
     from plc.accounts.views import bp as accounts_bp
     from plc.admin.views import bp as admin_bp
+    from plc.api.views import bp as api_bp
     from plc.assessments.views import bp as assessments_bp
     from plc.dashboards.views import bp as dashboards_bp
     from plc.feedback.views import bp as feedback_bp
@@ -99,3 +104,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(feedback_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(dashboards_bp)
+    app.register_blueprint(api_bp)

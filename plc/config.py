@@ -49,6 +49,7 @@ class Defaults:
     # (500 kB per field) is smaller than ROSTER_MAX_ROWS rows (plc.programs.roster.MAX_BYTES).
     MAX_FORM_MEMORY_SIZE = 3 * 1024 * 1024
     DEFAULT_TIME_ZONE = "America/New_York"
+    BENCH = False  # PLC_BENCH=1 adds the /_bench reference routes (plc/bench.py)
 
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}

@@ -1,7 +1,9 @@
 """Imports every model so that SQLAlchemy's registry (and Alembic) sees the whole schema."""
 
 from plc.accounts.models import LoginFailure, PasswordReset, User, UserSession
+from plc.api.models import ApiToken
 from plc.assessments.models import Checkpoint, PlannedChange, Rating, SelfAssessment
+from plc.dashboards.models import Nudge
 from plc.feedback.models import Comment
 from plc.mail.models import OutboxMessage
 from plc.meetings.models import (
@@ -30,6 +32,7 @@ from plc.rubrics.models import Category, Competency, Descriptor, Framework, Leve
 __all__ = [
     "ActionPlan",
     "ActionStep",
+    "ApiToken",
     "AgendaItem",
     "AgendaPresenter",
     "Attendance",
@@ -39,6 +42,7 @@ __all__ = [
     "FocusArea",
     "FollowUp",
     "MeetingReminder",
+    "Nudge",
     "Notification",
     "PlanRevision",
     "ProgressUpdate",

@@ -355,6 +355,115 @@ def can_delete_comment(user, comment, author_cohort_ids) -> bool:
     return any(roles.facilitates(cohort_id) for cohort_id in author_cohort_ids)
 
 
+# --- action plans area (added) ---
+
+
+def can_list_cohort_plans(user, cohort: Cohort) -> bool:
+    """A cohort's list of plans: its people (each sees the plans can_view_plan gives them) and
+    the programme's leads (status and dates only; see plan_statuses_visible)."""
+    roles = roles_of(user)
+    return roles.belongs_to(cohort.id) or roles.leads(cohort.program_id)
+
+
+def can_read_cohort_plans(user, cohort: Cohort) -> bool:
+    """Plans' text and links in the cohort's list: people in the cohort, not leads outside it."""
+    return roles_of(user).belongs_to(cohort.id)
+
+
+def plan_statuses_visible(user, cohort: Cohort, visibility_column):
+    """What a program lead's list shows (status and dates): plans that left draft."""
+    if not roles_of(user).leads(cohort.program_id):
+        return false()
+    return visibility_column.in_((SHARED_WITH_COHORT, FACILITATORS_ONLY))
+
+
+# --- feedback and notifications ----------------------------------------------------------
+
+
+def plan_readers(plan_author_column, visibility_column):
+    """can_view_plan seen from the plan's side, as a filter over Membership rows of the plan
+    author's cohorts (the caller restricts them to those cohorts): whose people may read the
+    plan. Used to find whom to tell about it and whom one may @mention on it."""
+    return or_(
+        Membership.user_id == plan_author_column,
+        (Membership.role == FACILITATOR)
+        & visibility_column.in_((SHARED_WITH_COHORT, FACILITATORS_ONLY)),
+        visibility_column == SHARED_WITH_COHORT,
+    )
+
+
+def can_view_cohort_feed(user, cohort: Cohort) -> bool:
+    """The cohort's recent activity (plan and comment text): its own people only. Program
+    leads and site admins outside the cohort see no plan text (PRODUCT.md), so no feed."""
+    return roles_of(user).belongs_to(cohort.id)
+
+
+# --- meetings: follow-ups -------------------------------------------------------------------
+
+
+def can_complete_follow_up(user, follow_up, meeting, cohort: Cohort) -> bool:
+    """Mark a follow-up done: its assignee, or whoever writes the meeting's notes."""
+    if getattr(user, "is_authenticated", False) and follow_up.assignee_id == user.id:
+        return True
+    return can_write_notes(user, meeting, cohort)
+
+
+def can_plan_follow_up(user, follow_up) -> bool:
+    """Turn a follow-up into a step on one's own plan: its assignee alone."""
+    return bool(getattr(user, "is_authenticated", False) and follow_up.assignee_id == user.id)
+
+
+# --- dashboards ------------------------------------------------------------------------------
+# Facilitators see their cohort member by member, ratings included; program leads see
+# participation (status, dates, counts) by cohort and district, and ratings only through the
+# ratings overview's aggregates. Site admins run the site, not the programmes: no dashboards.
+
+
+def can_view_cohort_dashboard(user, cohort: Cohort) -> bool:
+    """The cohort dashboard (with rating changes), its growth page and nudges: the cohort's
+    facilitators."""
+    return roles_of(user).facilitates(cohort.id)
+
+
+def can_view_participation(user, cohort: Cohort) -> bool:
+    """Member-by-member participation of one cohort (no ratings, no text), and its exports:
+    the cohort's facilitators and the programme's leads."""
+    roles = roles_of(user)
+    return roles.facilitates(cohort.id) or roles.leads(cohort.program_id)
+
+
+def can_view_program_dashboard(user, program: Program) -> bool:
+    """Participation across the programme's cohorts and districts, and its exports."""
+    return roles_of(user).leads(program.id)
+
+
+# --- api ---------------------------------------------------------------------------------------
+# A personal API token reads what its owner may see on the dashboards, under the same rules.
+
+
+def can_revoke_api_token(user, token) -> bool:
+    """Each person lists and revokes their own tokens only."""
+    return bool(getattr(user, "is_authenticated", False) and token.user_id == user.id)
+
+
+def visible_participation_cohorts(user):
+    """Cohorts whose participation the user may read (can_view_participation)."""
+    roles = roles_of(user)
+    facilitated = [cid for cid, role in roles.cohort_roles.items() if role == FACILITATOR]
+    clauses = []
+    if facilitated:
+        clauses.append(Cohort.id.in_(facilitated))
+    if roles.led_program_ids:
+        clauses.append(Cohort.program_id.in_(roles.led_program_ids))
+    return or_(*clauses) if clauses else false()
+
+
+def visible_dashboard_programs(user):
+    """Programmes whose dashboard the user may read (can_view_program_dashboard)."""
+    led = roles_of(user).led_program_ids
+    return Program.id.in_(led) if led else false()
+
+
 JINJA_GLOBALS = {
     name: obj
     for name, obj in dict(globals()).items()

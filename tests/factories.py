@@ -118,3 +118,19 @@ def make_checkpoint(program: Program, name: str = "Baseline", position: int = 1,
     db.session.add(checkpoint)
     db.session.flush()
     return checkpoint
+
+
+def rubric(framework_id: int) -> tuple[list, list]:
+    """A framework's competencies (by number) and levels (by value)."""
+    from sqlalchemy import select
+
+    from plc.rubrics.models import Competency, Level
+
+    competencies = db.session.execute(
+        select(Competency).where(Competency.framework_id == framework_id)
+        .order_by(Competency.number)
+    ).scalars().all()
+    levels = db.session.execute(
+        select(Level).where(Level.framework_id == framework_id).order_by(Level.value)
+    ).scalars().all()
+    return list(competencies), list(levels)

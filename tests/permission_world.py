@@ -6,8 +6,6 @@ import itertools
 from dataclasses import dataclass
 from datetime import time, timedelta
 
-from sqlalchemy import select
-
 from plc.accounts.models import User
 from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
 from plc.db import utcnow
@@ -27,9 +25,9 @@ from plc.plans.models import (
     ProgressUpdate,
 )
 from plc.programs.models import FACILITATOR, Cohort, Invitation, Program, ProgramLead
-from plc.rubrics.models import Competency, Framework, Level
+from plc.rubrics.models import Framework
 from plc.tokens import new_token
-from tests import factories, world_feedback, world_meetings, world_plans
+from tests import factories, world_dashboards, world_feedback, world_meetings, world_plans
 
 ROLES = (
     "anonymous",
@@ -116,13 +114,8 @@ def build_world() -> World:
 
 def _add_plan(world: World) -> None:
     member = world.users["member_a"]
-    competency = db.session.execute(
-        select(Competency).where(Competency.framework_id == world.framework.id)
-        .order_by(Competency.number)
-    ).scalars().first()
-    levels = db.session.execute(
-        select(Level).where(Level.framework_id == world.framework.id).order_by(Level.value)
-    ).scalars().all()
+    competencies, levels = factories.rubric(world.framework.id)
+    competency = competencies[0]
     world.step_a = ActionStep(position=1, text="Observe two classes", status=NOT_STARTED)
     world.focus_area_a = FocusArea(
         position=1, competency_id=competency.id, change="Listen before deciding",
@@ -195,7 +188,8 @@ def grow(world: World, factor: int) -> None:
         db.session.add(ProgramLead(program_id=world.program.id, user_id=lead.id))
         _grow_worksheets(world, i)
         _grow_meetings(world, i)
-        for grow_area in (world_plans.grow, world_feedback.grow, world_meetings.grow):
+        for grow_area in (world_plans.grow, world_feedback.grow, world_meetings.grow,
+                          world_dashboards.grow):
             grow_area(world, i)
     db.session.commit()
 
@@ -204,12 +198,7 @@ def _grow_worksheets(world: World, i: int) -> None:
     """Another open checkpoint with member_a's submitted (and shared) worksheet: the growth
     page gains a column, the cohort page and home page more statuses."""
     checkpoint = factories.make_checkpoint(world.program, f"Grown checkpoint {i}", 100 + i)
-    competencies = db.session.execute(
-        select(Competency).where(Competency.framework_id == world.framework.id)
-    ).scalars().all()
-    levels = db.session.execute(
-        select(Level).where(Level.framework_id == world.framework.id).order_by(Level.value)
-    ).scalars().all()
+    competencies, levels = factories.rubric(world.framework.id)
     db.session.add(SelfAssessment(
         user_id=world.users["member_a"].id, checkpoint_id=checkpoint.id,
         framework_id=world.framework.id, status=SUBMITTED, shared_with_cohort=True,

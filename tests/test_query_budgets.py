@@ -8,19 +8,29 @@ from __future__ import annotations
 
 import pytest
 
-from tests import matrix_feedback, matrix_meetings, matrix_plans
+from tests import matrix_api, matrix_dashboards, matrix_feedback, matrix_meetings, matrix_plans
 from tests.permission_world import ROLES, build_world, grow
 from tests.test_permissions import CASES, OK, client_as
 
 DEFAULT_BUDGET = 10
 BUDGETS: dict[str, int] = {
-    # session + roles (3), checkpoint, own cohorts, the worksheet with ratings and changes (3),
-    # the rubric (3), the previous checkpoint's ratings.
-    "assessments.worksheet": 12,
+    # Every signed-in page: session, roles (2), the navigation's unread count.
+    # Worksheet: checkpoint, own cohorts, the worksheet with ratings and changes (3), the
+    # rubric (3), the previous checkpoint's ratings.
+    "assessments.worksheet": 13,
+    "assessments.view_assessment": 11,
+    "assessments.member_growth": 11,
+    "assessments.ratings_overview": 11,
+    # session, roles (2), unread count; memberships, led programmes, checkpoints, statuses,
+    # unread feedback; per part shown: member (next and last meetings, plans, next steps),
+    # facilitator (next and last meetings, members' updates), lead (groups, months, cohorts).
+    "main.home": 18,
     # Each area's own budgets live beside its matrix cases.
     **matrix_plans.BUDGETS,
     **matrix_feedback.BUDGETS,
     **matrix_meetings.BUDGETS,
+    **matrix_dashboards.BUDGETS,
+    **matrix_api.BUDGETS,
 }
 
 PAGES = [c for c in CASES if c.method == "GET" and c.endpoint not in ("static", "bootstrap.static")]

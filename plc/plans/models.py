@@ -9,6 +9,7 @@ keeps a revision (a JSON snapshot) so that "what changed since" can be shown.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from plc.accounts.models import User
 from plc.db import utcnow
 from plc.extensions import db
+from plc.meetings.models import Meeting
 from plc.programs.models import Program
 from plc.rubrics.models import Competency, Level
 
@@ -189,3 +191,11 @@ class ProgressUpdate(db.Model):
 
     plan: Mapped[ActionPlan] = relationship(lazy="raise_on_sql")
     author: Mapped[User | None] = relationship(lazy="raise_on_sql")
+    meeting: Mapped[Meeting | None] = relationship(lazy="raise_on_sql")
+
+    @property
+    def change_descriptions(self) -> list[str]:
+        """What the update changed on the plan, one sentence each."""
+        from plc.plans.revisions import describe_update_change
+
+        return [describe_update_change(c) for c in json.loads(self.changes or "[]")]

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import datetime
 
-from plc.assessments.queries import member_cohort_ids
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from plc import permissions
+from plc.accounts.models import User
+from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
+from plc.assessments.queries import Sheet, member_cohort_ids, sheet
 from plc.extensions import db
-from plc.plans.models import ActionPlan
+from plc.meetings.models import Meeting
+from plc.plans.models import ActionPlan, FocusArea, PlanRevision, ProgressUpdate
+from plc.programs.models import MEMBER, Cohort, Membership, Program
+from plc.rubrics.models import Competency, Level
 
 
 def plan(plan_id: int) -> ActionPlan | None:
-    return db.session.get(ActionPlan, plan_id)
+    """The plan with its author and programme (one statement)."""
+    return db.session.get(
+        ActionPlan, plan_id, options=[joinedload(ActionPlan.user), joinedload(ActionPlan.program)],
+        populate_existing=True,  # after a rollback, the page is shown from fresh rows
+    )
 
 
 def author_cohort_ids(plan: ActionPlan) -> frozenset[int]:
@@ -24,3 +38,174 @@ def own_plan(user_id: int, program_id: int) -> ActionPlan | None:
         select(ActionPlan).where(ActionPlan.user_id == user_id,
                                  ActionPlan.program_id == program_id)
     ).scalar_one_or_none()
+
+
+def focus_areas(plan_id: int) -> list[FocusArea]:
+    """The plan's focus areas with their barriers and steps (three statements)."""
+    return list(db.session.execute(
+        select(FocusArea).where(FocusArea.plan_id == plan_id)
+        .options(selectinload(FocusArea.barriers), selectinload(FocusArea.steps))
+        .order_by(FocusArea.position)
+        .execution_options(populate_existing=True)
+    ).scalars())
+
+
+def plan_for_update(plan_id: int) -> ActionPlan:
+    """The plan with its whole content loaded on the plan itself, fresh from the database:
+    what the services change (four statements)."""
+    return db.session.execute(
+        select(ActionPlan).where(ActionPlan.id == plan_id)
+        .options(selectinload(ActionPlan.focus_areas).options(
+            selectinload(FocusArea.barriers), selectinload(FocusArea.steps)))
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def rubric(program: Program) -> Sheet:
+    """The programme's framework as plain values (labels and descriptors); empty without one."""
+    if program.framework_id is None:
+        return Sheet(0, "", (), ())
+    return sheet(program.framework_id)
+
+
+def next_revision_number(plan_id: int) -> int:
+    return (db.session.execute(
+        select(func.max(PlanRevision.number)).where(PlanRevision.plan_id == plan_id)
+    ).scalar() or 0) + 1
+
+
+def revision_at(plan_id: int, moment: datetime) -> PlanRevision | None:
+    """The newest revision made before ``moment``: how the plan stood then."""
+    return db.session.execute(
+        select(PlanRevision)
+        .where(PlanRevision.plan_id == plan_id, PlanRevision.created_at < moment)
+        .order_by(PlanRevision.number.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def first_revision_date(plan_id: int) -> datetime | None:
+    return db.session.execute(
+        select(func.min(PlanRevision.created_at)).where(PlanRevision.plan_id == plan_id)
+    ).scalar()
+
+
+def updates(plan_id: int) -> list[ProgressUpdate]:
+    """The plan's progress updates, newest first, with their authors."""
+    return list(db.session.execute(
+        select(ProgressUpdate).where(ProgressUpdate.plan_id == plan_id)
+        .options(joinedload(ProgressUpdate.author), joinedload(ProgressUpdate.meeting))
+        .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+    ).scalars())
+
+
+def update(plan_id: int, update_id: int) -> ProgressUpdate | None:
+    return db.session.execute(
+        select(ProgressUpdate)
+        .where(ProgressUpdate.id == update_id, ProgressUpdate.plan_id == plan_id)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def cohort_meetings(cohort_ids: frozenset[int]) -> list[Meeting]:
+    """Meetings of the author's cohorts, newest first: what an update may be linked to."""
+    if not cohort_ids:
+        return []
+    return list(db.session.execute(
+        select(Meeting).where(Meeting.cohort_id.in_(cohort_ids))
+        .order_by(Meeting.starts_at.desc())
+    ).scalars())
+
+
+# --- starting a plan --------------------------------------------------------------------
+
+
+def latest_submitted_assessment(user_id: int, program_id: int) -> SelfAssessment | None:
+    """The person's latest submitted worksheet in the programme, with its ratings and changes
+    (three statements)."""
+    return db.session.execute(
+        select(SelfAssessment)
+        .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
+        .where(SelfAssessment.user_id == user_id, Checkpoint.program_id == program_id,
+               SelfAssessment.status == SUBMITTED)
+        .options(joinedload(SelfAssessment.checkpoint), selectinload(SelfAssessment.ratings),
+                 selectinload(SelfAssessment.changes))
+        .order_by(Checkpoint.position.desc(), SelfAssessment.submitted_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def latest_levels(user_id: int, program: Program) -> dict[int, int]:
+    """competency id -> level id of the programme's framework, from the person's latest
+    submitted self-assessment there. Competencies and levels are matched by number and
+    value, so a worksheet made on an earlier version of the framework still counts."""
+    if program.framework_id is None:
+        return {}
+    latest = (
+        select(SelfAssessment.id)
+        .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
+        .where(SelfAssessment.user_id == user_id, Checkpoint.program_id == program.id,
+               SelfAssessment.status == SUBMITTED)
+        .order_by(Checkpoint.position.desc(), SelfAssessment.submitted_at.desc())
+        .limit(1).scalar_subquery()
+    )
+    rated_competency = select(Competency.id, Competency.number).subquery()
+    rated_level = select(Level.id, Level.value).subquery()
+    target_competency = Competency.__table__.alias("target_competency")
+    target_level = Level.__table__.alias("target_level")
+    rows = db.session.execute(
+        select(target_competency.c.id, target_level.c.id)
+        .select_from(Rating)
+        .join(rated_competency, rated_competency.c.id == Rating.competency_id)
+        .join(rated_level, rated_level.c.id == Rating.level_id)
+        .join(target_competency, (target_competency.c.number == rated_competency.c.number)
+              & (target_competency.c.framework_id == program.framework_id))
+        .join(target_level, (target_level.c.value == rated_level.c.value)
+              & (target_level.c.framework_id == program.framework_id))
+        .where(Rating.assessment_id == latest)
+    ).all()
+    return dict(rows)
+
+
+# --- a cohort's plans --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    plan_id: int
+    owner_name: str
+    visibility: str
+    updated_at: datetime
+    shared_at: datetime | None
+    steps_done: int
+    steps_total: int
+
+
+def cohort_plans(user, cohort: Cohort, *, readable: bool) -> list[PlanRow]:
+    """The plans of the cohort's members that ``user`` may see (``readable``: as plans with
+    their text; otherwise only the status and dates a program lead gets), in one statement."""
+    from plc.plans.models import DONE, ActionStep
+
+    if readable:
+        rule = permissions.visible_plans(user, Membership.cohort_id, ActionPlan.visibility,
+                                         ActionPlan.user_id)
+    else:
+        rule = permissions.plan_statuses_visible(user, cohort, ActionPlan.visibility)
+    step_counts = (
+        select(FocusArea.plan_id.label("plan_id"),
+               func.count(ActionStep.id).label("total"),
+               func.count(ActionStep.id).filter(ActionStep.status == DONE).label("done"))
+        .join(ActionStep, ActionStep.focus_area_id == FocusArea.id)
+        .group_by(FocusArea.plan_id).subquery()
+    )
+    rows = db.session.execute(
+        select(ActionPlan.id, User.name, ActionPlan.visibility, ActionPlan.updated_at,
+               ActionPlan.shared_at, func.coalesce(step_counts.c.done, 0),
+               func.coalesce(step_counts.c.total, 0))
+        .join(User, User.id == ActionPlan.user_id)
+        .join(Membership, (Membership.user_id == ActionPlan.user_id)
+              & (Membership.role == MEMBER) & (Membership.cohort_id == cohort.id))
+        .outerjoin(step_counts, step_counts.c.plan_id == ActionPlan.id)
+        .where(ActionPlan.program_id == cohort.program_id, rule)
+        .order_by(User.name, ActionPlan.id)
+    ).all()
+    return [PlanRow(*row) for row in rows]

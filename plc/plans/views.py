@@ -1,5 +1,332 @@
+"""Action plans: my plan (start it), the plan page, editing, sharing, progress updates, what
+changed since a date, and a cohort's list of plans.
+
+Every handler: load the object or 404 -> permissions.require(...) -> validate the form ->
+services.x(current_user, obj, values) -> one commit -> flash and redirect.
+"""
+
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from plc import permissions
+from plc.assessments.queries import member_cohort_ids
+from plc.errors import DomainError, show_on_form
+from plc.extensions import db
+from plc.feedback import queries as feedback_queries
+from plc.plans import forms, queries, revisions, services
+from plc.plans.loading import editable_plan, visible_plan
+from plc.programs import queries as program_queries
 
 bp = Blueprint("plans", __name__)
+
+
+# --- my plan ------------------------------------------------------------------------------
+
+
+@bp.route("/programs/<int:program_id>/plan", methods=["GET", "POST"])
+@login_required
+def my_plan(program_id: int):
+    program = program_queries.program(program_id)
+    permissions.require(program is not None)
+    own_cohorts = member_cohort_ids(current_user.id, program.id)
+    permissions.require(permissions.can_keep_plan(current_user, own_cohorts))
+    existing = queries.own_plan(current_user.id, program.id)
+    if existing is not None:
+        return redirect(url_for("plans.plan", plan_id=existing.id))
+    assessment = queries.latest_submitted_assessment(current_user.id, program.id)
+    form = forms.StartForm()
+    if form.validate_on_submit():
+        source = assessment if form.source.data == "assessment" else None
+        try:
+            plan = services.start_plan(current_user, program, queries.rubric(program), source)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("plans.my_plan", program_id=program_id))
+        db.session.commit()
+        flash("Your action plan is started. It is a draft: only you can see it.", "success")
+        return redirect(url_for("plans.plan", plan_id=plan.id))
+    return render_template("plans/start.html", title=f"Start my action plan · {program.name}",
+                           program=program, assessment=assessment, form=form)
+
+
+# --- the plan page ------------------------------------------------------------------------
+
+
+def _rubric_context(sheet) -> dict:
+    """What the focus cards need to name competencies and show level descriptors."""
+    return {"sheet": sheet, "competencies": {c.id: c for c in sheet.competencies}}
+
+
+@bp.get("/plans/<int:plan_id>")
+@login_required
+def plan(plan_id: int):
+    plan, _cohort_ids = visible_plan(plan_id)
+    own = permissions.can_edit_plan(current_user, plan)
+    return render_template(
+        "plans/plan.html", title=_title(plan, own), own=own, plan=plan, program=plan.program,
+        zone=plan.program.time_zone, focus_areas=queries.focus_areas(plan.id),
+        **_rubric_context(queries.rubric(plan.program)),
+        updates=queries.updates(plan.id), threads=feedback_queries.plan_threads(plan.id),
+        share_form=forms.ShareForm(data={"version": plan.version,
+                                         "visibility": plan.visibility}),
+        audiences=forms.AUDIENCES,
+    )
+
+
+def _title(plan, own: bool, prefix: str = "") -> str:
+    whose = "My action plan" if own else f"Action plan of {plan.user.name}"
+    return f"{prefix}{whose} · {plan.program.name}"
+
+
+# --- editing ------------------------------------------------------------------------------
+
+
+@bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_plan(plan_id: int):
+    plan, _cohort_ids = editable_plan(plan_id)
+    program = plan.program
+    sheet = queries.rubric(program)
+    focus_areas = queries.focus_areas(plan.id)
+    form = forms.plan_form(sheet, data=forms.plan_data(focus_areas, plan.version))
+    saved_now = None  # the plan as saved elsewhere, shown when this save came too late
+    if form.validate_on_submit():
+        try:
+            services.save_plan(current_user, plan, sheet, _plan_values(form),
+                               queries.latest_levels(current_user.id, program))
+        except services.StalePlan as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            plan = queries.plan(plan_id)
+            saved_now = queries.focus_areas(plan_id)
+            # The next save is a deliberate overwrite of what is saved now.
+            form.version.raw_data = None
+            form.version.data = plan.version
+        except DomainError as exc:
+            db.session.rollback()
+            plan = queries.plan(plan_id)
+            _show_on_nested_form(form, exc)
+        else:
+            db.session.commit()
+            flash("Your plan is saved.", "success")
+            return redirect(url_for("plans.plan", plan_id=plan_id))
+    return render_template("plans/edit.html", title=_title(plan, True, "Edit: "), plan=plan,
+                           program=plan.program, form=form, saved_now=saved_now,
+                           zone=plan.program.time_zone, **_rubric_context(sheet))
+
+
+def _show_on_nested_form(form, error: DomainError) -> None:
+    """A refusal names a field such as focus_areas-1-target_level_id: put it there."""
+    target = next((f for f in _all_fields(form) if f.name == error.field), None)
+    if target is None:
+        show_on_form(form, error)
+    else:
+        target.errors = [*target.errors, error.message]
+
+
+def _all_fields(form):
+    for f in form:
+        if f.type == "FieldList":
+            for entry in f:
+                yield from _all_fields(entry.form) if entry.type == "FormField" else [entry]
+        elif f.type == "FormField":
+            yield from _all_fields(f.form)
+        else:
+            yield f
+
+
+def _plan_values(form: forms.PlanForm) -> services.PlanValues:
+    return services.PlanValues(
+        focus_areas=[_focus_values(entry.form) for entry in form.focus_areas],
+        loaded_version=form.version.data or 0,
+    )
+
+
+def _focus_values(entry: forms.FocusEntry) -> services.FocusValues | None:
+    barriers = [services.BarrierValues(_int_or_none(row.form["id"].data), row.form.kind.data,
+                                       row.form.text.data)
+                for row in entry.barriers if row.form.text.data and not row.form.remove.data]
+    steps = [services.StepValues(_int_or_none(row.form["id"].data), row.form.text.data,
+                                 row.form.due_on.data, row.form.status.data)
+             for row in entry.steps if row.form.text.data and not row.form.remove.data]
+    texts = {name: entry[name].data or "" for name in forms.FOCUS_TEXT_FIELDS}
+    competency_id = entry.competency_id.data or None
+    if entry.remove.data or not (competency_id or barriers or steps or any(texts.values())
+                                 or entry.target_level_id.data):
+        return None
+    return services.FocusValues(
+        competency_id=competency_id, current_level_id=entry.current_level_id.data or None,
+        target_level_id=entry.target_level_id.data or None, barriers=barriers, steps=steps,
+        **texts,
+    )
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError):
+        abort(400)
+
+
+# --- sharing ------------------------------------------------------------------------------
+
+
+@bp.post("/plans/<int:plan_id>/share")
+@login_required
+def share(plan_id: int):
+    plan, _cohort_ids = editable_plan(plan_id)
+    form = forms.ShareForm()
+    if not form.validate_on_submit() or form.visibility.data not in forms.AUDIENCES:
+        flash("Choose who can see your plan.", "error")
+        return redirect(url_for("plans.plan", plan_id=plan_id))
+    try:
+        changed = services.set_visibility(current_user, plan, form.visibility.data,
+                                          queries.rubric(plan.program), form.version.data)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("plans.plan", plan_id=plan_id))
+    db.session.commit()
+    label, consequence = forms.AUDIENCES[form.visibility.data]
+    flash(f"Who can see your plan: {label}. {consequence}" if changed
+          else f"Nothing changed: your plan was already “{label}”.", "success")
+    return redirect(url_for("plans.plan", plan_id=plan_id))
+
+
+# --- progress updates ---------------------------------------------------------------------
+
+
+@bp.route("/plans/<int:plan_id>/updates/new", methods=["GET", "POST"])
+@login_required
+def new_update(plan_id: int):
+    plan, cohort_ids = editable_plan(plan_id)
+    sheet = queries.rubric(plan.program)
+    focus_areas = queries.focus_areas(plan.id)
+    meetings = queries.cohort_meetings(cohort_ids)
+    form = forms.update_form(focus_areas, sheet, meetings, plan.program.time_zone,
+                             data={"version": plan.version})
+    if form.validate_on_submit():
+        try:
+            services.post_update(current_user, plan, sheet,
+                                 _update_values(form, focus_areas),
+                                 {m.id for m in meetings})
+        except DomainError as exc:
+            db.session.rollback()
+            plan, focus_areas = queries.plan(plan_id), queries.focus_areas(plan_id)
+            if isinstance(exc, services.StalePlan):
+                # The next post is a deliberate choice against what is saved now.
+                form.version.raw_data = None
+                form.version.data = plan.version
+            show_on_form(form, exc)
+        else:
+            db.session.commit()
+            flash("Your progress update is posted.", "success")
+            return redirect(url_for("plans.plan", plan_id=plan_id, _anchor="timeline"))
+    return render_template("plans/update_form.html", title=_title(plan, True, "New update: "),
+                           plan=plan, program=plan.program, form=form, focus_areas=focus_areas,
+                           update=None)
+
+
+def _update_values(form, focus_areas) -> services.UpdateValues:
+    return services.UpdateValues(
+        did=form.did.data or "", learned=form.learned.data or "", next=form.next.data or "",
+        meeting_id=form.meeting_id.data or None,
+        step_statuses={s.id: form.step_status(s.id).data for fa in focus_areas for s in fa.steps},
+        ratings={fa.id: form.rating(fa.id).data or None for fa in focus_areas},
+        loaded_version=form.version.data or 0,
+    )
+
+
+@bp.route("/plans/<int:plan_id>/updates/<int:update_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_update(plan_id: int, update_id: int):
+    plan, cohort_ids = editable_plan(plan_id)
+    update = queries.update(plan.id, update_id)
+    permissions.require(update is not None)
+    permissions.require(update.author_id == current_user.id, 403)
+    meetings = queries.cohort_meetings(cohort_ids)
+    form = forms.update_text_form(meetings, plan.program.time_zone, data={
+        "version": update.version, "did": update.did, "learned": update.learned,
+        "next": update.next, "meeting_id": update.meeting_id or 0,
+    })
+    saved_now = None
+    if form.validate_on_submit():
+        values = services.UpdateTextValues(
+            did=form.did.data or "", learned=form.learned.data or "",
+            next=form.next.data or "", meeting_id=form.meeting_id.data or None,
+            loaded_version=form.version.data or 0)
+        try:
+            services.edit_update(current_user, update, values, {m.id for m in meetings})
+        except services.StaleUpdate as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            plan = queries.plan(plan_id)
+            update = saved_now = queries.update(plan_id, update_id)
+            form.version.raw_data = None
+            form.version.data = saved_now.version
+        except DomainError as exc:
+            db.session.rollback()
+            plan, update = queries.plan(plan_id), queries.update(plan_id, update_id)
+            show_on_form(form, exc)
+        else:
+            db.session.commit()
+            flash("Your update is saved.", "success")
+            return redirect(url_for("plans.plan", plan_id=plan_id, _anchor=f"update-{update_id}"))
+    return render_template("plans/update_form.html", title=_title(plan, True, "Edit update: "),
+                           plan=plan, program=plan.program, form=form, focus_areas=[],
+                           update=update, saved_now=saved_now)
+
+
+# --- what changed -------------------------------------------------------------------------
+
+
+@bp.get("/plans/<int:plan_id>/changes")
+@login_required
+def changes(plan_id: int):
+    plan, _cohort_ids = visible_plan(plan_id)
+    zone = ZoneInfo(plan.program.time_zone)
+    since = _date_arg(request.args.get("since"))
+    if since is None:
+        since = datetime.now(zone).date() - timedelta(days=30)
+    # "Since <date>": the plan as it stood at the end of that day, in the programme's zone.
+    moment = datetime.combine(since + timedelta(days=1), time(), zone)
+    before = queries.revision_at(plan.id, moment)
+    sheet = queries.rubric(plan.program)
+    now = revisions.snapshot(plan.visibility, queries.focus_areas(plan.id), sheet)
+    found = revisions.differences(revisions.loads(before.snapshot if before else None), now)
+    own = permissions.can_edit_plan(current_user, plan)
+    return render_template("plans/changes.html", title=_title(plan, own, "Changes: "),
+                           plan=plan, program=plan.program, since=since, before=before,
+                           differences=found, own=own, zone=plan.program.time_zone)
+
+
+def _date_arg(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+# --- a cohort's plans ---------------------------------------------------------------------
+
+
+@bp.get("/cohorts/<int:cohort_id>/plans")
+@login_required
+def cohort_plans(cohort_id: int):
+    cohort = program_queries.cohort(cohort_id)
+    permissions.require(cohort is not None
+                        and permissions.can_list_cohort_plans(current_user, cohort))
+    readable = permissions.can_read_cohort_plans(current_user, cohort)
+    return render_template(
+        "plans/cohort_plans.html", title=f"Action plans · {cohort.name}", cohort=cohort,
+        rows=queries.cohort_plans(current_user, cohort, readable=readable), readable=readable,
+        zone=cohort.program.time_zone, visibility_labels=revisions.VISIBILITY_LABELS,
+    )

@@ -28,6 +28,10 @@ class Program(db.Model):
     framework_id: Mapped[int | None] = mapped_column(ForeignKey("frameworks.id"), index=True)
     # Members are reminded this many days before a meeting to post a progress update.
     reminder_days: Mapped[int] = mapped_column(default=3)
+    # When the facilitator dashboard flags a member as needing a nudge.
+    nudge_update_days: Mapped[int] = mapped_column(default=30)
+    nudge_missed_meetings: Mapped[int] = mapped_column(default=2)
+    nudge_no_feedback: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cohorts: Mapped[list[Cohort]] = relationship(

@@ -1,0 +1,211 @@
+"""Forms for action plans: field-level validation only. Rows of barriers and steps come as
+many as there are, plus a few blank ones; blank rows are ignored, so no script is needed."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from plc.assessments.queries import Sheet
+from plc.formtools import clean_text
+from plc.plans.models import (
+    BARRIER_KINDS,
+    DRAFT,
+    FACILITATORS_ONLY,
+    MAX_FOCUS_AREAS,
+    NOT_STARTED,
+    SHARED_WITH_COHORT,
+    SKILL,
+    STEP_STATUSES,
+)
+from plc.plans.revisions import BARRIER_LABELS, STATUS_LABELS
+
+TEXT_MAX = 5000
+BLANK_BARRIERS = 2
+BLANK_STEPS = 3
+SUPPORT_FIELDS = ("support_formal_learning", "support_practice", "support_reflection",
+                  "support_other")
+FOCUS_TEXT_FIELDS = ("change", *SUPPORT_FIELDS, "evidence")
+
+
+def _text(label: str) -> TextAreaField:
+    return TextAreaField(label, validators=[Length(max=TEXT_MAX)], filters=[clean_text])
+
+
+def _version() -> IntegerField:
+    # The version the form was loaded at: a save from an older version is refused.
+    return IntegerField(widget=HiddenInput(), validators=[Optional()], default=0)
+
+
+STATUS_CHOICES = [(s, STATUS_LABELS[s].capitalize()) for s in STEP_STATUSES]
+
+
+class BarrierEntry(Form):
+    id = HiddenField()
+    kind = SelectField("Kind", choices=[(k, BARRIER_LABELS[k].capitalize())
+                                        for k in BARRIER_KINDS], default=SKILL)
+    text = StringField("What is holding me back", validators=[Length(max=TEXT_MAX)],
+                       filters=[clean_text])
+    remove = BooleanField("Remove")
+
+
+class StepEntry(Form):
+    id = HiddenField()
+    text = StringField("Action step", validators=[Length(max=TEXT_MAX)], filters=[clean_text])
+    due_on = DateField("Due on", validators=[Optional()])
+    status = SelectField("Status", choices=STATUS_CHOICES, default=NOT_STARTED)
+    remove = BooleanField("Remove")
+
+    def validate_text(self, field) -> None:
+        if not field.data and self.due_on.data and not self.remove.data:
+            raise ValidationError("Write the step, or clear its date.")
+
+
+class FocusEntry(Form):
+    competency_id = SelectField("Competency", coerce=int, default=0)
+    change = _text("The change I want to make")
+    current_level_id = SelectField("Current rating", coerce=int, default=0)
+    target_level_id = SelectField("Target rating", coerce=int, default=0)
+    barriers = FieldList(FormField(BarrierEntry))
+    steps = FieldList(FormField(StepEntry))
+    support_formal_learning = _text("Formal learning")
+    support_practice = _text("Opportunities for practice")
+    support_reflection = _text("Opportunities for reflection")
+    support_other = _text("Other support")
+    evidence = _text("How I will know (evidence of progress)")
+    remove = BooleanField("Remove this focus area")
+
+
+class PlanForm(FlaskForm):
+    version = _version()
+    focus_areas = FieldList(FormField(FocusEntry), min_entries=MAX_FOCUS_AREAS,
+                            max_entries=MAX_FOCUS_AREAS)
+
+
+def level_choices(sheet: Sheet, none_label: str) -> list[tuple[int, str]]:
+    return [(0, none_label)] + [(lv.id, f"{lv.value} {lv.label}") for lv in sheet.levels]
+
+
+def plan_form(sheet: Sheet, **kwargs) -> PlanForm:
+    form = PlanForm(**kwargs)
+    competencies = [(0, "(choose a competency)")] + [(c.id, c.title)
+                                                     for c in sheet.competencies]
+    for entry in form.focus_areas:
+        entry.competency_id.choices = competencies
+        entry.current_level_id.choices = level_choices(
+            sheet, "From my latest self-assessment")
+        entry.target_level_id.choices = level_choices(sheet, "(not chosen yet)")
+    return form
+
+
+def plan_data(focus_areas, version: int) -> dict:
+    """The form's data for the plan as saved, with blank rows to add barriers and steps."""
+    by_position = {fa.position: fa for fa in focus_areas}
+    slots = []
+    for position in range(1, MAX_FOCUS_AREAS + 1):
+        fa = by_position.get(position)
+        if fa is None:
+            slots.append({"barriers": [{}] * BLANK_BARRIERS, "steps": [{}] * BLANK_STEPS})
+            continue
+        slots.append({
+            "competency_id": fa.competency_id or 0,
+            "current_level_id": fa.current_level_id or 0,
+            "target_level_id": fa.target_level_id or 0,
+            **{name: getattr(fa, name) or "" for name in FOCUS_TEXT_FIELDS},
+            "barriers": [{"id": b.id, "kind": b.kind, "text": b.text} for b in fa.barriers]
+            + [{}] * BLANK_BARRIERS,
+            "steps": [{"id": s.id, "text": s.text, "due_on": s.due_on, "status": s.status}
+                      for s in fa.steps] + [{}] * BLANK_STEPS,
+        })
+    return {"version": version, "focus_areas": slots}
+
+
+# --- sharing ------------------------------------------------------------------------------
+
+AUDIENCES = {
+    DRAFT: ("Draft: only me",
+            "Nobody else can see it, not even your facilitators."),
+    SHARED_WITH_COHORT: ("Shared with my cohort",
+                         "Every member and facilitator of your cohort can read it and comment."),
+    FACILITATORS_ONLY: ("My facilitators only",
+                        "Your cohort's facilitators can read it and comment; other members "
+                        "cannot."),
+}
+
+
+class ShareForm(FlaskForm):
+    version = _version()
+    visibility = RadioField("Who can see my plan",
+                            choices=[(key, label) for key, (label, _) in AUDIENCES.items()])
+
+
+# --- starting -----------------------------------------------------------------------------
+
+
+class StartForm(FlaskForm):
+    # Set by the button pressed: "assessment" or "empty".
+    source = StringField()
+
+
+# --- progress updates ---------------------------------------------------------------------
+
+
+class UpdateTextForm(FlaskForm):
+    version = _version()
+    did = _text("What I did")
+    learned = _text("What I learned")
+    next = _text("What is next")
+    meeting_id = SelectField("Linked to a meeting (optional)", coerce=int, default=0)
+
+    def step_status(self, step_id: int) -> SelectField:
+        return self[f"step_{step_id}"]
+
+    def rating(self, focus_area_id: int) -> SelectField:
+        return self[f"rating_{focus_area_id}"]
+
+
+def _meeting_choices(meetings, time_zone: str) -> list[tuple[int, str]]:
+    from plc.templating import local_time
+
+    return [(0, "(no meeting)")] + [
+        (m.id, f"{m.title}, {local_time(m.starts_at, '%b %-d, %Y', tz=time_zone)}"
+         + (" (cancelled)" if m.is_cancelled else ""))
+        for m in meetings
+    ]
+
+
+def update_form(focus_areas, sheet: Sheet, meetings, time_zone: str,
+                **kwargs) -> UpdateTextForm:
+    """A new progress update, with a status field for every step and a current rating for
+    every focus area (pre-set to what the plan holds: leaving them changes nothing)."""
+    attrs = {}
+    for fa in focus_areas:
+        for step in fa.steps:
+            attrs[f"step_{step.id}"] = SelectField(f"Status of “{step.text}”",
+                                                   choices=STATUS_CHOICES, default=step.status)
+        attrs[f"rating_{fa.id}"] = SelectField(
+            f"Current rating, focus area {fa.position}", coerce=int,
+            choices=level_choices(sheet, "(no rating)"), default=fa.current_level_id or 0)
+    form = type("UpdateForm", (UpdateTextForm,), attrs)(**kwargs)
+    form.meeting_id.choices = _meeting_choices(meetings, time_zone)
+    return form
+
+
+def update_text_form(meetings, time_zone: str, **kwargs) -> UpdateTextForm:
+    form = UpdateTextForm(**kwargs)
+    form.meeting_id.choices = _meeting_choices(meetings, time_zone)
+    return form
