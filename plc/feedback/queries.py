@@ -1,21 +1,199 @@
-"""Reads for comments and the cohort feed."""
+"""Reads for comments and the cohort feed, each in a fixed number of statements."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Integer, String, literal, null, select, union_all
+from sqlalchemy.orm import joinedload
+
+from plc import permissions
+from plc.accounts.models import User
+from plc.extensions import db
+from plc.feedback import mentions
+from plc.feedback.models import Comment
+from plc.plans.models import DRAFT, ActionPlan, ProgressUpdate
+from plc.programs.models import MEMBER, Cohort, Membership
+
+FEED_PAGE_SIZE = 20
+
+
+@dataclass
+class Thread:
+    """A top-level comment and its replies (one level), oldest first."""
+
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+
+class ThreadList(list):
+    """Threads (of the plan, or of one update) that also carry what their comment forms need:
+    the plan author's cohorts (for the access rules) and the people one may @mention."""
+
+    def __init__(self, threads=(), author_cohort_ids=frozenset(), people=None):
+        super().__init__(threads)
+        self.author_cohort_ids = author_cohort_ids
+        self.people = people if people is not None else {}
 
 
 @dataclass
 class PlanThreads:
     """Every comment thread on one plan, loaded at once: the plan's own and each update's."""
 
-    on_plan: list = field(default_factory=list)
-    by_update: dict[int, list] = field(default_factory=dict)
+    on_plan: ThreadList = field(default_factory=ThreadList)
+    by_update: dict[int, ThreadList] = field(default_factory=dict)
+    author_cohort_ids: frozenset[int] = frozenset()
+    people: dict[str, mentions.Person] = field(default_factory=dict)
 
-    def on_update(self, update_id: int) -> list:
-        return self.by_update.get(update_id, [])
+    def on_update(self, update_id: int) -> ThreadList:
+        return self.by_update.get(update_id) or self._empty()
+
+    def _empty(self) -> ThreadList:
+        return ThreadList((), self.author_cohort_ids, self.people)
 
 
 def plan_threads(plan_id: int) -> PlanThreads:
-    """All threads of a plan in a fixed number of statements (the feedback area fills this)."""
-    return PlanThreads()
+    """All threads of a plan: three statements whatever their number."""
+    cohort_ids = frozenset(db.session.execute(author_cohorts(plan_id)).scalars())
+    comments = db.session.execute(
+        select(Comment).where(Comment.plan_id == plan_id)
+        .options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id)
+    ).scalars().all()
+    threads = PlanThreads(author_cohort_ids=cohort_ids, people=mentionable(plan_id))
+    threads.on_plan = threads._empty()
+    top: dict[int, Thread] = {}
+    for comment in comments:
+        if comment.parent_id is None:
+            top[comment.id] = thread = Thread(comment)
+            target = (threads.on_plan if comment.update_id is None
+                      else threads.by_update.setdefault(comment.update_id, threads._empty()))
+            target.append(thread)
+    for comment in comments:
+        if comment.parent_id is not None and comment.parent_id in top:
+            top[comment.parent_id].replies.append(comment)
+    return threads
+
+
+def author_cohorts(plan_id: int):
+    """The select of the plan author's cohorts (member role, the plan's programme): what
+    the access rules call author_cohort_ids."""
+    return (
+        select(Membership.cohort_id)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .join(ActionPlan, (ActionPlan.user_id == Membership.user_id)
+              & (ActionPlan.program_id == Cohort.program_id))
+        .where(ActionPlan.id == plan_id, Membership.role == MEMBER)
+    )
+
+
+def plan_readers(plan_id: int) -> list[User]:
+    """The people of the author's cohorts who may read the plan (its author included): those
+    who have joined (chosen a password) and are active."""
+    return list(db.session.execute(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .join(ActionPlan, ActionPlan.id == plan_id)
+        .where(Membership.cohort_id.in_(author_cohorts(plan_id)), User.active.is_(True),
+               User.password_hash.is_not(None),
+               permissions.plan_readers(ActionPlan.user_id, ActionPlan.visibility))
+        .distinct().order_by(User.name, User.id)
+    ).scalars())
+
+
+def mentionable(plan_id: int) -> dict[str, mentions.Person]:
+    """Who may be @mentioned on the plan, by handle (one statement)."""
+    return mentions.by_handle((p.id, p.email, p.name) for p in plan_readers(plan_id))
+
+
+def comment(comment_id: int) -> Comment | None:
+    return db.session.get(Comment, comment_id)
+
+
+def update(update_id: int) -> ProgressUpdate | None:
+    return db.session.get(ProgressUpdate, update_id)
+
+
+# --- the cohort feed ---------------------------------------------------------------------
+
+
+@dataclass
+class FeedItem:
+    kind: str  # "plan" (shared), "update", "comment"
+    at: datetime
+    plan: ActionPlan
+    update: ProgressUpdate | None = None
+    comment: Comment | None = None
+
+
+@dataclass
+class FeedPage:
+    items: list[FeedItem]
+    page: int
+    has_next: bool
+
+
+def _visible_plan_ids(user, cohort_id: int):
+    """Plans of the cohort's members, out of draft, that ``user`` may read."""
+    return (
+        select(ActionPlan.id)
+        .join(Membership, (Membership.user_id == ActionPlan.user_id) & (Membership.role == MEMBER))
+        .join(Cohort, (Cohort.id == Membership.cohort_id)
+              & (Cohort.program_id == ActionPlan.program_id))
+        .where(Membership.cohort_id == cohort_id, ActionPlan.visibility != DRAFT,
+               permissions.visible_plans(user, Membership.cohort_id, ActionPlan.visibility,
+                                         ActionPlan.user_id))
+    )
+
+
+def cohort_feed(user, cohort_id: int, page: int = 1) -> FeedPage:
+    """Newest first: plans shared, progress updates, comments (not removed) on the plans of
+    the cohort that ``user`` may read. Four statements whatever the page or the data."""
+    plans = _visible_plan_ids(user, cohort_id)
+    no_id = null().cast(Integer)
+    events = union_all(
+        select(literal("plan", String).label("kind"), ActionPlan.shared_at.label("at"),
+               ActionPlan.id.label("plan_id"), no_id.label("update_id"),
+               no_id.label("comment_id"))
+        .where(ActionPlan.id.in_(plans), ActionPlan.shared_at.is_not(None)),
+        select(literal("update", String), ProgressUpdate.created_at, ProgressUpdate.plan_id,
+               ProgressUpdate.id, no_id)
+        .where(ProgressUpdate.plan_id.in_(plans)),
+        select(literal("comment", String), Comment.created_at, Comment.plan_id,
+               Comment.update_id, Comment.id)
+        .where(Comment.plan_id.in_(plans), Comment.deleted_at.is_(None)),
+    ).subquery()
+    page = max(page, 1)
+    rows = db.session.execute(
+        select(events).order_by(events.c.at.desc(), events.c.kind, events.c.plan_id.desc(),
+                                events.c.update_id.desc(), events.c.comment_id.desc())
+        .limit(FEED_PAGE_SIZE + 1).offset((page - 1) * FEED_PAGE_SIZE)
+    ).all()
+    has_next = len(rows) > FEED_PAGE_SIZE
+    rows = rows[:FEED_PAGE_SIZE]
+    plans_by_id = _by_id(ActionPlan, {r.plan_id for r in rows}, joinedload(ActionPlan.user))
+    updates = _by_id(ProgressUpdate, {r.update_id for r in rows if r.kind == "update"})
+    comments = _by_id(Comment, {r.comment_id for r in rows if r.kind == "comment"},
+                      joinedload(Comment.author))
+    items = [
+        FeedItem(r.kind, _aware(r.at), plans_by_id[r.plan_id], updates.get(r.update_id),
+                 comments.get(r.comment_id))
+        for r in rows
+    ]
+    return FeedPage(items, page, has_next)
+
+
+def _by_id(model, ids: set, *options) -> dict:
+    """Always one statement (even for no ids), so the page's count does not depend on data."""
+    return {
+        row.id: row for row in db.session.execute(
+            select(model).where(model.id.in_(ids or {-1})).options(*options)
+        ).scalars()
+    }
+
+
+def _aware(value):
+    from datetime import UTC
+
+    if isinstance(value, str):  # SQLite hands back a union's timestamps as text
+        value = datetime.fromisoformat(value)
+    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from plc.accounts.models import User
 from plc.db import utcnow
 from plc.extensions import db
+from plc.feedback.models import Comment
 
 COMMENT_ON_MY_PLAN = "comment"  # on my plan or one of its updates
 REPLY_TO_MY_COMMENT = "reply"
@@ -50,6 +51,7 @@ class Notification(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise_on_sql")
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="raise_on_sql")
+    comment: Mapped[Comment | None] = relationship(lazy="raise_on_sql")
 
 
 class DigestRun(db.Model):

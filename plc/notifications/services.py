@@ -3,9 +3,43 @@ e-mails it by the recipient's preference (each event now; digest later; none).""
 
 from __future__ import annotations
 
-from plc.accounts.models import User
+from flask import url_for
+from sqlalchemy import update
+
+from plc.accounts.models import NOTIFY_DIGEST, NOTIFY_EACH, NOTIFY_NONE, User
+from plc.db import utcnow
 from plc.extensions import db
-from plc.notifications.models import Notification
+from plc.mail import outbox
+from plc.notifications import links
+from plc.notifications.models import (
+    COMMENT_ON_MY_PLAN,
+    FOLLOW_UP_ASSIGNED,
+    MEETING_CHANGED,
+    MEETING_REMINDER,
+    MENTION,
+    NUDGE,
+    PEER_SHARED_PLAN,
+    PEER_UPDATED_PLAN,
+    REPLY_TO_MY_COMMENT,
+    Notification,
+)
+
+# What happened, said from the recipient's side; {actor} is the person who did it.
+SENTENCES = {
+    COMMENT_ON_MY_PLAN: "{actor} commented on your action plan",
+    REPLY_TO_MY_COMMENT: "{actor} replied to your comment",
+    MENTION: "{actor} mentioned you in a comment",
+    PEER_SHARED_PLAN: "{actor} shared their action plan",
+    PEER_UPDATED_PLAN: "{actor} posted a progress update on their action plan",
+    MEETING_REMINDER: "A meeting is coming up",
+    MEETING_CHANGED: "A meeting changed",
+    FOLLOW_UP_ASSIGNED: "{actor} gave you a follow-up",
+    NUDGE: "{actor} sent you a nudge",
+}
+
+
+def describe(kind: str, actor_name: str | None) -> str:
+    return SENTENCES.get(kind, "Something happened").format(actor=actor_name or "Someone")
 
 
 def notify(recipient: User, kind: str, *, actor: User | None = None, plan_id: int | None = None,
@@ -14,7 +48,10 @@ def notify(recipient: User, kind: str, *, actor: User | None = None, plan_id: in
            urgent: bool = False) -> Notification | None:
     """Record one notification (flush, no commit). The caller has checked that the recipient
     may see what it is about. ``urgent`` (reminders, nudges): e-mailed at once even to someone
-    who chose the daily digest; never to someone who chose no e-mail."""
+    who chose the daily digest; never to someone who chose no e-mail. Nobody is told about
+    their own doing: returns None for the actor themself."""
+    if actor is not None and actor.id == recipient.id:
+        return None
     notification = Notification(
         user_id=recipient.id, kind=kind, actor_id=actor.id if actor else None,
         plan_id=plan_id, update_id=update_id, comment_id=comment_id, meeting_id=meeting_id,
@@ -22,4 +59,47 @@ def notify(recipient: User, kind: str, *, actor: User | None = None, plan_id: in
     )
     db.session.add(notification)
     db.session.flush()
+    if _mail_now(recipient, urgent):
+        _mail_one(recipient, notification, actor.name if actor else None)
     return notification
+
+
+def _mail_now(recipient: User, urgent: bool) -> bool:
+    if recipient.notify == NOTIFY_NONE or not recipient.active:
+        return False
+    return recipient.notify == NOTIFY_EACH or (urgent and recipient.notify == NOTIFY_DIGEST)
+
+
+def _mail_one(recipient: User, notification: Notification, actor_name: str | None) -> None:
+    sentence = describe(notification.kind, actor_name)
+    outbox.queue(recipient.email, f"PLC: {sentence}", "\n".join([
+        f"Hello {recipient.name},", "", f"{sentence}.",
+        *([notification.text, ""] if notification.text else [""]),
+        f"See it: {links.absolute(links.target_path, notification)}", "",
+        preference_footer(),
+    ]))
+    notification.emailed_at = utcnow()
+
+
+def preference_footer() -> str:
+    return ("You get these e-mails by the choice in your profile (each event, a daily digest, "
+            f"or none): {links.absolute(url_for, 'accounts.profile')}")
+
+
+# --- reading them --------------------------------------------------------------------------
+
+
+def mark_read(actor: User, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.flush()
+
+
+def mark_all_read(actor: User) -> int:
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

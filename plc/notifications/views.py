@@ -1,5 +1,68 @@
+"""The notifications list, opening one (marks it read, then goes to what it is about), and
+"mark all read". The navigation's unread count comes from here too: one statement per page,
+only for signed-in people, and only when a page shows it."""
+
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from plc import permissions
+from plc.extensions import db
+from plc.notifications import links, queries, services
 
 bp = Blueprint("notifications", __name__)
+
+
+@bp.app_context_processor
+def unread_count_in_navigation():
+    def unread_notification_count() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        if "plc_unread_notifications" not in g:
+            g.plc_unread_notifications = queries.unread_count(current_user.id)
+        return g.plc_unread_notifications
+
+    return {"unread_notification_count": unread_notification_count}
+
+
+@bp.app_template_global("describe_notification")
+def describe_notification(notification) -> str:
+    actor = notification.actor
+    return services.describe(notification.kind, actor.name if actor else None)
+
+
+@bp.get("/notifications")
+@login_required
+def index():
+    page = queries.page_of(current_user, request.args.get("page", 1, type=int))
+    return render_template(
+        "notifications/list.html",
+        title="Notifications" + (f" · page {page.page}" if page.page > 1 else ""), page=page,
+    )
+
+
+@bp.post("/notifications/<int:notification_id>")
+@login_required
+def open_notification(notification_id: int):
+    """Someone else's notification does not exist for you (404)."""
+    notification = queries.notification(notification_id)
+    permissions.require(notification is not None and notification.user_id == current_user.id)
+    services.mark_read(current_user, notification)
+    db.session.commit()
+    available = queries.is_available(
+        notification, queries.visible_plan_ids(current_user, {notification.plan_id} - {None})
+    )
+    if not available:
+        flash("That is no longer available to you.", "info")
+        return redirect(url_for("notifications.index"))
+    return redirect(links.target_path(notification))
+
+
+@bp.post("/notifications/read")
+@login_required
+def mark_all_read():
+    services.mark_all_read(current_user)
+    db.session.commit()
+    flash("All notifications are marked read.", "success")
+    return redirect(url_for("notifications.index"))
