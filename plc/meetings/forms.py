@@ -6,16 +6,27 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
+    RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
+    TextAreaField,
     TimeField,
     URLField,
 )
-from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    AnyOf,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import HiddenInput
 
 from plc.formtools import clean_text
-from plc.meetings.models import LAST_WEEK
+from plc.meetings.models import ATTENDANCE_STATUSES, LAST_WEEK, PROTOCOLS
 from plc.meetings.services import MAX_DURATION_MINUTES
 
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"),
@@ -30,12 +41,15 @@ def _duration_field():
                         validators=[InputRequired(), NumberRange(1, MAX_DURATION_MINUTES)])
 
 
-class _PlaceFields(FlaskForm):
-    title = StringField("Title", default="Cohort meeting",
-                        validators=[InputRequired(), Length(max=200)], filters=[clean_text])
+class _Place(FlaskForm):
     location = StringField("Place", validators=[Length(max=500)], filters=[clean_text])
     online_url = URLField("Video link", validators=[Optional(), URL(), Length(max=1000)],
                           filters=[clean_text])
+
+
+class _PlaceFields(_Place):
+    title = StringField("Title", default="Cohort meeting",
+                        validators=[InputRequired(), Length(max=200)], filters=[clean_text])
 
 
 class MeetingForm(_PlaceFields):
@@ -57,7 +71,7 @@ class SeriesForm(_PlaceFields):
             raise ValidationError("The last date must not be before the first.")
 
 
-class MoveForm(FlaskForm):
+class MoveForm(_Place):
     day = DateField("Date", validators=[InputRequired()])
     start = TimeField("Starts at", validators=[InputRequired()])
     duration_minutes = _duration_field()
@@ -66,3 +80,94 @@ class MoveForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+# --- agenda --------------------------------------------------------------------------------
+
+TEXT_MAX = 20_000
+OTHER_PROTOCOL = "other"
+PROTOCOL_KEYS = {key for key, _ in PROTOCOLS}
+
+
+class AgendaItemForm(FlaskForm):
+    title = StringField("Title", validators=[InputRequired(), Length(max=200)],
+                        filters=[clean_text])
+    minutes = IntegerField("Minutes", validators=[Optional(), NumberRange(1, 600)])
+    protocol = SelectField("Protocol", choices=PROTOCOLS, default=OTHER_PROTOCOL)
+    protocol_other = StringField("Name of the other protocol (optional)",
+                                 validators=[Length(max=30)], filters=[clean_text])
+    description = TextAreaField("Description", validators=[Length(max=TEXT_MAX)],
+                                filters=[clean_text])
+    materials = TextAreaField("Materials", validators=[Length(max=TEXT_MAX)],
+                              filters=[clean_text])
+    presenters = SelectMultipleField("Presenters", coerce=int, choices=[])
+
+    def chosen_protocol(self) -> str:
+        """A protocol of the list, or the name typed for "Other"."""
+        if self.protocol.data == OTHER_PROTOCOL and self.protocol_other.data:
+            return self.protocol_other.data
+        return self.protocol.data
+
+    def show_protocol(self, stored: str) -> None:
+        if stored in PROTOCOL_KEYS:
+            self.protocol.data = stored
+        else:
+            self.protocol.data, self.protocol_other.data = OTHER_PROTOCOL, stored
+
+
+class MoveItemForm(FlaskForm):
+    direction = SelectField(choices=[("up", "Up"), ("down", "Down")])
+
+
+# --- attendance ----------------------------------------------------------------------------
+
+STATUS_LABELS = {"present": "Present", "late": "Late", "excused": "Excused",
+                 "absent": "Absent"}
+
+
+class _AttendanceBase(FlaskForm):
+    def statuses(self) -> dict[int, str]:
+        """The choices made, by person id (people left without one are not included)."""
+        return {person_id: self[name].data for person_id, name in self.person_fields.items()
+                if self[name].data}
+
+
+def attendance_form(people, current: dict[int, str]):
+    """One radio group per person, named ``status-<id>``, with none chosen unless recorded."""
+    fields = {
+        f"status-{person.id}": RadioField(
+            person.name, choices=[(s, STATUS_LABELS[s]) for s in ATTENDANCE_STATUSES],
+            validate_choice=False, validators=[Optional(), AnyOf(ATTENDANCE_STATUSES)],
+            default=current.get(person.id),
+        )
+        for person in people
+    }
+    form_class = type("AttendanceForm", (_AttendanceBase,), fields)
+    form = form_class()
+    form.person_fields = {person.id: f"status-{person.id}" for person in people}
+    return form
+
+
+# --- notes and follow-ups ------------------------------------------------------------------
+
+
+class NotesForm(FlaskForm):
+    notes = TextAreaField("Notes", validators=[Length(max=100_000)], filters=[clean_text])
+    notes_version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class NoteTakerForm(FlaskForm):
+    user_id = SelectField("Note-taker", coerce=int, choices=[])
+
+
+class FollowUpForm(FlaskForm):
+    assignee_id = SelectField("Assigned to", coerce=int, choices=[],
+                              validators=[InputRequired()])
+    text = StringField("Follow-up", validators=[InputRequired(), Length(max=1000)],
+                       filters=[clean_text])
+    due_on = DateField("Due on", validators=[Optional()])
+
+
+class FollowUpPlanForm(FlaskForm):
+    focus_area_id = SelectField("Focus area", coerce=int, choices=[],
+                                validators=[InputRequired()])

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from flask import url_for
+from sqlalchemy import delete, update
 
 from plc.accounts.models import User
 from plc.db import utcnow
@@ -13,8 +14,23 @@ from plc.errors import DomainError
 from plc.extensions import db
 from plc.mail import outbox
 from plc.meetings import queries
-from plc.meetings.models import CANCELLED, LAST_WEEK, CalendarToken, Meeting, MeetingSeries
+from plc.meetings.models import (
+    ATTENDANCE_STATUSES,
+    CANCELLED,
+    LAST_WEEK,
+    AgendaItem,
+    AgendaPresenter,
+    Attendance,
+    CalendarToken,
+    FollowUp,
+    Meeting,
+    MeetingSeries,
+)
 from plc.meetings.schedule import local_to_utc, monthly_dates, to_local
+from plc.notifications.models import FOLLOW_UP_ASSIGNED
+from plc.notifications.services import notify
+from plc.plans import services as plans_services
+from plc.plans.models import ActionPlan
 from plc.programs.models import Cohort, Program
 from plc.tokens import new_token
 
@@ -30,8 +46,13 @@ class Place:
 
 def schedule_meeting(actor: User, cohort: Cohort, *, title: str, day: date, start: time,
                      duration_minutes: int, place: Place) -> Meeting:
-    starts_at = _starts_at(day, start, _zone_of(cohort))
-    return _add_meeting(cohort, title, starts_at, duration_minutes, place)
+    zone = _zone_of(cohort)
+    meeting = _add_meeting(cohort, title, _starts_at(day, start, zone), duration_minutes, place)
+    _notify(actor, meeting.cohort_id, f"New meeting: {title}",
+            f"{title} ({cohort.name}) is scheduled.\n\nWhen: {_when(meeting, zone)}\n"
+            f"{_place_text(meeting)}",
+            url_for("meetings.meeting", meeting_id=meeting.id, _external=True))
+    return meeting
 
 
 def schedule_series(actor: User, cohort: Cohort, *, title: str, weekday: int,
@@ -55,26 +76,34 @@ def schedule_series(actor: User, cohort: Cohort, *, title: str, weekday: int,
     )
     db.session.add(series)
     db.session.flush()
-    for starts_at in instants:
-        _add_meeting(cohort, title, starts_at, duration_minutes, place, series.id)
+    meetings = [_add_meeting(cohort, title, starts_at, duration_minutes, place, series.id)
+                for starts_at in instants]
+    dates = "\n".join(f"- {_when(m, zone)}" for m in meetings)
+    _notify(actor, cohort.id, f"New meetings: {title}",
+            f"{title} ({cohort.name}) is scheduled, {len(meetings)} meetings:\n\n{dates}\n"
+            f"{_place_text(meetings[0])}",
+            url_for("meetings.cohort_meetings", cohort_id=cohort.id, _external=True))
     return series
 
 
 def move_meeting(actor: User, meeting: Meeting, *, day: date, start: time,
-                 duration_minutes: int, loaded_version: int) -> None:
-    """Move this one meeting (its series keeps its other dates) and tell the cohort."""
+                 duration_minutes: int, loaded_version: int, place: Place | None = None) -> None:
+    """Move this one meeting (its series keeps its other dates), and change its place or
+    link when ``place`` is given; tell the cohort."""
     _check_current(meeting, loaded_version)
     if meeting.is_cancelled:
         raise DomainError("A cancelled meeting cannot be moved.")
     zone = _zone_of(meeting.cohort)
-    was = _when(meeting, zone)
+    was = f"{_when(meeting, zone)}\n{_place_text(meeting)}"
     meeting.starts_at = _starts_at(day, start, zone)
     meeting.ends_at = meeting.starts_at + _duration(duration_minutes)
+    if place is not None:
+        meeting.location, meeting.online_url = place.location, place.online_url
     meeting.updated_at = utcnow()
     db.session.flush()
-    _notify(actor, meeting, f"Moved: {meeting.title}",
-            f"{meeting.title} ({meeting.cohort.name}) has moved.\n\n"
-            f"Was: {was}\nNow: {_when(meeting, zone)}\n")
+    _notify_change(actor, meeting, f"Moved: {meeting.title}",
+                   f"{meeting.title} ({meeting.cohort.name}) has moved.\n\n"
+                   f"Was: {was}\nNow: {_when(meeting, zone)}\n{_place_text(meeting)}")
 
 
 def cancel_meeting(actor: User, meeting: Meeting, *, loaded_version: int) -> None:
@@ -84,7 +113,7 @@ def cancel_meeting(actor: User, meeting: Meeting, *, loaded_version: int) -> Non
     meeting.status = CANCELLED
     meeting.updated_at = utcnow()
     db.session.flush()
-    _notify(actor, meeting, f"Cancelled: {meeting.title}",
+    _notify_change(actor, meeting, f"Cancelled: {meeting.title}",
             f"{meeting.title} ({meeting.cohort.name}) on "
             f"{_when(meeting, _zone_of(meeting.cohort))} is cancelled.\n")
 
@@ -161,10 +190,206 @@ def _when(meeting: Meeting, zone: str) -> str:
     return f"{local:%A, %B %-d, %Y, %-I:%M %p} ({zone})"
 
 
-def _notify(actor: User, meeting: Meeting, subject: str, text: str) -> None:
+def _place_text(meeting: Meeting) -> str:
+    lines = []
+    if meeting.location:
+        lines.append(f"Place: {meeting.location}")
+    if meeting.online_url:
+        lines.append(f"Video link: {meeting.online_url}")
+    return "".join(f"{line}\n" for line in lines) or "Place: not set yet\n"
+
+
+def _notify_change(actor: User, meeting: Meeting, subject: str, text: str) -> None:
+    _notify(actor, meeting.cohort_id, subject, text,
+            url_for("meetings.meeting", meeting_id=meeting.id, _external=True))
+
+
+def _notify(actor: User, cohort_id: int, subject: str, text: str, link: str) -> None:
     """Mail the cohort's people, but not the person who made the change."""
-    link = url_for("meetings.meeting", meeting_id=meeting.id, _external=True)
-    for person in queries.people_to_notify(meeting.cohort_id):
+    for person in queries.people_to_notify(cohort_id):
         if person.id != actor.id:
             outbox.queue(person.email, subject,
-                         f"Hello {person.name},\n\n{text}\nThe meeting: {link}\n")
+                         f"Hello {person.name},\n\n{text}\nSee: {link}\n")
+
+
+# --- agenda --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaValues:
+    title: str
+    minutes: int | None = None
+    protocol: str = "other"  # a PROTOCOLS key, or the name of another protocol
+    description: str = ""
+    materials: str = ""  # links, one per line
+    presenter_ids: tuple[int, ...] = ()
+
+
+def add_agenda_item(actor: User, meeting: Meeting, values: AgendaValues) -> AgendaItem:
+    items = queries.agenda(meeting.id)
+    item = AgendaItem(meeting_id=meeting.id, position=len(items) + 1)
+    _fill_item(item, values)
+    db.session.add(item)
+    db.session.flush()
+    _set_presenters(meeting, item, values.presenter_ids)
+    return item
+
+
+def edit_agenda_item(actor: User, meeting: Meeting, item: AgendaItem,
+                     values: AgendaValues) -> None:
+    _fill_item(item, values)
+    _set_presenters(meeting, item, values.presenter_ids)
+    db.session.flush()
+
+
+def remove_agenda_item(actor: User, meeting: Meeting, item: AgendaItem) -> None:
+    db.session.delete(item)
+    db.session.flush()
+    for position, other in enumerate(queries.agenda(meeting.id), start=1):
+        other.position = position
+    db.session.flush()
+
+
+def move_agenda_item(actor: User, meeting: Meeting, item: AgendaItem, direction: str) -> None:
+    """Swap the item with its neighbour above ("up") or below ("down")."""
+    if direction not in ("up", "down"):
+        raise DomainError("Choose up or down.")
+    items = queries.agenda(meeting.id)
+    index = next(i for i, other in enumerate(items) if other.id == item.id)
+    target = index - 1 if direction == "up" else index + 1
+    if not 0 <= target < len(items):
+        raise DomainError(f"This item is already {'first' if direction == 'up' else 'last'}.")
+    items[index], items[target] = items[target], items[index]
+    for position, other in enumerate(items, start=1):
+        other.position = position
+    db.session.flush()
+
+
+def _fill_item(item: AgendaItem, values: AgendaValues) -> None:
+    item.title = values.title
+    item.minutes = values.minutes
+    item.protocol = values.protocol or "other"
+    item.description = values.description
+    item.materials = values.materials
+
+
+def _set_presenters(meeting: Meeting, item: AgendaItem, user_ids: tuple[int, ...]) -> None:
+    """Presenters are members of the meeting's cohort: their plans are what is discussed."""
+    wanted = set(user_ids)
+    allowed = {person.id for person in queries.roster(meeting.cohort_id)}
+    if wanted - allowed:
+        raise DomainError("Presenters must be members of this cohort.", field="presenters")
+    current = set(queries.presenter_ids(item.id))
+    if current - wanted:
+        db.session.execute(
+            delete(AgendaPresenter).where(AgendaPresenter.agenda_item_id == item.id,
+                                          AgendaPresenter.user_id.in_(current - wanted))
+        )
+    db.session.add_all(AgendaPresenter(agenda_item_id=item.id, user_id=user_id)
+                       for user_id in sorted(wanted - current))
+    db.session.flush()
+
+
+# --- attendance ----------------------------------------------------------------------------
+
+
+def record_attendance(actor: User, meeting: Meeting, statuses: dict[int, str]) -> int:
+    """Record (or correct) each listed person's attendance; people left without a choice keep
+    what they had, and an unchanged status keeps who recorded it and when. Returns how many
+    people have a status now."""
+    if set(statuses.values()) - set(ATTENDANCE_STATUSES):
+        raise DomainError("Choose present, late, excused or absent.")
+    roster_ids = {person.id for person in queries.roster(meeting.cohort_id)}
+    if set(statuses) - roster_ids:
+        raise DomainError("Attendance is taken only for the cohort's members.")
+    existing = queries.attendance(meeting.id)
+    now = utcnow()
+    for user_id, status in statuses.items():
+        row = existing.get(user_id)
+        if row is None:
+            row = Attendance(meeting_id=meeting.id, user_id=user_id)
+            db.session.add(row)
+        elif row.status == status:
+            continue
+        row.status = status
+        row.recorded_by_id = actor.id
+        row.recorded_at = now
+    db.session.flush()
+    return len(statuses)
+
+
+# --- notes and follow-ups ------------------------------------------------------------------
+
+
+def save_notes(actor: User, meeting: Meeting, notes: str, *, loaded_version: int) -> None:
+    """Save the notes unless someone else saved since ``loaded_version`` was read: the check
+    and the write are one UPDATE, so two people saving at once cannot both win."""
+    result = db.session.execute(
+        update(Meeting)
+        .where(Meeting.id == meeting.id, Meeting.notes_version == loaded_version)
+        .values(notes=notes, notes_version=loaded_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(meeting, ["notes", "notes_version"])
+    if result.rowcount != 1:
+        raise DomainError("Someone else saved these notes while you were writing. Their "
+                          "version is shown below; your text is kept in the box: merge and "
+                          "save again.", field="notes")
+
+
+def choose_note_taker(actor: User, meeting: Meeting, user_id: int | None) -> None:
+    if user_id is not None and user_id not in {p.id for p in queries.roster(meeting.cohort_id)}:
+        raise DomainError("The note-taker must be a member of this cohort.", field="user_id")
+    meeting.note_taker_id = user_id
+    db.session.flush()
+
+
+def add_follow_up(actor: User, meeting: Meeting, *, assignee_id: int, text: str,
+                  due_on: date | None) -> FollowUp:
+    if assignee_id not in {p.id for p in queries.roster(meeting.cohort_id)}:
+        raise DomainError("Follow-ups go to members of this cohort.", field="assignee_id")
+    follow_up = FollowUp(meeting_id=meeting.id, assignee_id=assignee_id, text=text,
+                         due_on=due_on, created_by_id=actor.id)
+    db.session.add(follow_up)
+    db.session.flush()
+    notify(db.session.get(User, assignee_id), FOLLOW_UP_ASSIGNED, actor=actor,
+           meeting_id=meeting.id, text=text)
+    return follow_up
+
+
+def complete_follow_up(actor: User, follow_up: FollowUp) -> None:
+    if follow_up.done_at is None:
+        follow_up.done_at = utcnow()
+        db.session.flush()
+
+
+def remove_follow_up(actor: User, follow_up: FollowUp) -> None:
+    db.session.delete(follow_up)
+    db.session.flush()
+
+
+def follow_up_to_plan(actor: User, follow_up: FollowUp, plan: ActionPlan | None,
+                      focus_area_id: int) -> None:
+    """The assignee makes their follow-up a step on their own plan, in the focus area they
+    choose; the follow-up remembers the step."""
+    if follow_up.action_step_id is not None:
+        raise DomainError("This follow-up is already on your plan.")
+    if plan is None:
+        raise DomainError("You have no action plan in this programme yet: start one first.")
+    step = plans_services.add_action_step(actor, plan, focus_area_id, follow_up.text,
+                                          follow_up.due_on)
+    db.session.flush()  # the step's id
+    follow_up.action_step_id = step.id
+    db.session.flush()
+
+
+REMINDER_DAYS = (1, 14)
+
+
+def set_reminder_days(actor: User, program: Program, days: int) -> None:
+    """How many days before each meeting members are reminded to post an update. The caller
+    checked permissions.can_manage_program."""
+    if not REMINDER_DAYS[0] <= days <= REMINDER_DAYS[1]:
+        raise DomainError("Choose between 1 and 14 days.", field="reminder_days")
+    program.reminder_days = days
+    db.session.flush()

@@ -14,10 +14,11 @@ from plc.db import utcnow
 from plc.errors import DomainError, show_on_form
 from plc.extensions import db
 from plc.meetings import forms, ical, queries, services
-from plc.meetings.models import Meeting
+from plc.meetings.models import PROTOCOLS, AgendaItem, FollowUp, Meeting
 from plc.meetings.schedule import to_local
+from plc.plans import queries as plans_queries
 from plc.programs.loading import visible_cohort
-from plc.programs.models import Cohort
+from plc.programs.models import MEMBER, Cohort
 from plc.tokens import hash_token
 
 bp = Blueprint("meetings", __name__)
@@ -27,6 +28,12 @@ _FRESH_FEED = "plc_fresh_calendar_feed"
 
 
 # --- loading, or 404 ---------------------------------------------------------------------
+
+
+def _titled(meeting: Meeting) -> str:
+    """A page title naming the meeting by its date too: a series' meetings share a title."""
+    local = to_local(meeting.starts_at, meeting.cohort.program.time_zone)
+    return f"{meeting.title}, {local:%b %-d, %Y} · {meeting.cohort.name}"
 
 
 def _visible_meeting(meeting_id: int) -> Meeting:
@@ -46,11 +53,15 @@ def cohort_meetings(cohort_id: int):
     cohort = visible_cohort(cohort_id)
     meetings = queries.cohort_meetings(cohort.id)
     now = utcnow()
+    counts = roster_size = None
+    if permissions.can_view_attendance(current_user, cohort):
+        counts, roster_size = queries.attendance_counts(cohort.id), queries.roster_size(cohort.id)
     return render_template(
         "meetings/list.html", title=f"Meetings · {cohort.name}", cohort=cohort,
         upcoming=[m for m in meetings if m.ends_at >= now],
         past=[m for m in reversed(meetings) if m.ends_at < now],
-        zone=cohort.program.time_zone,
+        zone=cohort.program.time_zone, counts=counts, roster_size=roster_size,
+        is_member=permissions.roles_of(current_user).cohort_roles.get(cohort.id) == MEMBER,
     )
 
 
@@ -123,11 +134,62 @@ def _form_page(template: str, form, cohort: Cohort, title: str):
 @login_required
 def meeting(meeting_id: int):
     meeting = _visible_meeting(meeting_id)
+    cohort = meeting.cohort
+    items = queries.agenda(meeting.id)
+    presenters = queries.presenters(meeting.id) if items else {}
     return render_template(
-        "meetings/meeting.html", title=f"{meeting.title} · {meeting.cohort.name}",
-        meeting=meeting, cohort=meeting.cohort, zone=meeting.cohort.program.time_zone,
+        "meetings/meeting.html", title=_titled(meeting),
+        meeting=meeting, cohort=cohort, zone=cohort.program.time_zone,
         cancel_form=forms.CancelForm(version=meeting.version),
+        items=items, presenters=presenters,
+        plan_links=_plan_links(presenters, cohort.program_id),
+        protocols=dict(PROTOCOLS),
+        preparation=_preparation(meeting),
+        my_attendance=_my_attendance(meeting),
+        follow_ups=queries.follow_ups(meeting.id),
+        # The form first (arguments run in order): its roster puts the note-taker in the
+        # session, which spares a statement.
+        note_taker_form=_note_taker_form(meeting),
+        note_taker=queries.user(meeting.note_taker_id),
     )
+
+
+def _plan_links(presenters: dict[int, list], program_id: int) -> dict[int, int]:
+    """Presenter id -> their plan's id, for the plans the viewer may open (others show as a
+    name only)."""
+    ids = {person.id for people in presenters.values() for person in people}
+    plans = queries.presenter_plans(ids, program_id)
+    return {user_id: plan.id for user_id, (plan, cohort_ids) in plans.items()
+            if permissions.can_view_plan(current_user, plan, cohort_ids)}
+
+
+def _preparation(meeting: Meeting):
+    """Who has posted a progress update since the last meeting: facilitators and leads."""
+    if not permissions.can_view_attendance(current_user, meeting.cohort):
+        return None
+    rows = queries.preparation(meeting, meeting.cohort.program_id)
+    return {"since": rows[0][2] if rows else None,
+            "people": [(person, count) for person, count, _ in rows]}
+
+
+def _my_attendance(meeting: Meeting):
+    if permissions.roles_of(current_user).cohort_roles.get(meeting.cohort_id) != MEMBER:
+        return None  # facilitators are not on the roster
+    return queries.own_attendance_at(current_user.id, meeting.id)
+
+
+def _note_taker_form(meeting: Meeting):
+    if not permissions.can_schedule_meetings(current_user, meeting.cohort):
+        return None
+    form = forms.NoteTakerForm(user_id=meeting.note_taker_id or 0)
+    form.user_id.choices = _note_taker_choices(meeting)
+    return form
+
+
+def _note_taker_choices(meeting: Meeting) -> list[tuple[int, str]]:
+    return [(0, "Nobody (facilitators take notes)")] + [
+        (person.id, person.name) for person in queries.roster(meeting.cohort_id)
+    ]
 
 
 @bp.route("/meetings/<int:meeting_id>/move", methods=["GET", "POST"])
@@ -144,6 +206,7 @@ def move_meeting(meeting_id: int):
             services.move_meeting(
                 current_user, meeting, day=form.day.data, start=form.start.data,
                 duration_minutes=form.duration_minutes.data, loaded_version=form.version.data,
+                place=_place(form),
             )
         except DomainError as exc:
             show_on_form(form, exc)
@@ -152,7 +215,7 @@ def move_meeting(meeting_id: int):
             flash("The meeting is moved; its cohort is told by e-mail.", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return render_template(
-        "meetings/move_form.html", title=f"Move {meeting.title} · {meeting.cohort.name}",
+        "meetings/move_form.html", title=f"Move {_titled(meeting)}",
         form=form, meeting=meeting, cohort=meeting.cohort,
         program=meeting.cohort.program, zone=zone,
         cancel_url=url_for("meetings.meeting", meeting_id=meeting.id),
@@ -165,6 +228,8 @@ def _fill_move_form(form: forms.MoveForm, meeting: Meeting, zone: str) -> None:
     form.start.data = local.time().replace(tzinfo=None)
     form.duration_minutes.data = int((meeting.ends_at - meeting.starts_at).total_seconds() // 60)
     form.version.data = meeting.version
+    form.location.data = meeting.location
+    form.online_url.data = meeting.online_url
 
 
 @bp.post("/meetings/<int:meeting_id>/cancel")
@@ -241,3 +306,305 @@ def revoke_calendar():
     db.session.commit()
     flash("Your calendar feed is turned off; its address no longer works.", "success")
     return redirect(url_for("meetings.calendar_settings"))
+
+
+# --- agenda --------------------------------------------------------------------------------
+
+
+def _agenda_item(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = queries.agenda_item(meeting.id, item_id)
+    permissions.require(item is not None)
+    return item
+
+
+def _managed_agenda(meeting_id: int) -> Meeting:
+    meeting = _visible_meeting(meeting_id)
+    permissions.require(permissions.can_manage_agenda(current_user, meeting.cohort), 403)
+    return meeting
+
+
+def _agenda_values(form: forms.AgendaItemForm) -> services.AgendaValues:
+    return services.AgendaValues(
+        title=form.title.data, minutes=form.minutes.data, protocol=form.chosen_protocol(),
+        description=form.description.data or "", materials=form.materials.data or "",
+        presenter_ids=tuple(form.presenters.data or ()),
+    )
+
+
+def _presenter_choices(meeting: Meeting) -> list[tuple[int, str]]:
+    return [(person.id, person.name) for person in queries.roster(meeting.cohort_id)]
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/new", methods=["GET", "POST"])
+@login_required
+def agenda_new(meeting_id: int):
+    meeting = _managed_agenda(meeting_id)
+    form = forms.AgendaItemForm()
+    form.presenters.choices = _presenter_choices(meeting)
+    if form.validate_on_submit():
+        try:
+            services.add_agenda_item(current_user, meeting, _agenda_values(form))
+        except DomainError as exc:
+            show_on_form(form, exc)
+        else:
+            db.session.commit()
+            flash("The agenda item is added.", "success")
+            return redirect(url_for("meetings.meeting", meeting_id=meeting.id,
+                                    _anchor="agenda"))
+    return _agenda_page(meeting, form, "Add an agenda item")
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def agenda_edit(meeting_id: int, item_id: int):
+    meeting = _managed_agenda(meeting_id)
+    item = _agenda_item(meeting, item_id)
+    form = forms.AgendaItemForm(obj=None if request.method == "POST" else item)
+    form.presenters.choices = _presenter_choices(meeting)
+    if not form.is_submitted():
+        form.show_protocol(item.protocol)
+        form.presenters.data = queries.presenter_ids(item.id)
+    if form.validate_on_submit():
+        try:
+            services.edit_agenda_item(current_user, meeting, item, _agenda_values(form))
+        except DomainError as exc:
+            show_on_form(form, exc)
+        else:
+            db.session.commit()
+            flash("The agenda item is saved.", "success")
+            return redirect(url_for("meetings.meeting", meeting_id=meeting.id,
+                                    _anchor="agenda"))
+    return _agenda_page(meeting, form, f"Edit “{item.title}”")
+
+
+def _agenda_page(meeting: Meeting, form, heading: str):
+    return render_template(
+        "meetings/agenda_form.html", title=f"{heading} · {_titled(meeting)}", heading=heading,
+        form=form, meeting=meeting, cohort=meeting.cohort,
+        cancel_url=url_for("meetings.meeting", meeting_id=meeting.id, _anchor="agenda"),
+    )
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/delete")
+@login_required
+def agenda_delete(meeting_id: int, item_id: int):
+    meeting = _managed_agenda(meeting_id)
+    item = _agenda_item(meeting, item_id)
+    services.remove_agenda_item(current_user, meeting, item)
+    db.session.commit()
+    flash(f"“{item.title}” is removed from the agenda.", "success")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting.id, _anchor="agenda"))
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/move")
+@login_required
+def agenda_move(meeting_id: int, item_id: int):
+    meeting = _managed_agenda(meeting_id)
+    item = _agenda_item(meeting, item_id)
+    form = forms.MoveItemForm()
+    back = redirect(url_for("meetings.meeting", meeting_id=meeting.id, _anchor="agenda"))
+    if not form.validate_on_submit():
+        flash("Choose whether to move the item up or down.", "error")
+        return back
+    try:
+        services.move_agenda_item(current_user, meeting, item, form.direction.data)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return back
+    db.session.commit()
+    flash(f"“{item.title}” is moved {form.direction.data}.", "success")
+    return back
+
+
+# --- attendance ----------------------------------------------------------------------------
+
+
+@bp.route("/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
+@login_required
+def attendance(meeting_id: int):
+    meeting = _visible_meeting(meeting_id)
+    permissions.require(permissions.can_take_attendance(current_user, meeting.cohort), 403)
+    people = queries.roster(meeting.cohort_id)
+    recorded = queries.attendance(meeting.id)
+    form = forms.attendance_form(people, {uid: row.status for uid, row in recorded.items()})
+    if "mark_all_present" in request.form:
+        # Without JavaScript the button is a submit: show the roster again, all present, for
+        # the facilitator to adjust and save. Nothing is saved yet.
+        for name in form.person_fields.values():
+            form[name].data = "present"
+    elif form.validate_on_submit():
+        try:
+            saved = services.record_attendance(current_user, meeting, form.statuses())
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(f"Attendance is saved ({saved} of {len(people)} recorded).", "success")
+            return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+    return render_template(
+        "meetings/attendance.html", title=f"Attendance · {_titled(meeting)}",
+        meeting=meeting, cohort=meeting.cohort, zone=meeting.cohort.program.time_zone,
+        form=form, people=people, recorded=recorded,
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>/my-attendance")
+@login_required
+def my_attendance(cohort_id: int):
+    """A person's own record in a cohort: their attendance and their follow-ups, no one
+    else's."""
+    cohort = visible_cohort(cohort_id)
+    return render_template(
+        "meetings/my_attendance.html", title=f"My attendance · {cohort.name}", cohort=cohort,
+        zone=cohort.program.time_zone,
+        rows=queries.own_attendance(current_user.id, cohort.id),
+        follow_ups=queries.own_follow_ups(current_user.id, cohort.id),
+    )
+
+
+# --- notes and follow-ups ------------------------------------------------------------------
+
+
+def _notes_meeting(meeting_id: int) -> Meeting:
+    meeting = _visible_meeting(meeting_id)
+    permissions.require(
+        permissions.can_write_notes(current_user, meeting, meeting.cohort), 403
+    )
+    return meeting
+
+
+@bp.route("/meetings/<int:meeting_id>/notes", methods=["GET", "POST"])
+@login_required
+def notes(meeting_id: int):
+    meeting = _notes_meeting(meeting_id)
+    form = forms.NotesForm()
+    if not form.is_submitted():
+        form.notes.data, form.notes_version.data = meeting.notes, meeting.notes_version
+    current = None  # the notes someone else saved meanwhile, shown beside the typed text
+    if form.validate_on_submit():
+        try:
+            services.save_notes(current_user, meeting, form.notes.data or "",
+                                loaded_version=form.notes_version.data)
+        except DomainError as exc:
+            show_on_form(form, exc)
+            current = meeting.notes
+            # The next save builds on theirs (raw_data is what the hidden field shows).
+            form.notes_version.data = meeting.notes_version
+            form.notes_version.raw_data = [str(meeting.notes_version)]
+        else:
+            db.session.commit()
+            flash("The notes are saved.", "success")
+            return redirect(url_for("meetings.meeting", meeting_id=meeting.id,
+                                    _anchor="notes"))
+    return render_template(
+        "meetings/notes_form.html", title=f"Notes · {_titled(meeting)}",
+        form=form, meeting=meeting, cohort=meeting.cohort, current=current,
+        cancel_url=url_for("meetings.meeting", meeting_id=meeting.id, _anchor="notes"),
+    )
+
+
+@bp.post("/meetings/<int:meeting_id>/note-taker")
+@login_required
+def note_taker(meeting_id: int):
+    meeting = _visible_meeting(meeting_id)
+    permissions.require(permissions.can_schedule_meetings(current_user, meeting.cohort), 403)
+    form = forms.NoteTakerForm()
+    form.user_id.choices = _note_taker_choices(meeting)
+    back = redirect(url_for("meetings.meeting", meeting_id=meeting.id, _anchor="notes"))
+    if not form.validate_on_submit():
+        flash("Choose a member of the cohort as note-taker.", "error")
+        return back
+    services.choose_note_taker(current_user, meeting, form.user_id.data or None)
+    db.session.commit()
+    flash("The note-taker is set.", "success")
+    return back
+
+
+@bp.route("/meetings/<int:meeting_id>/follow-ups/new", methods=["GET", "POST"])
+@login_required
+def follow_up_new(meeting_id: int):
+    meeting = _notes_meeting(meeting_id)
+    form = forms.FollowUpForm()
+    form.assignee_id.choices = _presenter_choices(meeting)
+    if form.validate_on_submit():
+        try:
+            services.add_follow_up(current_user, meeting, assignee_id=form.assignee_id.data,
+                                   text=form.text.data, due_on=form.due_on.data)
+        except DomainError as exc:
+            show_on_form(form, exc)
+        else:
+            db.session.commit()
+            flash("The follow-up is added.", "success")
+            return redirect(url_for("meetings.meeting", meeting_id=meeting.id,
+                                    _anchor="follow-ups"))
+    return render_template(
+        "meetings/follow_up_form.html",
+        title=f"Add a follow-up · {_titled(meeting)}",
+        form=form, meeting=meeting, cohort=meeting.cohort,
+        cancel_url=url_for("meetings.meeting", meeting_id=meeting.id, _anchor="follow-ups"),
+    )
+
+
+def _visible_follow_up(follow_up_id: int) -> tuple[FollowUp, Meeting]:
+    follow_up = queries.follow_up(follow_up_id)
+    permissions.require(follow_up is not None)
+    return follow_up, _visible_meeting(follow_up.meeting_id)
+
+
+def _back_to(meeting: Meeting):
+    return redirect(url_for("meetings.meeting", meeting_id=meeting.id, _anchor="follow-ups"))
+
+
+@bp.post("/follow-ups/<int:follow_up_id>/done")
+@login_required
+def follow_up_done(follow_up_id: int):
+    follow_up, meeting = _visible_follow_up(follow_up_id)
+    permissions.require(permissions.can_complete_follow_up(
+        current_user, follow_up, meeting, meeting.cohort), 403)
+    services.complete_follow_up(current_user, follow_up)
+    db.session.commit()
+    flash("The follow-up is marked done.", "success")
+    return _back_to(meeting)
+
+
+@bp.post("/follow-ups/<int:follow_up_id>/delete")
+@login_required
+def follow_up_delete(follow_up_id: int):
+    follow_up, meeting = _visible_follow_up(follow_up_id)
+    permissions.require(permissions.can_write_notes(current_user, meeting, meeting.cohort), 403)
+    services.remove_follow_up(current_user, follow_up)
+    db.session.commit()
+    flash("The follow-up is deleted.", "success")
+    return _back_to(meeting)
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/plan", methods=["GET", "POST"])
+@login_required
+def follow_up_to_plan(follow_up_id: int):
+    """The assignee adds their follow-up to their own plan, choosing the focus area."""
+    follow_up, meeting = _visible_follow_up(follow_up_id)
+    permissions.require(permissions.can_plan_follow_up(current_user, follow_up), 403)
+    plan = plans_queries.own_plan(current_user.id, meeting.cohort.program_id)
+    areas = queries.focus_areas(plan.id) if plan else []
+    form = forms.FollowUpPlanForm()
+    form.focus_area_id.choices = [(a.id, _area_label(a, n)) for n, a in enumerate(areas, 1)]
+    if plan is not None and areas and follow_up.action_step_id is None \
+            and form.validate_on_submit():
+        try:
+            services.follow_up_to_plan(current_user, follow_up, plan, form.focus_area_id.data)
+        except DomainError as exc:
+            show_on_form(form, exc)
+        else:
+            db.session.commit()
+            flash("The follow-up is now a step on your plan.", "success")
+            return _back_to(meeting)
+    return render_template(
+        "meetings/follow_up_plan.html",
+        title=f"Add a follow-up to my plan · {_titled(meeting)}", form=form, meeting=meeting,
+        cohort=meeting.cohort, follow_up=follow_up, plan=plan, areas=areas,
+        cancel_url=url_for("meetings.meeting", meeting_id=meeting.id, _anchor="follow-ups"),
+    )
+
+
+def _area_label(area, number: int) -> str:
+    return f"Change {number}: {area.change}" if area.change else f"Change {number}"

@@ -52,3 +52,16 @@ def client_for(app):
         return client
 
     return _client
+
+
+def make_meeting(cohort: Cohort, starts_at, title: str = "Cohort meeting", **values):
+    """A meeting at an exact UTC instant (no e-mail, unlike scheduling through the service)."""
+    from datetime import timedelta
+
+    from plc.meetings.models import Meeting
+
+    meeting = Meeting(cohort_id=cohort.id, title=title, starts_at=starts_at,
+                      ends_at=starts_at + timedelta(minutes=90), **values)
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting

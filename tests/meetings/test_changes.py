@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from plc.extensions import db
 from plc.mail.models import OutboxMessage
@@ -19,6 +19,7 @@ def schedule_autumn(people) -> list[Meeting]:
         start=time(16), duration_minutes=90, first_date=date(2026, 9, 1),
         last_date=date(2026, 12, 31), place=services.Place(online_url="https://video.example/x"),
     )
+    db.session.execute(delete(OutboxMessage))  # the "New meetings" mail: tested on its own
     db.session.commit()
     return meetings_now()
 
@@ -107,3 +108,49 @@ def test_members_of_another_cohort_get_404(app, people, client_for):
 def test_the_cohort_page_links_to_its_meetings(app, people, client_for):
     page = client_for(people.member).get(f"/cohorts/{people.cohort.id}").text
     assert f'href="/cohorts/{people.cohort.id}/meetings"' in page
+
+
+def test_scheduling_a_series_first_tells_the_cohort(app, people, client_for):
+    response = client_for(people.facilitator).post(
+        f"/cohorts/{people.cohort.id}/meetings/series/new",
+        data={"title": "Monthly PLC", "week_of_month": "2", "weekday": "1", "start": "16:00",
+              "duration_minutes": "90", "first_date": "2026-09-01", "last_date": "2026-11-30",
+              "location": "Room 12"},
+    )
+    assert response.status_code == 302
+    mail = mail_to()
+    # Members and peers of this cohort, once each for the whole series; not the outsider, not
+    # the facilitator who scheduled it.
+    assert mail == {people.member.email: ["New meetings: Monthly PLC"],
+                    people.peer.email: ["New meetings: Monthly PLC"]}
+    body = db.session.execute(select(OutboxMessage.body).where(
+        OutboxMessage.to_addr == people.member.email)).scalar_one()
+    assert "Tuesday, October 13, 2026, 4:00 PM" in body and "Room 12" in body
+
+
+def test_scheduling_one_meeting_tells_the_cohort(app, people, client_for):
+    response = client_for(people.lead).post(
+        f"/cohorts/{people.cohort.id}/meetings/new",
+        data={"title": "Kick-off", "day": "2026-09-15", "start": "16:00",
+              "duration_minutes": "60", "online_url": "https://video.example/k"})
+    assert response.status_code == 302
+    assert set(mail_to()) == {people.facilitator.email, people.member.email, people.peer.email}
+    assert mail_to()[people.member.email] == ["New meeting: Kick-off"]
+
+
+def test_moving_can_change_the_place(app, people, client_for):
+    target = schedule_autumn(people)[0]
+    client = client_for(people.facilitator)
+    form = client.get(f"/meetings/{target.id}/move").text
+    assert 'value="https://video.example/x"' in form  # the current place is filled in
+    response = client.post(f"/meetings/{target.id}/move", data={
+        "day": "2026-09-08", "start": "16:00", "duration_minutes": "90",
+        "version": str(target.version), "location": "Library, Lincoln Middle School",
+        "online_url": ""})
+    assert response.status_code == 302
+    moved = meetings_now()[0]
+    assert (moved.location, moved.online_url) == ("Library, Lincoln Middle School", "")
+    body = db.session.execute(select(OutboxMessage.body).where(
+        OutboxMessage.to_addr == people.member.email)).scalar_one()
+    assert "Place: Library, Lincoln Middle School" in body
+    assert "Video link: https://video.example/x" in body  # under "Was"
