@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from plc.accounts.forms import time_zone_choices, valid_time_zone
 from plc.formtools import clean_text
@@ -39,6 +48,22 @@ class ProgramForm(FlaskForm):
     def validate_ends_on(self, field) -> None:
         if self.starts_on.data and field.data and field.data <= self.starts_on.data:
             raise ValidationError("The end date must be after the start date.")
+
+
+class ProgramEditForm(ProgramForm):
+    """Editing adds the thresholds of the cohort dashboard's nudge flags and when meeting
+    reminders go out. Left out (an older client, a script), a number keeps its value."""
+
+    nudge_update_days = IntegerField(
+        "Flag a member after this many days without a progress update",
+        validators=[Optional(), NumberRange(1, 365, "Choose between 1 and 365 days.")])
+    nudge_missed_meetings = IntegerField(
+        "Flag a member who missed this many meetings in a row",
+        validators=[Optional(), NumberRange(1, 12, "Choose between 1 and 12 meetings.")])
+    nudge_no_feedback = BooleanField("Flag a shared plan that has received no comment yet")
+    reminder_days = IntegerField(
+        "Remind members this many days before each meeting",
+        validators=[Optional(), NumberRange(1, 14, "Choose between 1 and 14 days.")])
 
 
 def framework_choices() -> list[tuple[int, str]]:

@@ -11,9 +11,11 @@ from flask_login import current_user, login_required
 
 from plc import permissions
 from plc.assessments import queries as assessment_queries
+from plc.dashboards import services as dashboard_services
 from plc.db import utcnow
 from plc.errors import DomainError, show_on_form
 from plc.extensions import db
+from plc.meetings import services as meeting_services
 from plc.orgs import queries as org_queries
 from plc.programs import forms, queries, roster, services
 from plc.programs.loading import visible_cohort, visible_program
@@ -78,10 +80,14 @@ def new_program():
 def edit_program(program_id: int):
     prog = visible_program(program_id)
     permissions.require(permissions.can_manage_program(current_user, prog), 403)
-    form = forms.ProgramForm(obj=prog)
+    form = forms.ProgramEditForm(obj=prog)
     if form.validate_on_submit():
         try:
             services.update_program(current_user, prog, **_program_values(form))
+            dashboard_services.set_nudge_thresholds(current_user, prog, **_threshold_values(
+                form, prog))
+            if form.reminder_days.data is not None:
+                meeting_services.set_reminder_days(current_user, prog, form.reminder_days.data)
         except DomainError as exc:
             show_on_form(form, exc)
         else:
@@ -92,6 +98,17 @@ def edit_program(program_id: int):
         "programs/program_form.html", title=f"Edit programme: {prog.name}", form=form,
         program=prog, cancel_url=url_for("programs.program", program_id=prog.id),
     )
+
+
+def _threshold_values(form: forms.ProgramEditForm, prog) -> dict:
+    def given(value, current):
+        return current if value is None else value
+
+    return {
+        "update_days": given(form.nudge_update_days.data, prog.nudge_update_days),
+        "missed_meetings": given(form.nudge_missed_meetings.data, prog.nudge_missed_meetings),
+        "no_feedback": form.nudge_no_feedback.data,
+    }
 
 
 def _program_values(form: forms.ProgramForm) -> dict:

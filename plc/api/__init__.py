@@ -1,0 +1,1 @@
+"""Read-only JSON API: the participation figures of the dashboards, for scripts and reports."""

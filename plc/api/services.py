@@ -1,0 +1,31 @@
+"""Writes for API tokens: create one (its secret returned once) and revoke one. Flush, never
+commit."""
+
+from __future__ import annotations
+
+from plc.api.models import ApiToken
+from plc.db import utcnow
+from plc.errors import DomainError
+from plc.extensions import db
+from plc.tokens import new_token
+
+
+def create_token(actor, name: str) -> tuple[str, ApiToken]:
+    """The secret goes back to the caller to show once; only its hash is stored."""
+    name = name.strip()
+    if not name:
+        raise DomainError("Give the token a name, so that you know where it is used.")
+    secret, secret_hash = new_token()
+    token = ApiToken(user_id=actor.id, name=name, token_hash=secret_hash)
+    db.session.add(token)
+    db.session.flush()
+    return secret, token
+
+
+def revoke_token(actor, token: ApiToken) -> None:
+    if token.user_id != actor.id:
+        raise DomainError("That token is not yours.")
+    if token.revoked_at is not None:
+        raise DomainError("That token was already revoked.")
+    token.revoked_at = utcnow()
+    db.session.flush()

@@ -1,0 +1,113 @@
+"""Participation and attendance as CSV or XLSX, for a programme or one cohort.
+
+Only what a program lead may see: names, cohorts, districts, plan status and dates, and
+counts. No plan text, no comment text, no rating. Every text cell that a spreadsheet could
+take for a formula is neutralised with a leading apostrophe, and file names are plain ASCII.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from plc.dashboards.figures import percent, plan_status
+from plc.dashboards.queries import AttendanceRecord, MemberFacts
+
+# A cell starting with one of these is a formula (or DDE) to Excel, LibreOffice and Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+HEADER = ("Name", "E-mail", "Cohort", "District", "Organization", "Plan status",
+          "Plan shared on", "Progress updates", "Last update", "Comments given",
+          "Comments received", "Self-assessments submitted", "Meetings held",
+          "Meetings attended", "Attendance %")
+
+
+def safe_cell(value):
+    """Text that would start a formula gets a leading apostrophe; other values pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _day(moment) -> str:
+    return moment.date().isoformat() if moment is not None else ""
+
+
+def rows(facts: list[MemberFacts], cohort_names: dict[int, str]) -> list[tuple]:
+    return [
+        tuple(safe_cell(v) for v in (
+            f.name, f.email, cohort_names.get(f.cohort_id, ""), f.district or "",
+            f.organization or "", plan_status(f.visibility), _day(f.shared_at), f.updates,
+            _day(f.last_update_at), f.comments_given, f.comments_received,
+            f.worksheets_submitted, f.meetings_held, f.meetings_attended,
+            "" if percent(f.meetings_attended, f.meetings_held) is None
+            else percent(f.meetings_attended, f.meetings_held),
+        ))
+        for f in facts
+    ]
+
+
+ATTENDANCE_HEADER = ("Date", "Meeting", "Cohort", "Name", "E-mail", "Status")
+
+
+def attendance_rows(records: list[AttendanceRecord], cohort_names: dict[int, str]
+                    ) -> list[tuple]:
+    return [
+        tuple(safe_cell(v) for v in (
+            _day(r.starts_at), r.meeting, cohort_names.get(r.cohort_id, ""), r.name, r.email,
+            r.status or "no record",
+        ))
+        for r in records
+    ]
+
+
+def to_csv(table: list[tuple]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows(table)
+    # A BOM so that Excel opens accented names as UTF-8.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(table: list[tuple], title: str, attendance: list[tuple] = ()) -> bytes:
+    """Two sheets: participation per member, and attendance per meeting and member."""
+    book = Workbook()
+    _fill(book.active, "Participation", HEADER, table)
+    _fill(book.create_sheet(), "Attendance", ATTENDANCE_HEADER, attendance)
+    book.properties.title = _xlsx_value(title)[:250]
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _fill(sheet, title: str, header: tuple, table) -> None:
+    sheet.title = title
+    sheet.append(header)
+    for row in table:
+        sheet.append([_xlsx_value(v) for v in row])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+
+
+def _xlsx_value(value):
+    """XML cannot carry most control characters: drop them, then check for a formula start
+    again (dropping may have uncovered one). openpyxl stores any text starting with "=" as a
+    formula, which safe_cell rules out."""
+    if isinstance(value, str):
+        return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
+def filename(name: str, first: date, last: date, extension: str) -> str:
+    """"participation-leadership-plc-2026-27-2026-09-01-to-2027-06-30.csv": ASCII only."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "export"
+    return f"participation-{slug}-{first.isoformat()}-to-{last.isoformat()}.{extension}"

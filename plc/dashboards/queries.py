@@ -1,0 +1,537 @@
+"""Reads for the dashboards. Every figure is counted by the database in grouped statements:
+a page costs the same number of statements for 3 members or 2,000, for a week or a year.
+
+The core is ``member_facts``: one row per membership (member role) of a programme's cohorts,
+with that person's plan status and dates and their participation counts. The facilitator
+dashboard, the cohort participation page, the programme dashboard (grouped) and the exports
+all read it. No plan text, comment text or rating is in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, distinct, extract, func, literal, or_, select, true, union_all
+from sqlalchemy.orm import aliased
+
+from plc.accounts.models import User
+from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
+from plc.dashboards.models import Nudge
+from plc.db import utcnow
+from plc.extensions import db
+from plc.feedback.models import Comment
+from plc.meetings.models import ABSENT, CANCELLED, LATE, PRESENT, Attendance, Meeting
+from plc.orgs.models import Organization
+from plc.plans.models import DRAFT, ActionPlan, Barrier, FocusArea, ProgressUpdate
+from plc.programs.models import MEMBER, Cohort, Membership
+from plc.rubrics.models import Competency, Level
+
+ATTENDED = (PRESENT, LATE)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The period counted: [start, end). Open ends count everything."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+
+    @classmethod
+    def of_days(cls, first: date | None, last: date | None) -> Window:
+        """From the first day's midnight to the day after the last (UTC)."""
+        return cls(
+            datetime.combine(first, time(), UTC) if first else None,
+            datetime.combine(last + timedelta(days=1), time(), UTC) if last else None,
+        )
+
+    def clause(self, column):
+        parts = []
+        if self.start is not None:
+            parts.append(column >= self.start)
+        if self.end is not None:
+            parts.append(column < self.end)
+        return and_(*parts) if parts else true()
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """One member of one cohort: who, where, their plan's status and dates, and counts."""
+
+    cohort_id: int
+    user_id: int
+    name: str
+    email: str
+    organization: str | None
+    district_id: int | None
+    district: str | None
+    joined_at: datetime
+    plan_id: int | None
+    visibility: str | None  # None: no plan
+    shared_at: datetime | None
+    updates: int
+    last_update_at: datetime | None
+    comments_given: int
+    comments_received: int
+    worksheets_submitted: int
+    last_submitted_at: datetime | None
+    last_comment_at: datetime | None
+    meetings_held: int
+    meetings_attended: int
+    last_nudged_at: datetime | None
+
+    @property
+    def plan_shared(self) -> bool:
+        return self.visibility is not None and self.visibility != DRAFT
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return self.meetings_attended / self.meetings_held if self.meetings_held else None
+
+    @property
+    def last_active_at(self) -> datetime | None:
+        moments = [m for m in (self.last_update_at, self.last_comment_at,
+                               self.last_submitted_at) if m is not None]
+        return max(moments) if moments else None
+
+
+def _held_meetings(now: datetime):
+    """Meetings that took place: started before now and not cancelled."""
+    return and_(Meeting.status != CANCELLED, Meeting.starts_at < now)
+
+
+def _facts_statement(program_id: int, cohort_ids: list[int] | None, window: Window,
+                     now: datetime):
+    """One SELECT: the memberships, left-joined to one grouped subquery per kind of event."""
+    updates = (
+        select(ActionPlan.user_id, func.count(ProgressUpdate.id).label("n"),
+               func.max(ProgressUpdate.created_at).label("last"))
+        .join(ProgressUpdate, ProgressUpdate.plan_id == ActionPlan.id)
+        .where(ActionPlan.program_id == program_id, window.clause(ProgressUpdate.created_at))
+        .group_by(ActionPlan.user_id).subquery()
+    )
+    live_comment = and_(Comment.deleted_at.is_(None), window.clause(Comment.created_at))
+    given = (
+        select(Comment.author_id.label("user_id"), func.count(Comment.id).label("n"),
+               func.max(Comment.created_at).label("last"))
+        .join(ActionPlan, ActionPlan.id == Comment.plan_id)
+        .where(ActionPlan.program_id == program_id, live_comment)
+        .group_by(Comment.author_id).subquery()
+    )
+    received = (
+        select(ActionPlan.user_id, func.count(Comment.id).label("n"))
+        .join(Comment, Comment.plan_id == ActionPlan.id)
+        .where(ActionPlan.program_id == program_id, live_comment,
+               or_(Comment.author_id.is_(None), Comment.author_id != ActionPlan.user_id))
+        .group_by(ActionPlan.user_id).subquery()
+    )
+    submitted = (
+        select(SelfAssessment.user_id, func.count(SelfAssessment.id).label("n"),
+               func.max(SelfAssessment.submitted_at).label("last"))
+        .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
+        .where(Checkpoint.program_id == program_id, SelfAssessment.status == SUBMITTED,
+               window.clause(SelfAssessment.submitted_at))
+        .group_by(SelfAssessment.user_id).subquery()
+    )
+    attendance = _attendance_counts(program_id, window, now)
+    nudged = (
+        select(Nudge.cohort_id, Nudge.user_id, func.max(Nudge.created_at).label("last"))
+        .group_by(Nudge.cohort_id, Nudge.user_id).subquery()
+    )
+    district = aliased(Organization)
+    statement = (
+        select(
+            Membership.cohort_id, Membership.user_id, User.name, User.email, Organization.name,
+            district.id, district.name, Membership.created_at, ActionPlan.id,
+            ActionPlan.visibility, ActionPlan.shared_at,
+            func.coalesce(updates.c.n, 0), updates.c.last,
+            func.coalesce(given.c.n, 0), func.coalesce(received.c.n, 0),
+            func.coalesce(submitted.c.n, 0), submitted.c.last, given.c.last,
+            func.coalesce(attendance.c.held, 0), func.coalesce(attendance.c.attended, 0),
+            nudged.c.last,
+        )
+        .select_from(Membership)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .join(User, User.id == Membership.user_id)
+        .outerjoin(Organization, Organization.id == User.organization_id)
+        .outerjoin(district, district.id == func.coalesce(Organization.parent_id,
+                                                          Organization.id))
+        .outerjoin(ActionPlan, (ActionPlan.user_id == Membership.user_id)
+                   & (ActionPlan.program_id == program_id))
+        .outerjoin(updates, updates.c.user_id == Membership.user_id)
+        .outerjoin(given, given.c.user_id == Membership.user_id)
+        .outerjoin(received, received.c.user_id == Membership.user_id)
+        .outerjoin(submitted, submitted.c.user_id == Membership.user_id)
+        .outerjoin(attendance, (attendance.c.cohort_id == Membership.cohort_id)
+                   & (attendance.c.user_id == Membership.user_id))
+        .outerjoin(nudged, (nudged.c.cohort_id == Membership.cohort_id)
+                   & (nudged.c.user_id == Membership.user_id))
+        .where(Cohort.program_id == program_id, Membership.role == MEMBER)
+        .order_by(User.name, User.id, Membership.cohort_id)
+    )
+    if cohort_ids is not None:
+        statement = statement.where(Membership.cohort_id.in_(cohort_ids))
+    return statement
+
+
+def _applies_to_member():
+    """A held meeting counts for a member from the day they joined the cohort, and any
+    meeting where their attendance was taken counts too (a roster imported late)."""
+    return or_(Meeting.starts_at >= Membership.created_at, Attendance.id.is_not(None))
+
+
+def _attendance_counts(program_id: int, window: Window, now: datetime):
+    attended = func.sum(case((Attendance.status.in_(ATTENDED), 1), else_=0))
+    return (
+        select(Membership.cohort_id, Membership.user_id,
+               func.count(Meeting.id).label("held"), attended.label("attended"))
+        .select_from(Membership)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .join(Meeting, Meeting.cohort_id == Membership.cohort_id)
+        .outerjoin(Attendance, (Attendance.meeting_id == Meeting.id)
+                   & (Attendance.user_id == Membership.user_id))
+        .where(Cohort.program_id == program_id, Membership.role == MEMBER,
+               _held_meetings(now), window.clause(Meeting.starts_at), _applies_to_member())
+        .group_by(Membership.cohort_id, Membership.user_id).subquery()
+    )
+
+
+def member_facts(program_id: int, cohort_ids: list[int] | None = None,
+                 window: Window = Window(), now: datetime | None = None) -> list[MemberFacts]:
+    """One statement. ``cohort_ids`` None: every cohort of the programme."""
+    rows = db.session.execute(
+        _facts_statement(program_id, cohort_ids, window, now or utcnow())
+    ).tuples()
+    return [MemberFacts(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class AttendanceRecord:
+    cohort_id: int
+    meeting: str
+    starts_at: datetime
+    name: str
+    email: str
+    status: str | None  # None: no record
+
+
+def attendance_records(program_id: int, cohort_ids: list[int] | None = None,
+                       window: Window = Window(), now: datetime | None = None
+                       ) -> list[AttendanceRecord]:
+    """Every member at every held meeting that counts for them (as in member_facts), with
+    their status. One statement."""
+    statement = (
+        select(Membership.cohort_id, Meeting.title, Meeting.starts_at, User.name, User.email,
+               Attendance.status)
+        .select_from(Membership)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .join(User, User.id == Membership.user_id)
+        .join(Meeting, Meeting.cohort_id == Membership.cohort_id)
+        .outerjoin(Attendance, (Attendance.meeting_id == Meeting.id)
+                   & (Attendance.user_id == Membership.user_id))
+        .where(Cohort.program_id == program_id, Membership.role == MEMBER,
+               _held_meetings(now or utcnow()), window.clause(Meeting.starts_at),
+               _applies_to_member())
+        .order_by(Meeting.starts_at, Meeting.id, User.name, User.id)
+    )
+    if cohort_ids is not None:
+        statement = statement.where(Membership.cohort_id.in_(cohort_ids))
+    return [AttendanceRecord(*row) for row in db.session.execute(statement).tuples()]
+
+
+# --- the facilitator dashboard's extras -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckpointInfo:
+    id: int
+    name: str
+    position: int
+    opens_on: date
+
+
+def checkpoints(program_id: int) -> list[CheckpointInfo]:
+    return [CheckpointInfo(*row) for row in db.session.execute(
+        select(Checkpoint.id, Checkpoint.name, Checkpoint.position, Checkpoint.opens_on)
+        .where(Checkpoint.program_id == program_id)
+        .order_by(Checkpoint.position, Checkpoint.opens_on, Checkpoint.id)
+    ).tuples()]
+
+
+@dataclass(frozen=True)
+class FocusRating:
+    """A member's rating, at one checkpoint, of a competency their (non-draft) plan is on."""
+
+    user_id: int
+    number: int
+    name: str
+    checkpoint_position: int
+    checkpoint_id: int
+    value: int | None  # None: the plan's competency, not rated at any checkpoint yet
+
+
+def focus_ratings(cohort_id: int, program_id: int) -> list[FocusRating]:
+    """The focus competencies of the cohort's members' plans that left draft (a draft is the
+    author's alone, so even its competencies stay private), each with the submitted ratings
+    of that competency on the programme's checkpoints. One statement."""
+    rated = (
+        select(SelfAssessment.user_id, Rating.competency_id, Checkpoint.position,
+               Checkpoint.id.label("checkpoint_id"), Level.value)
+        .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
+        .join(Rating, Rating.assessment_id == SelfAssessment.id)
+        .join(Level, Level.id == Rating.level_id)
+        .where(Checkpoint.program_id == program_id, SelfAssessment.status == SUBMITTED)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(ActionPlan.user_id, Competency.number, Competency.name,
+               func.coalesce(rated.c.position, 0), func.coalesce(rated.c.checkpoint_id, 0),
+               rated.c.value)
+        .select_from(Membership)
+        .join(ActionPlan, (ActionPlan.user_id == Membership.user_id)
+              & (ActionPlan.program_id == program_id))
+        .join(FocusArea, FocusArea.plan_id == ActionPlan.id)
+        .join(Competency, Competency.id == FocusArea.competency_id)
+        .outerjoin(rated, (rated.c.user_id == ActionPlan.user_id)
+                   & (rated.c.competency_id == FocusArea.competency_id))
+        .where(Membership.cohort_id == cohort_id, Membership.role == MEMBER,
+               ActionPlan.visibility != DRAFT)
+        .order_by(ActionPlan.user_id, FocusArea.position, rated.c.position)
+    ).tuples()
+    return [FocusRating(*row) for row in rows]
+
+
+def recent_attendance(cohort_id: int, last: int, now: datetime | None = None
+                      ) -> dict[int, list[str | None]]:
+    """user id -> statuses at the last ``last`` held meetings that count for them, newest
+    first (None: no record). One statement, with a window function."""
+    rank = func.row_number().over(
+        partition_by=Membership.user_id,
+        order_by=(Meeting.starts_at.desc(), Meeting.id.desc()),
+    ).label("rank")
+    ranked = (
+        select(Membership.user_id, Attendance.status, rank)
+        .select_from(Membership)
+        .join(Meeting, Meeting.cohort_id == Membership.cohort_id)
+        .outerjoin(Attendance, (Attendance.meeting_id == Meeting.id)
+                   & (Attendance.user_id == Membership.user_id))
+        .where(Membership.cohort_id == cohort_id, Membership.role == MEMBER,
+               _held_meetings(now or utcnow()), _applies_to_member())
+        .subquery()
+    )
+    found: dict[int, list[str | None]] = {}
+    for user_id, status, _rank in db.session.execute(
+        select(ranked).where(ranked.c.rank <= last).order_by(ranked.c.user_id, ranked.c.rank)
+    ).tuples():
+        found.setdefault(user_id, []).append(status)
+    return found
+
+
+MISSED = (ABSENT, None)
+
+
+# --- cohort growth ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonRating:
+    user_id: int
+    checkpoint_id: int
+    position: int
+    number: int
+    value: int
+
+
+def cohort_ratings(cohort_id: int, program_id: int) -> list[PersonRating]:
+    """Every submitted rating of the cohort's members on the programme's checkpoints, by
+    competency number (stable across framework versions). One statement."""
+    return [PersonRating(*row) for row in db.session.execute(
+        select(SelfAssessment.user_id, Checkpoint.id, Checkpoint.position, Competency.number,
+               Level.value)
+        .select_from(Membership)
+        .join(SelfAssessment, SelfAssessment.user_id == Membership.user_id)
+        .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
+        .join(Rating, Rating.assessment_id == SelfAssessment.id)
+        .join(Competency, Competency.id == Rating.competency_id)
+        .join(Level, Level.id == Rating.level_id)
+        .where(Membership.cohort_id == cohort_id, Membership.role == MEMBER,
+               Checkpoint.program_id == program_id, SelfAssessment.status == SUBMITTED)
+    ).tuples()]
+
+
+def competencies(framework_id: int) -> list[tuple[int, str]]:
+    return list(db.session.execute(
+        select(Competency.number, Competency.name).where(Competency.framework_id == framework_id)
+        .order_by(Competency.position)
+    ).tuples())
+
+
+def levels(framework_id: int) -> list[tuple[int, str]]:
+    return list(db.session.execute(
+        select(Level.value, Level.label).where(Level.framework_id == framework_id)
+        .order_by(Level.value)
+    ).tuples())
+
+
+def barrier_mix(cohort_id: int, program_id: int) -> dict[str, int]:
+    """kind -> barriers on the cohort's members' plans that left draft. One grouped statement."""
+    return dict(list(db.session.execute(
+        select(Barrier.kind, func.count(Barrier.id))
+        .join(FocusArea, FocusArea.id == Barrier.focus_area_id)
+        .join(ActionPlan, ActionPlan.id == FocusArea.plan_id)
+        .join(Membership, (Membership.user_id == ActionPlan.user_id)
+              & (Membership.cohort_id == cohort_id) & (Membership.role == MEMBER))
+        .where(ActionPlan.program_id == program_id, ActionPlan.visibility != DRAFT)
+        .group_by(Barrier.kind)
+    ).tuples()))
+
+
+# --- the programme dashboard ------------------------------------------------------------------
+
+
+def cohorts(program_id: int) -> list[tuple[int, str]]:
+    return list(db.session.execute(
+        select(Cohort.id, Cohort.name).where(Cohort.program_id == program_id)
+        .order_by(Cohort.name, Cohort.id)
+    ).tuples())
+
+
+@dataclass(frozen=True)
+class GroupFacts:
+    """Counts for the members of one cohort from one district."""
+
+    cohort_id: int
+    district_id: int | None
+    district: str | None
+    members: int
+    active: int  # any progress update, comment or submitted worksheet since ``active_since``
+    plans_shared: int
+    updates: int
+    meetings_held: int
+    meetings_attended: int
+    comments: int
+
+
+def group_facts(program_id: int, active_since: datetime,
+                now: datetime | None = None) -> list[GroupFacts]:
+    """member_facts summed in the database by (cohort, district): one statement, whatever
+    the number of cohorts and members. The page adds the cells up by cohort or by district."""
+    facts = _facts_statement(program_id, None, Window(), now or utcnow()).subquery()
+    c = list(facts.c)
+    (cohort_id, _user_id, _name, _email, _org, district_id, district_name, _joined, _plan_id,
+     visibility, _shared_at, updates, last_update, given, _received, _submitted,
+     last_submitted, last_comment, held, attended, _nudged) = c
+    active = or_(last_update >= active_since, last_comment >= active_since,
+                 last_submitted >= active_since)
+    rows = db.session.execute(
+        select(cohort_id, district_id, district_name, func.count(),
+               func.sum(case((active, 1), else_=0)),
+               func.sum(case((and_(visibility.is_not(None), visibility != DRAFT), 1), else_=0)),
+               func.sum(updates), func.sum(held), func.sum(attended), func.sum(given))
+        .group_by(cohort_id, district_id, district_name)
+    ).tuples()
+    return [GroupFacts(*(row[:3]), *(int(v or 0) for v in row[3:])) for row in rows]
+
+
+@dataclass(frozen=True)
+class MonthFacts:
+    year: int
+    month: int
+    active: int = 0
+    updates: int = 0
+    comments: int = 0
+    worksheets: int = 0
+    meetings_held: int = 0
+    meetings_attended: int = 0
+
+
+def _month(column):
+    return extract("year", column), extract("month", column)
+
+
+def monthly(program_id: int, window: Window, now: datetime | None = None
+            ) -> dict[tuple[int, int], MonthFacts]:
+    """(year, month) -> the programme's activity that month (UTC months), counted over its
+    cohorts' members. Two grouped statements: events, and attendance."""
+    members = (
+        select(distinct(Membership.user_id).label("user_id"))
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .where(Cohort.program_id == program_id, Membership.role == MEMBER)
+    ).scalar_subquery()
+    update_events = (
+        select(ActionPlan.user_id.label("user_id"), ProgressUpdate.created_at.label("at"),
+               literal("update").label("kind"))
+        .join(ProgressUpdate, ProgressUpdate.plan_id == ActionPlan.id)
+        .where(ActionPlan.program_id == program_id)
+    )
+    comment_events = (
+        select(Comment.author_id.label("user_id"), Comment.created_at.label("at"),
+               literal("comment").label("kind"))
+        .join(ActionPlan, ActionPlan.id == Comment.plan_id)
+        .where(ActionPlan.program_id == program_id, Comment.deleted_at.is_(None))
+    )
+    worksheet_events = (
+        select(SelfAssessment.user_id.label("user_id"),
+               SelfAssessment.submitted_at.label("at"), literal("worksheet").label("kind"))
+        .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
+        .where(Checkpoint.program_id == program_id, SelfAssessment.status == SUBMITTED,
+               SelfAssessment.submitted_at.is_not(None))
+    )
+    events = union_all(update_events, comment_events, worksheet_events).subquery()
+    year, month = _month(events.c.at)
+
+    def kind_count(kind: str):
+        return func.sum(case((events.c.kind == kind, 1), else_=0))
+
+    found: dict[tuple[int, int], MonthFacts] = {}
+    for y, m, active, updates, comments, worksheets in db.session.execute(
+        select(year, month, func.count(distinct(events.c.user_id)), kind_count("update"),
+               kind_count("comment"), kind_count("worksheet"))
+        .where(events.c.user_id.in_(members), window.clause(events.c.at))
+        .group_by(year, month)
+    ).tuples():
+        found[(int(y), int(m))] = MonthFacts(int(y), int(m), active, int(updates or 0),
+                                             int(comments or 0), int(worksheets or 0))
+    year, month = _month(Meeting.starts_at)
+    attended = func.sum(case((Attendance.status.in_(ATTENDED), 1), else_=0))
+    for y, m, held, came in db.session.execute(
+        select(year, month, func.count(Meeting.id), attended)
+        .select_from(Membership)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .join(Meeting, Meeting.cohort_id == Membership.cohort_id)
+        .outerjoin(Attendance, (Attendance.meeting_id == Meeting.id)
+                   & (Attendance.user_id == Membership.user_id))
+        .where(Cohort.program_id == program_id, Membership.role == MEMBER,
+               _held_meetings(now or utcnow()), window.clause(Meeting.starts_at),
+               _applies_to_member())
+        .group_by(year, month)
+    ).tuples():
+        key = (int(y), int(m))
+        before = found.get(key, MonthFacts(*key))
+        found[key] = MonthFacts(before.year, before.month, before.active, before.updates,
+                                before.comments, before.worksheets, int(held), int(came or 0))
+    return found
+
+
+# --- nudges -------------------------------------------------------------------------------
+
+
+def cohort_members(cohort_id: int, user_ids: list[int]) -> list[User]:
+    """Those of ``user_ids`` who are members (not facilitators) of the cohort."""
+    if not user_ids:
+        return []
+    return list(db.session.execute(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.cohort_id == cohort_id, Membership.role == MEMBER,
+               User.id.in_(user_ids))
+        .order_by(User.name, User.id)
+    ).scalars())
+
+
+def member_choices(cohort_id: int) -> list[tuple[int, str]]:
+    return list(db.session.execute(
+        select(User.id, User.name).join(Membership, Membership.user_id == User.id)
+        .where(Membership.cohort_id == cohort_id, Membership.role == MEMBER)
+        .order_by(User.name, User.id)
+    ).tuples())
+

@@ -1,0 +1,228 @@
+"""The facilitator's cohort dashboard (with nudges and growth), the cohort participation page,
+the program lead's programme dashboard, and their exports.
+
+Every handler: load the object or 404 -> permissions.require(...) -> (form) -> services ->
+one commit -> flash and redirect.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from plc import permissions
+from plc.assessments.queries import today_in
+from plc.dashboards import exports, figures, forms, queries, reports, services
+from plc.db import utcnow
+from plc.errors import DomainError, show_on_form
+from plc.extensions import db
+from plc.plans.models import BARRIER_KINDS
+from plc.programs import queries as program_queries
+from plc.programs.models import Cohort, Program
+
+bp = Blueprint("dashboards", __name__)
+
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+
+
+# --- loading, or 404 ------------------------------------------------------------------------
+
+
+def _cohort(cohort_id: int, allowed) -> Cohort:
+    cohort = program_queries.cohort(cohort_id)
+    permissions.require(cohort is not None and allowed(current_user, cohort))
+    return cohort
+
+
+def _program(program_id: int) -> Program:
+    program = program_queries.program(program_id)
+    permissions.require(program is not None
+                        and permissions.can_view_program_dashboard(current_user, program))
+    return program
+
+
+# --- the facilitator's cohort dashboard -----------------------------------------------------
+
+
+def _choice(name: str, allowed) -> str:
+    value = request.args.get(name, "")
+    return value if value in allowed else next(iter(allowed))
+
+
+@bp.get("/cohorts/<int:cohort_id>/dashboard")
+@login_required
+def cohort_dashboard(cohort_id: int):
+    cohort = _cohort(cohort_id, permissions.can_view_cohort_dashboard)
+    return _render_dashboard(cohort, _nudge_form(cohort))
+
+
+def _nudge_form(cohort: Cohort, formdata=None) -> forms.NudgeForm:
+    form = forms.NudgeForm(formdata=formdata) if formdata is not None else forms.NudgeForm()
+    form.user_ids.choices = [(user_id, name) for user_id, name in queries.member_choices(cohort.id)]
+    return form
+
+
+def _render_dashboard(cohort: Cohort, form: forms.NudgeForm, status: int = 200):
+    program = cohort.program
+    now = utcnow()
+    limits = figures.Thresholds.of(program)
+    checkpoints = queries.checkpoints(program.id)
+    all_rows = figures.member_rows(
+        queries.member_facts(program.id, [cohort.id], now=now), checkpoints,
+        queries.focus_ratings(cohort.id, program.id),
+        queries.recent_attendance(cohort.id, max(limits.missed_meetings, 1), now),
+        limits, now, today_in(program.time_zone),
+    )
+    sort = _choice("sort", figures.SORTS)
+    only = _choice("filter", figures.FILTERS)
+    rows = figures.arrange(all_rows, sort, only)
+    return render_template(
+        "dashboards/cohort.html", title=f"Dashboard · {cohort.name}", cohort=cohort,
+        program=program, rows=rows, flagged=sum(1 for r in all_rows if r.flags),
+        total=len(all_rows), sort=sort, only=only, sorts=figures.SORTS,
+        filters=figures.FILTERS, limits=limits, form=form,
+    ), status
+
+
+@bp.post("/cohorts/<int:cohort_id>/nudges")
+@login_required
+def nudge(cohort_id: int):
+    cohort = program_queries.cohort(cohort_id)
+    permissions.require(cohort is not None
+                        and permissions.can_view_cohort(current_user, cohort))
+    permissions.require(permissions.can_view_cohort_dashboard(current_user, cohort), 403)
+    form = _nudge_form(cohort, request.form)
+    if form.validate_on_submit():
+        recipients = queries.cohort_members(cohort.id, form.user_ids.data)
+        try:
+            services.send_nudges(current_user, cohort, recipients, form.message.data)
+        except DomainError as exc:
+            show_on_form(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Nudge sent to {', '.join(p.name for p in recipients)}.", "success")
+            return redirect(url_for("dashboards.cohort_dashboard", cohort_id=cohort.id,
+                                    sort=_choice("sort", figures.SORTS),
+                                    filter=_choice("filter", figures.FILTERS)))
+    return _render_dashboard(cohort, form, 422)
+
+
+# --- the cohort's growth ---------------------------------------------------------------------
+
+
+@bp.get("/cohorts/<int:cohort_id>/growth")
+@login_required
+def cohort_growth(cohort_id: int):
+    cohort = _cohort(cohort_id, permissions.can_view_cohort_dashboard)
+    program = cohort.program
+    checkpoints = queries.checkpoints(program.id)
+    levels = queries.levels(program.framework_id) if program.framework_id else []
+    competencies = queries.competencies(program.framework_id) if program.framework_id else []
+    data = figures.growth(checkpoints, competencies,
+                          queries.cohort_ratings(cohort.id, program.id))
+    mix = queries.barrier_mix(cohort.id, program.id)
+    return render_template(
+        "dashboards/growth.html", title=f"Growth · {cohort.name}", cohort=cohort,
+        program=program, checkpoints=checkpoints, levels=levels, growth=data,
+        barriers=[(kind, mix.get(kind, 0)) for kind in BARRIER_KINDS], stacked=figures.stacked,
+    )
+
+
+# --- participation, for leads and facilitators ------------------------------------------------
+
+
+@bp.get("/cohorts/<int:cohort_id>/participation")
+@login_required
+def cohort_participation(cohort_id: int):
+    cohort = _cohort(cohort_id, permissions.can_view_participation)
+    report = reports.cohort_participation(cohort)
+    return render_template(
+        "dashboards/participation.html", title=f"Participation · {cohort.name}",
+        cohort=cohort, program=report.program, facts=report.facts,
+        active_this_month=report.active_this_month, plan_status=figures.plan_status,
+    )
+
+
+@bp.get("/programs/<int:program_id>/dashboard")
+@login_required
+def program_dashboard(program_id: int):
+    program = _program(program_id)
+    report = reports.program_report(program)
+    return render_template(
+        "dashboards/program.html", title=f"Participation dashboard · {program.name}",
+        program=program, cohorts=report.cohorts, districts=report.districts,
+        total=report.total, trend=report.trend, sparklines=figures.trend_sparklines(
+            report.trend, report.total.members, report.months),
+        month_start=report.month_start, month_names=MONTH_NAMES, months=report.months,
+        permissions_minimum=permissions.MIN_AGGREGATE_GROUP,
+    )
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def _date_arg(name: str, default: date) -> date:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        abort(400, f"The {name} date must look like 2026-09-01.")
+
+
+def _range(program: Program) -> tuple[date, date]:
+    first = _date_arg("from", program.starts_on)
+    last = _date_arg("to", program.ends_on)
+    if last < first:
+        abort(400, "The end date comes before the start date.")
+    return first, last
+
+
+def _export(program: Program, cohort: Cohort | None, kind: str) -> Response:
+    first, last = _range(program)
+    cohort_ids = [cohort.id] if cohort else None
+    window = queries.Window.of_days(first, last)
+    cohort_names = dict(queries.cohorts(program.id))
+    table = exports.rows(queries.member_facts(program.id, cohort_ids, window), cohort_names)
+    name = cohort.name if cohort else program.name
+    if kind == "csv":
+        body, mimetype = exports.to_csv(table), "text/csv; charset=utf-8"
+    else:
+        attendance = exports.attendance_rows(
+            queries.attendance_records(program.id, cohort_ids, window), cohort_names)
+        body = exports.to_xlsx(table, f"Participation · {name}", attendance)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition":
+            f'attachment; filename="{exports.filename(name, first, last, kind)}"',
+    })
+
+
+@bp.get("/programs/<int:program_id>/participation.csv")
+@login_required
+def program_csv(program_id: int):
+    return _export(_program(program_id), None, "csv")
+
+
+@bp.get("/programs/<int:program_id>/participation.xlsx")
+@login_required
+def program_xlsx(program_id: int):
+    return _export(_program(program_id), None, "xlsx")
+
+
+@bp.get("/cohorts/<int:cohort_id>/participation.csv")
+@login_required
+def cohort_csv(cohort_id: int):
+    cohort = _cohort(cohort_id, permissions.can_view_participation)
+    return _export(cohort.program, cohort, "csv")
+
+
+@bp.get("/cohorts/<int:cohort_id>/participation.xlsx")
+@login_required
+def cohort_xlsx(cohort_id: int):
+    cohort = _cohort(cohort_id, permissions.can_view_participation)
+    return _export(cohort.program, cohort, "xlsx")
