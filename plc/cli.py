@@ -15,8 +15,16 @@ def register(app) -> None:
 
 
 @click.group("plc")
-def plc_group():
+@click.pass_context
+def plc_group(ctx: click.Context):
     """PLC administration commands."""
+    # Commands build absolute links for e-mail (reminders, digests, invitations) the way a
+    # request would: from BASE_URL (else SERVER_NAME). The context says POST so that SQLite
+    # takes the write lock up front, as for any request that writes.
+    cfg = current_app.config
+    base_url = cfg.get("BASE_URL") or (
+        f"http://{cfg['SERVER_NAME']}" if cfg.get("SERVER_NAME") else "http://127.0.0.1:5000")
+    ctx.with_resource(current_app.test_request_context(base_url=base_url, method="POST"))
 
 
 @plc_group.command("create-admin")
@@ -86,6 +94,20 @@ def send_reminders_command():
     from plc.meetings.reminders import send_reminders
 
     click.echo(f"Reminders sent: {send_reminders()}")
+
+
+@plc_group.command("backup")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+def backup_command(path: str | None):
+    """Back up the database while the site runs (SQLite backup API, or pg_dump) to PATH
+    (default: instance/backups/plc-<timestamp>.sqlite|.sql). Restoring: see plc/backup.py."""
+    from plc import backup
+
+    try:
+        written = backup.backup(path)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written to {written}")
 
 
 @plc_group.command("import-framework")

@@ -1,9 +1,11 @@
-"""Demo data: one programme year, three cross-district cohorts, five districts and their schools."""
+"""Demo data: one programme year, three cross-district cohorts, five districts and their
+schools, and the activity of the year so far (plc/demo_activity.py)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from plc import demo_activity
 from plc.accounts import passwords
 from plc.accounts.models import User
 from plc.assessments import services as assessment_services
@@ -12,7 +14,7 @@ from plc.orgs.models import DISTRICT, SCHOOL, Organization
 from plc.programs.models import FACILITATOR, MEMBER, Cohort, Membership, Program, ProgramLead
 from plc.rubrics import services as rubric_services
 
-DEMO_PASSWORD = "plc-demo-password"  # noqa: S105  (printed for newcomers; demo data only)
+DEMO_PASSWORD = "plc-demo-password"  # noqa: S105  # nosec B105 (demo data, printed on purpose)
 PROGRAM_NAME = "Leadership Competencies PLC"
 
 DISTRICTS = {
@@ -95,6 +97,7 @@ def load() -> None:
     )
     db.session.add(program)
     db.session.add(ProgramLead(program=program, user=lead))
+    cast = demo_activity.Cast(program, [], [], [])
     for index, (cohort_name, member_indexes) in enumerate(COHORTS):
         cohort = Cohort(program=program, name=cohort_name)
         db.session.add(cohort)
@@ -102,6 +105,9 @@ def load() -> None:
         db.session.add(Membership(cohort=cohort, user=facilitator, role=FACILITATOR))
         for i in member_indexes:
             db.session.add(Membership(cohort=cohort, user=members[i], role=MEMBER))
+        cast.cohorts.append(cohort)
+        cast.facilitators.append(facilitator)
+        cast.members.append([members[i] for i in member_indexes])
     db.session.flush()
     baseline = assessment_services.create_default_checkpoints(program)[0]
     # A newcomer should find a worksheet to fill in whatever the date.
@@ -109,6 +115,7 @@ def load() -> None:
     baseline.opens_on = min(baseline.opens_on, today)
     baseline.closes_on = max(baseline.closes_on, today + timedelta(days=60))
     db.session.flush()
+    demo_activity.load(cast, today)
 
 
 def school_year(today: date) -> tuple[date, date]:

@@ -90,10 +90,31 @@ def test_demo_has_a_worksheet_open_today_on_the_bundled_rubric(app, client):
         select(Checkpoint).where(Checkpoint.name == "Baseline")
     ).scalar_one()
     assert baseline.opens_on <= date.today() <= baseline.closes_on
-    login(client, "ana.alvarez@example.org", demo.DEMO_PASSWORD)
+    # Five of each cohort's six members have submitted theirs; the sixth has one to fill in.
+    login(client, "farid.fahmy@example.org", demo.DEMO_PASSWORD)
     page = client.get(f"/checkpoints/{baseline.id}/worksheet")
     assert page.status_code == 200
     assert "Delivers results" in page.text and "Role model" in page.text
+
+
+def test_demo_has_the_year_so_far_and_sends_no_mail(app, client):
+    from plc.db import utcnow
+    from plc.feedback.models import Comment
+    from plc.mail.models import OutboxMessage
+    from plc.meetings.models import AgendaItem, Attendance, Meeting
+    from plc.plans.models import ActionPlan, ProgressUpdate
+
+    result = app.test_cli_runner().invoke(args=["plc", "demo"])
+    assert result.exit_code == 0, result.output
+    assert count(ActionPlan) == 12
+    assert count(ProgressUpdate) >= 9 and count(Comment) >= 12
+    assert count(AgendaItem) > 0
+    assert count(OutboxMessage) == 0
+    held = count(Meeting, Meeting.starts_at < utcnow())  # none early in September
+    assert (count(Attendance) > 0) == (held > 0)
+    login(client, "ana.alvarez@example.org", demo.DEMO_PASSWORD)
+    home = client.get("/").text
+    assert "Your cohorts" in home and "Shared with your cohort" in home
 
 
 def test_school_year_runs_september_to_june():

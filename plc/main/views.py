@@ -4,6 +4,8 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 from plc.assessments import queries as assessment_queries
+from plc.main import home as home_page
+from plc.main import queries as home_queries
 from plc.programs import queries as program_queries
 
 bp = Blueprint("main", __name__)
@@ -16,11 +18,16 @@ def home():
     # Two queries however many programmes: open checkpoints, then the user's worksheets there.
     open_checkpoints = assessment_queries.open_checkpoints_for_member(current_user.id)
     checkpoint_ids = [cp.id for cps in open_checkpoints.values() for cp in cps]
+    memberships = program_queries.my_memberships(current_user)
+    led_programs = program_queries.my_led_programs(current_user)
     return render_template(
         "main/home.html",
         title="Home",
-        memberships=program_queries.my_memberships(current_user),
-        led_programs=program_queries.my_led_programs(current_user),
+        member_cohorts=home_page.member_cohorts(current_user.id, memberships),
+        facilitated=home_page.facilitated_cohorts(memberships),
+        lead=home_page.lead_summary(led_programs),
+        led_programs=led_programs,
+        unread_feedback=home_queries.unread_feedback_count(current_user.id),
         open_checkpoints=open_checkpoints,
         worksheet_statuses=assessment_queries.statuses(current_user.id, checkpoint_ids),
     )

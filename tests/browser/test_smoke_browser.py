@@ -57,7 +57,7 @@ def test_member_journey_with_keyboard_sign_in(live_server, checker, member):
     sign_in_with_keyboard(checker, member["email"])
     assert checker.path == "/"
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {member['name']}")
-    cohort_link = page.get_by_role("link", name="Cohort Smoke")
+    cohort_link = page.get_by_role("link", name="Cohort Smoke", exact=True)
     expect(cohort_link).to_be_visible()
 
     checker.click(cohort_link)
