@@ -9,7 +9,7 @@ from flask import current_app
 MIN_LENGTH = 10
 # A fixed hash to verify against when the account does not exist, so that a wrong e-mail
 # and a wrong password take the same time.
-_DUMMY_PASSWORD = "not-a-real-password"  # noqa: S105
+_DUMMY_PASSWORD = "not-a-real-password"  # noqa: S105  # nosec B105 (hashed for timing only)
 
 
 def hasher() -> PasswordHasher:

@@ -87,6 +87,7 @@ VALID_POSTS = {
         "title": "Monthly", "week_of_month": "2", "weekday": "1", "start": "16:00",
         "duration_minutes": "90", "first_date": "2026-09-01", "last_date": "2027-06-30",
         "location": "Room 9", "online_url": ""},
+    "POST meetings.follow_up_to_plan": lambda w: {"focus_area_id": str(w.focus_area_a.id)},
     "POST meetings.move_meeting": lambda w: {
         "version": str(w.meeting_a.version), "day": SOON, "start": "17:00",
         "duration_minutes": "60"},
