@@ -9,20 +9,12 @@ import pytest
 from playwright.sync_api import expect
 
 from plc.extensions import db
-from tests.browser.conftest import (  # noqa: F401  (fixtures of the browser suite)
-    browser,
-    checker,
-    live_server,
-    page,
-    sign_in,
-)
+from tests.browser.conftest import sign_in
 from tests.dashboards import seed
-
-pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def known(live_server):  # noqa: F811
+def known(live_server):
     with live_server.app.app_context():
         known = seed.build()
         ids = {"lead": known.lead.email, "program": known.program.id}
@@ -30,7 +22,7 @@ def known(live_server):  # noqa: F811
         return ids
 
 
-def test_lead_makes_uses_and_revokes_a_token(live_server, checker, known):  # noqa: F811
+def test_lead_makes_uses_and_revokes_a_token(live_server, checker, known):
     tab = checker.page
     sign_in(checker, known["lead"])
     checker.goto("/api")
