@@ -2,12 +2,13 @@
 
 The cohort dashboard, its growth page and nudges show ratings member by member: the cohort's
 facilitators only. Participation (status, dates, counts) of a cohort: its facilitators and
-the programme's leads. The programme dashboard and its exports: the programme's leads (site
-admins run the site, not the programmes)."""
+the programme's leads. The programme dashboard and its exports (the programme's, a district's,
+its rating aggregates): the programme's leads (site admins run the site, not the programmes).
+A district export answers 404 to everyone for an org that is not a district."""
 
 from __future__ import annotations
 
-from tests.matrix import LOGIN, A, B, Case, P, Q, expect, uid
+from tests.matrix import LOGIN, RATING_AGGREGATES_P, A, B, Case, P, Q, expect, uid
 
 FACILITATOR_A = expect(404, anonymous=LOGIN, deactivated=LOGIN, facilitator_a="ok")
 FACILITATOR_B = expect(404, anonymous=LOGIN, deactivated=LOGIN, facilitator_b="ok")
@@ -18,6 +19,7 @@ PARTICIPATION_A = expect(404, anonymous=LOGIN, deactivated=LOGIN, facilitator_a=
                          program_lead="ok")
 LEADS_OF_P = expect(404, anonymous=LOGIN, deactivated=LOGIN, program_lead="ok")
 NOBODY = expect(404, anonymous=LOGIN, deactivated=LOGIN)
+D = lambda w: w.district.id  # noqa: E731
 
 
 def _nudge(w):
@@ -53,6 +55,24 @@ CASES: list[Case] = [
          NOBODY, label="other programme"),
     Case("dashboards.program_xlsx", "GET", lambda w: f"/programs/{P(w)}/participation.xlsx",
          LEADS_OF_P),
+    Case("dashboards.district_csv", "GET",
+         lambda w: f"/programs/{P(w)}/districts/{D(w)}/participation.csv"
+                   "?from=2026-09-01&to=2027-06-30", LEADS_OF_P),
+    Case("dashboards.district_csv", "GET",
+         lambda w: f"/programs/{P(w)}/districts/{w.school.id}/participation.csv", NOBODY,
+         label="a school, not a district"),
+    Case("dashboards.district_csv", "GET",
+         lambda w: f"/programs/{Q(w)}/districts/{D(w)}/participation.csv", NOBODY,
+         label="other programme"),
+    Case("dashboards.district_xlsx", "GET",
+         lambda w: f"/programs/{P(w)}/districts/{D(w)}/participation.xlsx", LEADS_OF_P),
+    Case("dashboards.district_xlsx", "GET",
+         lambda w: f"/programs/{Q(w)}/districts/{D(w)}/participation.xlsx", NOBODY,
+         label="other programme"),
+    Case("dashboards.program_ratings_csv", "GET", lambda w: f"/programs/{P(w)}/ratings.csv",
+         RATING_AGGREGATES_P),
+    Case("dashboards.program_ratings_csv", "GET", lambda w: f"/programs/{Q(w)}/ratings.csv",
+         NOBODY, label="other programme"),
 ]
 
 # Statement budgets of this area's pages where they need more than the default (see
@@ -61,4 +81,8 @@ CASES: list[Case] = [
 # cohort, the member facts (one grouped statement), checkpoints, focus ratings, recent
 # attendance and the nudge form's member choices.
 BUDGETS: dict[str, int] = {
+    # Session and roles (3), the programme, its cohorts, the member facts, the attendance
+    # records, and the "Ratings" sheet: the ratings overview's own six statements (checkpoints,
+    # cohorts, competencies, levels, and the counts for the programme and by cohort).
+    "dashboards.program_xlsx": 13,
 }

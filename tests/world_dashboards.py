@@ -28,12 +28,16 @@ from tests import factories
 def grow(world, i: int) -> None:
     """Add rows for growth unit ``i`` (flush, do not commit)."""
     district = factories.make_org(f"Dashboard District {i}")
-    school = factories.make_org(f"Dashboard School {i}", parent=district)
+    # Cohort A's newcomer joins a school of the world's district, so that its export grows too.
+    schools = {world.cohort_a.id: factories.make_org(f"Dashboard School {i} A",
+                                                     parent=world.district),
+               world.cohort_b.id: factories.make_org(f"Dashboard School {i}", parent=district)}
     competencies, levels = factories.rubric(world.framework.id)
     competency = competencies[0]
     for cohort, visibility in ((world.cohort_a, SHARED_WITH_COHORT),
                                (world.cohort_b, FACILITATORS_ONLY)):
-        person = factories.make_user(f"dash{i}.{cohort.id}@example.org", organization=school)
+        person = factories.make_user(f"dash{i}.{cohort.id}@example.org",
+                                     organization=schools[cohort.id])
         membership = factories.add_member(cohort, person)
         membership.created_at = utcnow() - timedelta(days=400)
         plan = ActionPlan(

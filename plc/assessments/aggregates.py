@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from plc.assessments import queries
 from plc.assessments.queries import RatingCount
 from plc.permissions import MIN_AGGREGATE_GROUP
 
@@ -128,4 +129,19 @@ def overview(checkpoints: list[tuple[int, str]], cohorts: list[tuple[int, str]],
     return Overview(
         tuple((value, scale[value]) for value in values),
         (group(None, program_name), *(group(cid, name) for cid, name in cohorts)),
+    )
+
+
+def program_overview(program) -> Overview | None:
+    """The programme's overview as the ratings overview page shows it, for any reader of it
+    (the page, the dashboards' exports); None while the programme has no rubric. Six
+    statements whatever the amount of data."""
+    if program.framework_id is None:
+        return None
+    return overview(
+        [(cp.id, cp.name) for cp in queries.checkpoints(program.id)],
+        queries.program_cohorts(program.id),
+        queries.competency_names(program.framework_id),
+        queries.level_scale(program.framework_id),
+        queries.rating_counts(program.id, program.framework_id),
     )

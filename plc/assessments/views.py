@@ -315,15 +315,7 @@ def ratings_overview(program_id: int):
     program = program_queries.program(program_id)
     permissions.require(program is not None
                         and permissions.can_view_rating_aggregates(current_user, program))
-    data = None
-    if program.framework_id is not None:
-        data = aggregates.overview(
-            [(cp.id, cp.name) for cp in queries.checkpoints(program.id)],
-            queries.program_cohorts(program.id),
-            queries.competency_names(program.framework_id),
-            queries.level_scale(program.framework_id),
-            queries.rating_counts(program.id, program.framework_id),
-        )
     return render_template("assessments/ratings_overview.html",
                            title=f"Ratings overview · {program.name}", program=program,
-                           overview=data, minimum=permissions.MIN_AGGREGATE_GROUP)
+                           overview=aggregates.program_overview(program),
+                           minimum=permissions.MIN_AGGREGATE_GROUP)

@@ -1,8 +1,14 @@
-"""Participation and attendance as CSV or XLSX, for a programme or one cohort.
+"""Participation and attendance as CSV or XLSX, for a programme, one cohort or one district;
+and the programme's rating aggregates.
 
 Only what a program lead may see: names, cohorts, districts, plan status and dates, and
-counts. No plan text, no comment text, no rating. Every text cell that a spreadsheet could
-take for a formula is neutralised with a leading apostrophe, and file names are plain ASCII.
+counts. No plan text, no comment text, no individual rating. Ratings leave only as the
+ratings overview's aggregates (plc/assessments/aggregates.py, with its suppression of groups
+under MIN_AGGREGATE_GROUP), for the whole programme and its cohorts: in the programme's XLSX
+("Ratings" sheet) and its ratings CSV. A cohort's or a district's export has no ratings: such
+a group is often small, and a district breakdown would need suppression of its own.
+Every text cell that a spreadsheet could take for a formula is neutralised with a leading
+apostrophe, and file names are plain ASCII.
 """
 
 from __future__ import annotations
@@ -17,8 +23,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from plc.assessments.aggregates import Overview
 from plc.dashboards.figures import percent, plan_status
 from plc.dashboards.queries import AttendanceRecord, MemberFacts
+from plc.permissions import MIN_AGGREGATE_GROUP
 
 # A cell starting with one of these is a formula (or DDE) to Excel, LibreOffice and Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -68,20 +76,59 @@ def attendance_rows(records: list[AttendanceRecord], cohort_names: dict[int, str
     ]
 
 
-def to_csv(table: list[tuple]) -> bytes:
+# The words of the ratings overview page for the two kinds of hidden group.
+FEWER = f"fewer than {MIN_AGGREGATE_GROUP}"
+HIDDEN = "hidden"
+FEWER_NOTE = f"not shown: fewer than {MIN_AGGREGATE_GROUP} people"
+HIDDEN_NOTE = ("not shown: with the programme total it would reveal a group of fewer than "
+               f"{MIN_AGGREGATE_GROUP}")
+
+
+def ratings_header(overview: Overview | None) -> tuple:
+    levels = tuple(safe_cell(f"{value} {label}") for value, label in overview.levels) \
+        if overview else ()
+    return ("Group", "Checkpoint", "Competency", "People", *levels, "Average", "Note")
+
+
+def ratings_rows(overview: Overview | None) -> list[tuple]:
+    """One row per group, checkpoint and competency. A hidden group's figure cells hold the
+    overview's words ("fewer than 5", "hidden"), never a number."""
+    if overview is None:
+        return []
+    found = []
+    for group in overview.groups:
+        for table in group.tables:
+            for row in table.rows:
+                c = row.cell
+                if c.shown:
+                    figures, note = (c.people, *c.counts, round(c.average, 2)), ""
+                else:
+                    word, note = (HIDDEN, HIDDEN_NOTE) if c.protects else (FEWER, FEWER_NOTE)
+                    figures = (word,) * (len(overview.levels) + 2)
+                found.append(tuple(safe_cell(v) for v in (
+                    group.name, table.checkpoint_name, f"{row.number}. {row.name}", *figures,
+                    note)))
+    return found
+
+
+def to_csv(table: list[tuple], header: tuple = HEADER) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(HEADER)
+    writer.writerow(header)
     writer.writerows(table)
     # A BOM so that Excel opens accented names as UTF-8.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def to_xlsx(table: list[tuple], title: str, attendance: list[tuple] = ()) -> bytes:
-    """Two sheets: participation per member, and attendance per meeting and member."""
+def to_xlsx(table: list[tuple], title: str, attendance: list[tuple] = (),
+            ratings: tuple[tuple, list[tuple]] | None = None) -> bytes:
+    """Two sheets: participation per member, and attendance per meeting and member; and a
+    third, "Ratings", when ``ratings`` (header, rows) is given."""
     book = Workbook()
     _fill(book.active, "Participation", HEADER, table)
     _fill(book.create_sheet(), "Attendance", ATTENDANCE_HEADER, attendance)
+    if ratings is not None:
+        _fill(book.create_sheet(), "Ratings", *ratings)
     book.properties.title = _xlsx_value(title)[:250]
     out = io.BytesIO()
     book.save(out)
@@ -90,7 +137,7 @@ def to_xlsx(table: list[tuple], title: str, attendance: list[tuple] = ()) -> byt
 
 def _fill(sheet, title: str, header: tuple, table) -> None:
     sheet.title = title
-    sheet.append(header)
+    sheet.append([_xlsx_value(v) for v in header])  # the ratings' level labels are data
     for row in table:
         sheet.append([_xlsx_value(v) for v in row])
     for cell in sheet[1]:
@@ -106,8 +153,16 @@ def _xlsx_value(value):
     return value
 
 
+def _slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "export"
+
+
 def filename(name: str, first: date, last: date, extension: str) -> str:
     """"participation-leadership-plc-2026-27-2026-09-01-to-2027-06-30.csv": ASCII only."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "export"
-    return f"participation-{slug}-{first.isoformat()}-to-{last.isoformat()}.{extension}"
+    return f"participation-{_slug(name)}-{first.isoformat()}-to-{last.isoformat()}.{extension}"
+
+
+def ratings_filename(name: str) -> str:
+    """"ratings-leadership-plc-2026-27.csv": every checkpoint, so no dates."""
+    return f"ratings-{_slug(name)}.csv"

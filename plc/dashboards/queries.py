@@ -100,8 +100,26 @@ def _held_meetings(now: datetime):
     return and_(Meeting.status != CANCELLED, Meeting.starts_at < now)
 
 
+def _in_district(district_id: int):
+    """The user's organization is the district or one of its schools."""
+    return User.organization_id.in_(
+        select(Organization.id).where(or_(Organization.id == district_id,
+                                          Organization.parent_id == district_id))
+    )
+
+
+def _scoped(statement, cohort_ids: list[int] | None, district_id: int | None):
+    """Narrow a statement over memberships (joined to their users) to some cohorts and/or to
+    one district's members."""
+    if cohort_ids is not None:
+        statement = statement.where(Membership.cohort_id.in_(cohort_ids))
+    if district_id is not None:
+        statement = statement.where(_in_district(district_id))
+    return statement
+
+
 def _facts_statement(program_id: int, cohort_ids: list[int] | None, window: Window,
-                     now: datetime):
+                     now: datetime, district_id: int | None = None):
     """One SELECT: the memberships, left-joined to one grouped subquery per kind of event."""
     updates = (
         select(ActionPlan.user_id, func.count(ProgressUpdate.id).label("n"),
@@ -169,9 +187,7 @@ def _facts_statement(program_id: int, cohort_ids: list[int] | None, window: Wind
         .where(Cohort.program_id == program_id, Membership.role == MEMBER)
         .order_by(User.name, User.id, Membership.cohort_id)
     )
-    if cohort_ids is not None:
-        statement = statement.where(Membership.cohort_id.in_(cohort_ids))
-    return statement
+    return _scoped(statement, cohort_ids, district_id)
 
 
 def _applies_to_member():
@@ -197,12 +213,25 @@ def _attendance_counts(program_id: int, window: Window, now: datetime):
 
 
 def member_facts(program_id: int, cohort_ids: list[int] | None = None,
-                 window: Window = Window(), now: datetime | None = None) -> list[MemberFacts]:
-    """One statement. ``cohort_ids`` None: every cohort of the programme."""
+                 window: Window = Window(), now: datetime | None = None,
+                 district_id: int | None = None) -> list[MemberFacts]:
+    """One statement. ``cohort_ids`` None: every cohort of the programme. ``district_id``:
+    only the members whose organization is that district or one of its schools."""
     rows = db.session.execute(
-        _facts_statement(program_id, cohort_ids, window, now or utcnow())
+        _facts_statement(program_id, cohort_ids, window, now or utcnow(), district_id)
     ).tuples()
     return [MemberFacts(*row) for row in rows]
+
+
+def district_has_members(program_id: int, district_id: int) -> bool:
+    """Whether anyone of the district (or its schools) is a member of the programme's cohorts.
+    One statement."""
+    return db.session.execute(select(
+        _scoped(select(Membership.id).join(User, User.id == Membership.user_id)
+                .join(Cohort, Cohort.id == Membership.cohort_id)
+                .where(Cohort.program_id == program_id, Membership.role == MEMBER),
+                None, district_id).exists()
+    )).scalar()
 
 
 @dataclass(frozen=True)
@@ -216,10 +245,10 @@ class AttendanceRecord:
 
 
 def attendance_records(program_id: int, cohort_ids: list[int] | None = None,
-                       window: Window = Window(), now: datetime | None = None
-                       ) -> list[AttendanceRecord]:
+                       window: Window = Window(), now: datetime | None = None,
+                       district_id: int | None = None) -> list[AttendanceRecord]:
     """Every member at every held meeting that counts for them (as in member_facts), with
-    their status. One statement."""
+    their status; scoped like member_facts. One statement."""
     statement = (
         select(Membership.cohort_id, Meeting.title, Meeting.starts_at, User.name, User.email,
                Attendance.status)
@@ -234,8 +263,7 @@ def attendance_records(program_id: int, cohort_ids: list[int] | None = None,
                _applies_to_member())
         .order_by(Meeting.starts_at, Meeting.id, User.name, User.id)
     )
-    if cohort_ids is not None:
-        statement = statement.where(Membership.cohort_id.in_(cohort_ids))
+    statement = _scoped(statement, cohort_ids, district_id)
     return [AttendanceRecord(*row) for row in db.session.execute(statement).tuples()]
 
 

@@ -1,5 +1,6 @@
 """The facilitator's cohort dashboard (with nudges and growth), the cohort participation page,
-the program lead's programme dashboard, and their exports.
+the program lead's programme dashboard, and their exports (programme, cohort, district;
+the programme's rating aggregates).
 
 Every handler: load the object or 404 -> permissions.require(...) -> (form) -> services ->
 one commit -> flash and redirect.
@@ -13,11 +14,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from plc import permissions
+from plc.assessments import aggregates
 from plc.assessments.queries import today_in
 from plc.dashboards import exports, figures, forms, queries, reports, services
 from plc.db import utcnow
 from plc.errors import DomainError, show_on_form
 from plc.extensions import db
+from plc.orgs import queries as org_queries
 from plc.plans.models import BARRIER_KINDS
 from plc.programs import queries as program_queries
 from plc.programs.models import Cohort, Program
@@ -182,47 +185,101 @@ def _range(program: Program) -> tuple[date, date]:
     return first, last
 
 
-def _export(program: Program, cohort: Cohort | None, kind: str) -> Response:
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _export(program: Program, name: str, kind: str, cohort_ids: list[int] | None = None,
+            district_id: int | None = None, with_ratings: bool = False) -> Response:
+    """The participation export of the programme's members, or of some cohorts' or one
+    district's; the XLSX adds attendance, and the programme's rating aggregates when asked."""
     first, last = _range(program)
-    cohort_ids = [cohort.id] if cohort else None
     window = queries.Window.of_days(first, last)
     cohort_names = dict(queries.cohorts(program.id))
-    table = exports.rows(queries.member_facts(program.id, cohort_ids, window), cohort_names)
-    name = cohort.name if cohort else program.name
+    table = exports.rows(queries.member_facts(program.id, cohort_ids, window,
+                                              district_id=district_id), cohort_names)
     if kind == "csv":
         body, mimetype = exports.to_csv(table), "text/csv; charset=utf-8"
     else:
         attendance = exports.attendance_rows(
-            queries.attendance_records(program.id, cohort_ids, window), cohort_names)
-        body = exports.to_xlsx(table, f"Participation · {name}", attendance)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            queries.attendance_records(program.id, cohort_ids, window, district_id=district_id),
+            cohort_names)
+        ratings = None
+        if with_ratings:
+            overview = aggregates.program_overview(program)
+            ratings = (exports.ratings_header(overview), exports.ratings_rows(overview))
+        body = exports.to_xlsx(table, f"Participation · {name}", attendance, ratings)
+        mimetype = XLSX
+    return _download(body, mimetype, exports.filename(name, first, last, kind))
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
     return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition":
-            f'attachment; filename="{exports.filename(name, first, last, kind)}"',
+        "Content-Disposition": f'attachment; filename="{filename}"',
     })
+
+
+def _program_export(program_id: int, kind: str) -> Response:
+    program = _program(program_id)
+    return _export(program, program.name, kind, with_ratings=kind == "xlsx"
+                   and permissions.can_view_rating_aggregates(current_user, program))
 
 
 @bp.get("/programs/<int:program_id>/participation.csv")
 @login_required
 def program_csv(program_id: int):
-    return _export(_program(program_id), None, "csv")
+    return _program_export(program_id, "csv")
 
 
 @bp.get("/programs/<int:program_id>/participation.xlsx")
 @login_required
 def program_xlsx(program_id: int):
-    return _export(_program(program_id), None, "xlsx")
+    return _program_export(program_id, "xlsx")
 
 
 @bp.get("/cohorts/<int:cohort_id>/participation.csv")
 @login_required
 def cohort_csv(cohort_id: int):
     cohort = _cohort(cohort_id, permissions.can_view_participation)
-    return _export(cohort.program, cohort, "csv")
+    return _export(cohort.program, cohort.name, "csv", [cohort.id])
 
 
 @bp.get("/cohorts/<int:cohort_id>/participation.xlsx")
 @login_required
 def cohort_xlsx(cohort_id: int):
     cohort = _cohort(cohort_id, permissions.can_view_participation)
-    return _export(cohort.program, cohort, "xlsx")
+    return _export(cohort.program, cohort.name, "xlsx", [cohort.id])
+
+
+def _district_export(program_id: int, org_id: int, kind: str) -> Response:
+    """A district's members in the programme: 404 for an org that is not a district, or a
+    district with no member in the programme's cohorts (there is nothing of it to show)."""
+    program = _program(program_id)
+    district = org_queries.organization(org_id)
+    if (district is None or not district.is_district
+            or not queries.district_has_members(program.id, district.id)):
+        abort(404)
+    return _export(program, f"{program.name} {district.name}", kind, district_id=district.id)
+
+
+@bp.get("/programs/<int:program_id>/districts/<int:org_id>/participation.csv")
+@login_required
+def district_csv(program_id: int, org_id: int):
+    return _district_export(program_id, org_id, "csv")
+
+
+@bp.get("/programs/<int:program_id>/districts/<int:org_id>/participation.xlsx")
+@login_required
+def district_xlsx(program_id: int, org_id: int):
+    return _district_export(program_id, org_id, "xlsx")
+
+
+@bp.get("/programs/<int:program_id>/ratings.csv")
+@login_required
+def program_ratings_csv(program_id: int):
+    """The ratings overview's figures, suppression included, as CSV: program leads only."""
+    program = program_queries.program(program_id)
+    permissions.require(program is not None
+                        and permissions.can_view_rating_aggregates(current_user, program))
+    overview = aggregates.program_overview(program)
+    body = exports.to_csv(exports.ratings_rows(overview), exports.ratings_header(overview))
+    return _download(body, "text/csv; charset=utf-8", exports.ratings_filename(program.name))

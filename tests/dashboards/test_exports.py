@@ -12,6 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from plc.assessments import aggregates
+from plc.assessments.queries import RatingCount
 from plc.dashboards import exports
 from plc.dashboards.queries import AttendanceRecord, MemberFacts
 from tests.conftest import login
@@ -37,6 +39,15 @@ def _assert_no_formula(value) -> None:
         assert not value.startswith(DANGEROUS_STARTS), repr(value)
 
 
+def _overview(cohort: str, checkpoint: str, competency: str, level: str):
+    """Ratings aggregates with every name given: one shown group (the programme, 6 people)
+    and one suppressed (the cohort, 2 people)."""
+    counts = [RatingCount(None, 1, 1, 1, 4), RatingCount(None, 1, 1, 2, 2),
+              RatingCount(1, 1, 1, 2, 2)]
+    return aggregates.overview([(1, checkpoint)], [(1, cohort)], [(1, competency)],
+                               [(1, level), (2, "Two")], counts, program_name=cohort)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(names=st.lists(st.tuples(TEXT, TEXT, TEXT, TEXT), min_size=1, max_size=4),
        cohort=TEXT)
@@ -59,10 +70,21 @@ def test_exports_hold_no_formula_whatever_the_text(names, cohort):
 
     records = [AttendanceRecord(1, email, datetime(2026, 10, 5, tzinfo=UTC), name, org, None)
                for name, email, org, _ in names]
+    name, _e, org, district = names[0]
+    overview = _overview(cohort, name, org, district)
+    ratings = (exports.ratings_header(overview), exports.ratings_rows(overview))
+    assert [r[3] for r in ratings[1]] == [6, "fewer than 5"]
+    read = list(csv.reader(io.StringIO(exports.to_csv(ratings[1], ratings[0]).decode(
+        "utf-8-sig"), newline="")))
+    assert len(read) == 3
+    for row in read:
+        for value in row:
+            _assert_no_formula(value)
     book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(
-        table, cohort, exports.attendance_rows(records, {1: cohort}))))
+        table, cohort, exports.attendance_rows(records, {1: cohort}), ratings)))
     assert len(list(book["Participation"].iter_rows(min_row=2))) == len(facts)
     assert len(list(book["Attendance"].iter_rows(min_row=2))) == len(records)
+    assert len(list(book["Ratings"].iter_rows(min_row=2))) == 2
     for sheet in book.worksheets:
         for line in sheet.iter_rows():
             for cell in line:
