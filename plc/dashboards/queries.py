@@ -234,6 +234,21 @@ def district_has_members(program_id: int, district_id: int) -> bool:
     )).scalar()
 
 
+def _at_held_meetings(statement, program_id: int, window: Window, now: datetime | None):
+    """``statement`` over every programme member at every held meeting of their cohort that
+    counts for them, with their attendance row if any."""
+    return (
+        statement.select_from(Membership)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .join(Meeting, Meeting.cohort_id == Membership.cohort_id)
+        .outerjoin(Attendance, (Attendance.meeting_id == Meeting.id)
+                   & (Attendance.user_id == Membership.user_id))
+        .where(Cohort.program_id == program_id, Membership.role == MEMBER,
+               _held_meetings(now or utcnow()), window.clause(Meeting.starts_at),
+               _applies_to_member())
+    )
+
+
 @dataclass(frozen=True)
 class AttendanceRecord:
     cohort_id: int
@@ -249,20 +264,11 @@ def attendance_records(program_id: int, cohort_ids: list[int] | None = None,
                        district_id: int | None = None) -> list[AttendanceRecord]:
     """Every member at every held meeting that counts for them (as in member_facts), with
     their status; scoped like member_facts. One statement."""
-    statement = (
+    statement = _at_held_meetings(
         select(Membership.cohort_id, Meeting.title, Meeting.starts_at, User.name, User.email,
-               Attendance.status)
-        .select_from(Membership)
-        .join(Cohort, Cohort.id == Membership.cohort_id)
-        .join(User, User.id == Membership.user_id)
-        .join(Meeting, Meeting.cohort_id == Membership.cohort_id)
-        .outerjoin(Attendance, (Attendance.meeting_id == Meeting.id)
-                   & (Attendance.user_id == Membership.user_id))
-        .where(Cohort.program_id == program_id, Membership.role == MEMBER,
-               _held_meetings(now or utcnow()), window.clause(Meeting.starts_at),
-               _applies_to_member())
-        .order_by(Meeting.starts_at, Meeting.id, User.name, User.id)
-    )
+               Attendance.status), program_id, window, now,
+    ).join(User, User.id == Membership.user_id).order_by(
+        Meeting.starts_at, Meeting.id, User.name, User.id)
     statement = _scoped(statement, cohort_ids, district_id)
     return [AttendanceRecord(*row) for row in db.session.execute(statement).tuples()]
 
@@ -523,15 +529,8 @@ def monthly(program_id: int, window: Window, now: datetime | None = None
     year, month = _month(Meeting.starts_at)
     attended = func.sum(case((Attendance.status.in_(ATTENDED), 1), else_=0))
     for y, m, held, came in db.session.execute(
-        select(year, month, func.count(Meeting.id), attended)
-        .select_from(Membership)
-        .join(Cohort, Cohort.id == Membership.cohort_id)
-        .join(Meeting, Meeting.cohort_id == Membership.cohort_id)
-        .outerjoin(Attendance, (Attendance.meeting_id == Meeting.id)
-                   & (Attendance.user_id == Membership.user_id))
-        .where(Cohort.program_id == program_id, Membership.role == MEMBER,
-               _held_meetings(now or utcnow()), window.clause(Meeting.starts_at),
-               _applies_to_member())
+        _at_held_meetings(select(year, month, func.count(Meeting.id), attended), program_id,
+                          window, now)
         .group_by(year, month)
     ).tuples():
         key = (int(y), int(m))

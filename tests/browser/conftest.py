@@ -283,3 +283,15 @@ class PageChecker:
         request = response.request
         if request.is_navigation_request() and request.frame == self.page.main_frame:
             self.status = response.status
+
+
+def tab_into_next_radio_group(page, previous: str | None, max_tabs: int = 40) -> str:
+    """Press Tab until focus is on a radio of a group other than ``previous``; its name."""
+    for _ in range(max_tabs):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => document.activeElement.type === 'radio' ? document.activeElement.name : null"
+        )
+        if focused and focused != previous:
+            return focused
+    raise AssertionError("no further radio group reachable with Tab")

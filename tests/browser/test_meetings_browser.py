@@ -15,7 +15,7 @@ from plc.extensions import db
 from plc.meetings.models import Attendance
 from plc.programs.models import FACILITATOR
 from tests import factories
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, tab_into_next_radio_group
 
 MEMBERS = 25
 # How each member's group is answered from its first radio (Present): Space checks it; each
@@ -36,18 +36,6 @@ def cohort(live_server):
                 f"member{n:02d}@example.org", f"Member {n:02d}"))
         db.session.commit()
         return cohort.id
-
-
-def tab_into_next_radio_group(page, previous: str | None) -> str:
-    """Press Tab until focus is on a radio of a group other than ``previous``; its name."""
-    for _ in range(10):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(
-            "() => document.activeElement.type === 'radio' ? document.activeElement.name : null"
-        )
-        if focused and focused != previous:
-            return focused
-    raise AssertionError("no further radio group reachable with Tab")
 
 
 def schedule_series(checker, cohort_id: int) -> None:

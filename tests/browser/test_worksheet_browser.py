@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from plc.extensions import db
 from tests import factories
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, tab_into_next_radio_group
 
 
 @pytest.fixture
@@ -28,18 +28,6 @@ def member(live_server):
         factories.add_member(cohort, user)
         db.session.commit()
         return user.email
-
-
-def tab_into_next_radio_group(page, previous: str | None) -> str:
-    """Press Tab until focus is on a radio of a group other than ``previous``; its name."""
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(
-            "() => document.activeElement.type === 'radio' ? document.activeElement.name : null"
-        )
-        if focused and focused != previous:
-            return focused
-    raise AssertionError("no further radio group reachable with Tab")
 
 
 def rate_all_with_keyboard(page, arrow_presses: int, groups: int) -> None:
