@@ -118,14 +118,29 @@ def _scoped(statement, cohort_ids: list[int] | None, district_id: int | None):
     return statement
 
 
+def _people_in_view(program_id: int, cohort_ids: list[int] | None, district_id: int | None):
+    """The user ids a facts statement reports on: the programme's members, narrowed."""
+    members = (
+        select(Membership.user_id)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .join(User, User.id == Membership.user_id)
+        .where(Cohort.program_id == program_id, Membership.role == MEMBER)
+    )
+    return _scoped(members, cohort_ids, district_id)
+
+
 def _facts_statement(program_id: int, cohort_ids: list[int] | None, window: Window,
                      now: datetime, district_id: int | None = None):
-    """One SELECT: the memberships, left-joined to one grouped subquery per kind of event."""
+    """One SELECT: the memberships, left-joined to one grouped subquery per kind of event.
+    Each subquery is narrowed to the people in view first, so that a cohort's page costs what
+    the cohort holds, not what the whole programme holds."""
+    people = _people_in_view(program_id, cohort_ids, district_id)
     updates = (
         select(ActionPlan.user_id, func.count(ProgressUpdate.id).label("n"),
                func.max(ProgressUpdate.created_at).label("last"))
         .join(ProgressUpdate, ProgressUpdate.plan_id == ActionPlan.id)
-        .where(ActionPlan.program_id == program_id, window.clause(ProgressUpdate.created_at))
+        .where(ActionPlan.program_id == program_id, window.clause(ProgressUpdate.created_at),
+               ActionPlan.user_id.in_(people))
         .group_by(ActionPlan.user_id).subquery()
     )
     live_comment = and_(Comment.deleted_at.is_(None), window.clause(Comment.created_at))
@@ -133,13 +148,14 @@ def _facts_statement(program_id: int, cohort_ids: list[int] | None, window: Wind
         select(Comment.author_id.label("user_id"), func.count(Comment.id).label("n"),
                func.max(Comment.created_at).label("last"))
         .join(ActionPlan, ActionPlan.id == Comment.plan_id)
-        .where(ActionPlan.program_id == program_id, live_comment)
+        .where(ActionPlan.program_id == program_id, live_comment, Comment.author_id.in_(people))
         .group_by(Comment.author_id).subquery()
     )
     received = (
         select(ActionPlan.user_id, func.count(Comment.id).label("n"))
         .join(Comment, Comment.plan_id == ActionPlan.id)
         .where(ActionPlan.program_id == program_id, live_comment,
+               ActionPlan.user_id.in_(people),
                or_(Comment.author_id.is_(None), Comment.author_id != ActionPlan.user_id))
         .group_by(ActionPlan.user_id).subquery()
     )
@@ -148,7 +164,7 @@ def _facts_statement(program_id: int, cohort_ids: list[int] | None, window: Wind
                func.max(SelfAssessment.submitted_at).label("last"))
         .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
         .where(Checkpoint.program_id == program_id, SelfAssessment.status == SUBMITTED,
-               window.clause(SelfAssessment.submitted_at))
+               window.clause(SelfAssessment.submitted_at), SelfAssessment.user_id.in_(people))
         .group_by(SelfAssessment.user_id).subquery()
     )
     attendance = _attendance_counts(program_id, window, now)
@@ -314,7 +330,9 @@ def focus_ratings(cohort_id: int, program_id: int) -> list[FocusRating]:
         .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
         .join(Rating, Rating.assessment_id == SelfAssessment.id)
         .join(Level, Level.id == Rating.level_id)
-        .where(Checkpoint.program_id == program_id, SelfAssessment.status == SUBMITTED)
+        .where(Checkpoint.program_id == program_id, SelfAssessment.status == SUBMITTED,
+               SelfAssessment.user_id.in_(
+                   select(Membership.user_id).where(Membership.cohort_id == cohort_id)))
         .subquery()
     )
     rows = db.session.execute(

@@ -33,7 +33,7 @@ from tests.permission_world import _meeting, build_world
 from tests.test_permissions import client_as
 
 ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
-SKIPPED_ARGUMENTS = {"filename", "fmt", "token", "framework_id", "org_id"}  # not cohort data
+SKIPPED_ARGUMENTS = {"filename", "fmt", "token", "framework_id"}  # not cohort data
 
 
 def side(world, cohort, member, facilitator, checkpoint) -> dict[str, int]:
@@ -66,6 +66,7 @@ def side(world, cohort, member, facilitator, checkpoint) -> dict[str, int]:
         "update_id": update.id, "comment_id": comment.id, "notification_id": notification.id,
         "assessment_id": assessment.id, "checkpoint_id": checkpoint.id,
         "meeting_id": meeting.id, "item_id": item.id, "follow_up_id": follow_up.id,
+        "org_id": world.district.id,
     }
 
 
@@ -79,6 +80,7 @@ def a_side(world) -> dict[str, int]:
         "notification_id": world.notification_a.id, "assessment_id": world.assessment_a.id,
         "checkpoint_id": world.checkpoint.id, "meeting_id": world.meeting_a.id,
         "item_id": world.agenda_item_a.id, "follow_up_id": world.follow_up_a.id,
+        "org_id": world.district.id,
     }
 
 
@@ -96,7 +98,7 @@ def other_programme_side(world) -> dict[str, int]:
 
 # Cohorts A and B share their programme: its own pages (my plan, my worksheet, my growth)
 # are every member's. Against those sides, only routes naming a cohort's object are tried.
-PROGRAMME_LEVEL = {"program_id", "checkpoint_id"}
+PROGRAMME_LEVEL = {"program_id", "checkpoint_id", "org_id"}
 SAME_PROGRAMME_SIDES = {"a", "b"}
 
 # Within one programme the lead reaches every cohort, so the lead is tried on the other one.
