@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint setup dev-setup migrate-check clean
+.PHONY: run test lint setup dev-setup migrate-check clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,24 @@ test: dev-setup
 
 lint: dev-setup
 	$(BIN)/ruff check .
+
+# Benchmark (not part of `make test`): seed BENCH_SCALE programme years into a fresh SQLite
+# file and measure the pages under gunicorn (bench/run.py; results in bench/results/). With
+# BENCH_DATABASE_URL (a scratch PostgreSQL database: its data is replaced) also PostgreSQL.
+BENCH_SCALE ?= 1
+BENCH_DB := $(abspath bench/data/bench.db)
+bench: dev-setup
+	mkdir -p bench/data
+	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
+	PLC_DATABASE_URL=sqlite:///$(BENCH_DB) $(FLASK) db upgrade
+	PLC_DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python bench/seed.py --scale $(BENCH_SCALE)
+	$(BIN)/python bench/run.py --database-url sqlite:///$(BENCH_DB) $(BENCH_ARGS)
+	if [ -n "$(BENCH_DATABASE_URL)" ]; then \
+	  PLC_DATABASE_URL="$(BENCH_DATABASE_URL)" $(FLASK) db upgrade && \
+	  PLC_DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/seed.py --force \
+	    --scale $(BENCH_SCALE) && \
+	  $(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS); \
+	fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,469 @@
+"""Benchmark the real pages against reference routes, under gunicorn, in one run.
+
+    .venv/bin/python bench/run.py --database-url sqlite:////abs/path/bench.db
+    .venv/bin/python bench/run.py --database-url postgresql://postgres@127.0.0.1/plc_bench
+
+The database must be seeded by bench/seed.py. The script starts gunicorn (sync workers,
+2 x cores + 1, PLC_BENCH=1 for the /_bench reference routes, production config with CSRF on),
+signs in as a member, a facilitator and a programme lead (CSRF token from the login page),
+then measures every page in interleaved rounds: each round gives every page the same number
+of seconds of N concurrent keep-alive-capable connections (pure Python: threads and
+http.client, so nothing extra needs installing). It prints a table of req/s, p50/p99 latency,
+errors, SQL statements per request, and throughput as a ratio of the one-query reference
+route, checks the issue's targets, and writes the table to bench/results/<date>-<db>.md.
+
+Pages are found by endpoint name at run time; one that does not exist is reported as missing.
+The exit status is 1 if any request failed (a target missed is reported, not an error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import platform
+import re
+import secrets
+import socket
+import sqlite3
+import subprocess  # nosec B404 (starts gunicorn with fixed arguments)
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: make the repository importable
+    sys.path.insert(0, str(ROOT))
+
+REFERENCE = "rows"  # the one-query reference route the ratios are taken against
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    label: str
+    endpoint: str
+    role: str | None  # None: anonymous
+    args: tuple[str, ...] = ()  # url arguments, filled from the discovered ids
+    min_ratio: float | None = None  # target: at least this share of the reference req/s
+
+
+PAGES = [
+    Page("hello", "Bare reference (/_bench/hello)", "bench.hello", None),
+    Page("rows", "One-query 50-row reference", "bench.rows", None),
+    Page("home", "Home (member)", "main.home", "member"),
+    Page("feed", "Cohort feed (member)", "feedback.cohort_feed", "member", ("cohort_id",), 0.5),
+    Page("plan", "Plan page (peer's plan)", "plans.plan", "member", ("plan_id",), 0.5),
+    Page("attendance", "Meeting attendance (facilitator)", "meetings.attendance",
+         "facilitator", ("meeting_id",)),
+    Page("cohort_dashboard", "Facilitator dashboard", "dashboards.cohort_dashboard",
+         "facilitator", ("cohort_id",), 0.25),
+    Page("program_dashboard", "Programme dashboard (lead)", "dashboards.program_dashboard",
+         "lead", ("program_id",), 0.25),
+    Page("csv", "Participation CSV (lead)", "dashboards.program_csv", "lead", ("program_id",)),
+]
+P99_TARGET_MS = 100.0
+TIMEOUT = 120  # seconds: a slow page under load is measured, not counted as an error
+
+
+@dataclass
+class Sample:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+    first_error: str = ""
+
+
+@dataclass
+class World:
+    """What the benchmark signs in as and looks at (the first cohort of the first programme)."""
+
+    emails: dict
+    ids: dict
+    scale: str
+
+
+# --- discovering the data and the pages --------------------------------------------------
+
+
+def make_app(database_url: str, **extra):
+    from plc import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "BENCH": True,
+                       "SECRET_KEY": secrets.token_hex(32), **extra})
+
+
+def discover(app) -> World:
+    from sqlalchemy import func, select
+
+    from plc.accounts.models import User
+    from plc.extensions import db
+    from plc.meetings.models import Meeting
+    from plc.plans.models import ActionPlan
+    from plc.programs.models import FACILITATOR, MEMBER, Cohort, Membership, ProgramLead
+
+    with app.app_context():
+        s = db.session
+        program_id, lead = s.execute(
+            select(ProgramLead.program_id, User.email).join(User, User.id == ProgramLead.user_id)
+            .order_by(ProgramLead.program_id, ProgramLead.id).limit(1)).one()
+        cohort_id = s.execute(select(func.min(Cohort.id))
+                              .where(Cohort.program_id == program_id)).scalar_one()
+
+        def in_cohort(role):
+            return (select(User.id, User.email).join(Membership, Membership.user_id == User.id)
+                    .where(Membership.cohort_id == cohort_id, Membership.role == role)
+                    .order_by(User.id))
+
+        facilitator = s.execute(in_cohort(FACILITATOR).limit(1)).one()
+        members = s.execute(in_cohort(MEMBER)).all()
+        member = members[0]
+        plan_id = s.execute(
+            select(ActionPlan.id).where(ActionPlan.user_id.in_([m.id for m in members[1:]]),
+                                        ActionPlan.program_id == program_id,
+                                        ActionPlan.visibility == "cohort")
+            .order_by(ActionPlan.id).limit(1)).scalar_one()
+        meeting_id = s.execute(
+            select(Meeting.id).where(Meeting.cohort_id == cohort_id,
+                                     Meeting.starts_at < datetime.now(UTC))
+            .order_by(Meeting.starts_at.desc()).limit(1)).scalar_one()
+        counts = {name: s.execute(select(func.count()).select_from(model)).scalar_one()
+                  for name, model in (("cohorts", Cohort), ("people", User))}
+        from plc.feedback.models import Comment
+        from plc.plans.models import ProgressUpdate
+
+        counts["progress updates"] = s.execute(
+            select(func.count()).select_from(ProgressUpdate)).scalar_one()
+        counts["comments"] = s.execute(select(func.count()).select_from(Comment)).scalar_one()
+    return World(
+        emails={"member": member.email, "facilitator": facilitator.email, "lead": lead},
+        ids={"program_id": program_id, "cohort_id": cohort_id, "plan_id": plan_id,
+             "meeting_id": meeting_id},
+        scale=", ".join(f"{v} {k}" for k, v in counts.items()),
+    )
+
+
+def page_urls(app, world: World) -> tuple[dict, list[str]]:
+    """The URL of each page whose endpoint exists; the keys of those that do not."""
+    from flask import url_for
+
+    urls, missing = {}, []
+    with app.test_request_context():
+        known = set(app.view_functions)
+        for page in PAGES:
+            if page.endpoint not in known:
+                missing.append(page.key)
+                continue
+            urls[page.key] = url_for(page.endpoint, **{a: world.ids[a] for a in page.args})
+    return urls, missing
+
+
+def statements_per_page(app, world: World, urls: dict, password: str) -> dict:
+    """SQL statements one request of each page runs (in-process, test client)."""
+    from sqlalchemy import event
+
+    from plc.extensions import db
+
+    counts = {}
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith("BEGIN"):  # SQLite's explicit BEGINs
+            seen.append(1)
+
+    clients = {}
+    for role, email in world.emails.items():
+        client = app.test_client()
+        client.post("/login", data={"email": email, "password": password})
+        clients[role] = client
+    clients[None] = app.test_client()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for page in PAGES:
+            if page.key in urls:
+                seen.clear()
+                clients[page.role].get(urls[page.key])
+                counts[page.key] = len(seen)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return counts
+
+
+# --- the server ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(database_url: str, workers: int, port: int) -> subprocess.Popen:
+    env = {**os.environ, "PLC_DATABASE_URL": database_url, "PLC_BENCH": "1",
+           "PLC_ENV_NAME": "production", "PLC_SECRET_KEY": secrets.token_hex(32)}
+    proc = subprocess.Popen(  # noqa: S603  # nosec B603 (our interpreter, fixed arguments)
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("gunicorn exited while starting")
+        try:
+            status, _, _ = request(port, "GET", "/healthz")
+            if status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.terminate()
+    raise SystemExit("gunicorn did not start in 30 s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+# --- HTTP ---------------------------------------------------------------------------------
+
+
+def request(port: int, method: str, path: str, headers: dict | None = None, body=None,
+            conn: http.client.HTTPConnection | None = None):
+    own = conn is None
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        conn.request(method, path, body, headers or {})
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, response.msg, data
+    finally:
+        if own:
+            conn.close()
+
+
+def cookies_from(msg, jar: dict) -> dict:
+    for header in msg.get_all("Set-Cookie") or []:
+        name, _, value = header.split(";", 1)[0].partition("=")
+        jar[name.strip()] = value.strip()
+    return jar
+
+
+def cookie_header(jar: dict) -> str:
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def sign_in(port: int, email: str, password: str) -> str:
+    """The Cookie header of a signed-in session (CSRF token taken from the login page)."""
+    status, msg, html = request(port, "GET", "/login")
+    jar = cookies_from(msg, {})
+    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html)
+    if status != 200 or not match:
+        raise SystemExit(f"no login page with a CSRF token (status {status})")
+    body = urllib.parse.urlencode({"csrf_token": match.group(1).decode(), "email": email,
+                                   "password": password})
+    status, msg, _ = request(port, "POST", "/login", {
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie_header(jar)}, body)
+    if status != 302:
+        raise SystemExit(f"signing in as {email} answered {status}, not a redirect")
+    return cookie_header(cookies_from(msg, jar))
+
+
+def hammer(port: int, path: str, cookie: str | None, connections: int,
+           seconds: float) -> Sample:
+    """``connections`` threads, each one connection sending requests back to back."""
+    sample = Sample()
+    lock = threading.Lock()
+    headers = {"Cookie": cookie} if cookie else {}
+    deadline = time.perf_counter() + seconds
+
+    def worker():
+        latencies, errors, first_error = [], 0, ""
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+        while time.perf_counter() < deadline:
+            began = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+                if not ok and not first_error:
+                    first_error = f"HTTP {response.status}"
+            except (OSError, http.client.HTTPException) as exc:
+                ok = False
+                first_error = first_error or repr(exc)
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+            latencies.append(time.perf_counter() - began)
+            errors += not ok
+        conn.close()
+        with lock:
+            sample.latencies.extend(latencies)
+            sample.errors += errors
+            sample.first_error = sample.first_error or first_error
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    sample.seconds = time.perf_counter() - started
+    return sample
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    return sorted_values[min(len(sorted_values) - 1, round(q * (len(sorted_values) - 1)))]
+
+
+# --- the run -----------------------------------------------------------------------------
+
+
+def measure(port: int, urls: dict, cookies: dict, args) -> dict:
+    totals = {key: Sample() for key in urls}
+    for key, url in urls.items():  # warm up every worker's caches and connections
+        hammer(port, url, cookies[key], args.connections, args.warmup)
+    for round_number in range(1, args.rounds + 1):
+        for key, url in urls.items():
+            sample = hammer(port, url, cookies[key], args.connections, args.duration)
+            total = totals[key]
+            total.latencies += sample.latencies
+            total.errors += sample.errors
+            total.seconds += sample.seconds
+            total.first_error = total.first_error or sample.first_error
+            print(f"  round {round_number}/{args.rounds} {key:18} "
+                  f"{len(sample.latencies) / sample.seconds:8.1f} req/s  errors {sample.errors}",
+                  flush=True)
+    return totals
+
+
+def table(totals: dict, statements: dict, missing: list[str]) -> tuple[str, list[str]]:
+    """The markdown table, and one line per target (met or missed)."""
+    ref = totals.get(REFERENCE)
+    ref_rps = len(ref.latencies) / ref.seconds if ref and ref.seconds else None
+    lines = ["| Page | req/s | x reference | p50 ms | p99 ms | errors | SQL statements |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    verdicts = []
+    for page in PAGES:
+        if page.key in missing:
+            lines.append(f"| {page.label} | missing (no endpoint `{page.endpoint}`) "
+                         "| | | | | |")
+            verdicts.append(f"MISSING {page.label}: endpoint {page.endpoint} not registered")
+            continue
+        sample = totals[page.key]
+        latencies = sorted(sample.latencies)
+        rps = len(latencies) / sample.seconds
+        ratio = rps / ref_rps if ref_rps else float("nan")
+        p50, p99 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000
+        lines.append(f"| {page.label} | {rps:.1f} | {ratio:.2f} | {p50:.1f} | {p99:.1f} "
+                     f"| {sample.errors} | {statements.get(page.key, '?')} |")
+        checks = []
+        if page.min_ratio is not None:
+            checks.append((ratio >= page.min_ratio,
+                           f"throughput {ratio:.0%} of reference (target >= {page.min_ratio:.0%})"))
+        if page.role is not None:
+            checks.append((p99 <= P99_TARGET_MS, f"p99 {p99:.0f} ms (target <= 100 ms)"))
+        checks.append((sample.errors == 0, f"{sample.errors} errors"
+                       + (f" (first: {sample.first_error})" if sample.first_error else "")))
+        for ok, text in checks:
+            verdicts.append(f"{'met   ' if ok else 'MISSED'} {page.label}: {text}")
+    return "\n".join(lines), verdicts
+
+
+def machine(database_url: str, app) -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor() or "unknown")
+    parts = [f"- nproc: {os.cpu_count()}", f"- CPU: {cpu}",
+             f"- Python: {platform.python_version()}", f"- SQLite: {sqlite3.sqlite_version}"]
+    if database_url.startswith("postgres"):
+        from sqlalchemy import text
+
+        from plc.extensions import db
+
+        with app.app_context():
+            version = db.session.execute(text("SHOW server_version")).scalar_one()
+        parts.append(f"- PostgreSQL: {version}")
+    else:
+        parts.append("- PostgreSQL: not used in this run")
+    try:
+        import gunicorn
+
+        parts.append(f"- gunicorn: {gunicorn.__version__}")
+    except ImportError:  # pragma: no cover
+        pass
+    return "\n".join(parts)
+
+
+def normalize_url(url: str) -> str:
+    return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench.seed import BENCH_PASSWORD
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("PLC_DATABASE_URL"),
+                        help="the seeded database (default: $PLC_DATABASE_URL)")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds per page per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds per page, unmeasured")
+    parser.add_argument("--results-dir", default=str(ROOT / "bench" / "results"))
+    parser.add_argument("--password", default=BENCH_PASSWORD)
+    args = parser.parse_args(argv)
+    if not args.database_url:
+        parser.error("give --database-url or set PLC_DATABASE_URL")
+    database_url = normalize_url(args.database_url)
+    db_kind = "postgresql" if database_url.startswith("postgresql") else "sqlite"
+
+    app = make_app(database_url, WTF_CSRF_ENABLED=False)
+    world = discover(app)
+    urls, missing = page_urls(app, world)
+    statements = statements_per_page(app, world, urls, args.password)
+    port = free_port()
+    print(f"Benchmarking {db_kind} ({world.scale}) with {args.workers} gunicorn workers, "
+          f"{args.connections} connections, {args.rounds} rounds x {args.duration:g} s per page",
+          flush=True)
+    proc = start_gunicorn(args.database_url, args.workers, port)
+    try:
+        sessions = {role: sign_in(port, email, args.password)
+                    for role, email in world.emails.items()}
+        cookies = {page.key: sessions.get(page.role) for page in PAGES if page.key in urls}
+        totals = measure(port, urls, cookies, args)
+    finally:
+        stop(proc)
+
+    markdown, verdicts = table(totals, statements, missing)
+    now = datetime.now(UTC)
+    report = "\n".join([
+        f"# PLC benchmark, {db_kind}, {now:%Y-%m-%d %H:%M} UTC", "",
+        f"Data: {world.scale}. Server: gunicorn, {args.workers} sync workers, production "
+        f"config (CSRF on). Load: {args.connections} concurrent connections (Python threads "
+        f"on the same machine), {args.rounds} interleaved rounds x {args.duration:g} s per "
+        "page after a warm-up. Ratios are req/s divided by the one-query reference route's.",
+        "", markdown, "", "Targets:", "", *[f"- {v}" for v in verdicts], "", "Machine:", "",
+        machine(database_url, app), "",
+    ])
+    print("\n" + report)
+    results = Path(args.results_dir)
+    results.mkdir(parents=True, exist_ok=True)
+    path = results / f"{now:%Y-%m-%d}-{db_kind}.md"
+    path.write_text(report)
+    print(f"Written to {path}")
+    return 1 if any(totals[k].errors for k in totals) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
