@@ -15,7 +15,7 @@ from sqlalchemy import false, or_, select, true
 from plc.accounts.models import User
 from plc.extensions import db
 from plc.plans.models import FACILITATORS_ONLY, SHARED_WITH_COHORT
-from plc.programs.models import FACILITATOR, Cohort, Membership, Program, ProgramLead
+from plc.programs.models import FACILITATOR, MEMBER, Cohort, Membership, Program, ProgramLead
 from plc.rubrics.models import Framework
 
 
@@ -251,6 +251,12 @@ def can_schedule_meetings(user, cohort: Cohort) -> bool:
     leads (site admins run the site, not the cohorts' calendars)."""
     roles = roles_of(user)
     return roles.facilitates(cohort.id) or roles.leads(cohort.program_id)
+
+
+def keeps_attendance_record(user, cohort_id: int) -> bool:
+    """Members have their own attendance record in a cohort; facilitators are not on the
+    roster."""
+    return roles_of(user).cohort_roles.get(cohort_id) == MEMBER
 
 
 def can_manage_agenda(user, cohort: Cohort) -> bool:

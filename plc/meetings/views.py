@@ -18,7 +18,7 @@ from plc.meetings.models import PROTOCOLS, AgendaItem, FollowUp, Meeting
 from plc.meetings.schedule import to_local
 from plc.plans import queries as plans_queries
 from plc.programs.loading import visible_cohort
-from plc.programs.models import MEMBER, Cohort
+from plc.programs.models import Cohort
 from plc.tokens import hash_token
 
 bp = Blueprint("meetings", __name__)
@@ -61,7 +61,7 @@ def cohort_meetings(cohort_id: int):
         upcoming=[m for m in meetings if m.ends_at >= now],
         past=[m for m in reversed(meetings) if m.ends_at < now],
         zone=cohort.program.time_zone, counts=counts, roster_size=roster_size,
-        is_member=permissions.roles_of(current_user).cohort_roles.get(cohort.id) == MEMBER,
+        is_member=permissions.keeps_attendance_record(current_user, cohort.id),
     )
 
 
@@ -173,8 +173,8 @@ def _preparation(meeting: Meeting):
 
 
 def _my_attendance(meeting: Meeting):
-    if permissions.roles_of(current_user).cohort_roles.get(meeting.cohort_id) != MEMBER:
-        return None  # facilitators are not on the roster
+    if not permissions.keeps_attendance_record(current_user, meeting.cohort_id):
+        return None
     return queries.own_attendance_at(current_user.id, meeting.id)
 
 
