@@ -4,7 +4,6 @@ CLI, where there is no request: BASE_URL, else SERVER_NAME, says where the site 
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request, url_for
-from werkzeug.routing import BuildError
 
 PLAN_ENDPOINT = "plans.plan"
 
@@ -13,10 +12,7 @@ def plan_path(plan_id: int, update_id: int | None = None, comment_id: int | None
     """The plan page, at the comment or update when there is one."""
     anchor = (f"comment-{comment_id}" if comment_id else
               f"update-{update_id}" if update_id else None)
-    try:
-        return url_for(PLAN_ENDPOINT, plan_id=plan_id, _anchor=anchor)
-    except BuildError:  # the plan page's route is the plans area's; its URL is /plans/<id>
-        return f"/plans/{plan_id}" + (f"#{anchor}" if anchor else "")
+    return url_for(PLAN_ENDPOINT, plan_id=plan_id, _anchor=anchor)
 
 
 def target_path(notification) -> str:
