@@ -9,13 +9,12 @@ leads see this month's participation against last month's for their current prog
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from plc.assessments.queries import today_in
-from plc.dashboards import figures
+from plc.dashboards import figures, reports
 from plc.dashboards import queries as dashboard_queries
-from plc.db import utcnow
 from plc.main import queries
 from plc.meetings.models import Meeting
 from plc.plans.models import ActionStep
@@ -107,7 +106,7 @@ def lead_summary(programs: list[Program]) -> LeadSummary | None:
     if not programs:
         return None
     program = programs[0]  # newest first
-    month_start = _month_start(program)
+    month_start = reports.month_start(program)
     groups = dashboard_queries.group_facts(program.id, month_start)
     months = dashboard_queries.monthly(program.id, dashboard_queries.Window())
     this_month = (month_start.year, month_start.month)
@@ -125,7 +124,3 @@ def _active(months, key) -> int:
     facts = months.get(key)
     return facts.active if facts else 0
 
-
-def _month_start(program: Program) -> datetime:
-    today = today_in(program.time_zone)
-    return datetime.combine(today.replace(day=1), time(), utcnow().tzinfo)

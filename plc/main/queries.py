@@ -61,7 +61,7 @@ def last_meeting_starts(cohort_ids: list[int]) -> dict[int, datetime]:
                Meeting.starts_at <= utcnow())
         .group_by(Meeting.cohort_id)
     ).all()
-    return {cohort_id: _aware(started) for cohort_id, started in rows}
+    return {cohort_id: started for cohort_id, started in rows}
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,7 @@ def my_plans(user_id: int) -> dict[int, PlanSummary]:
         .group_by(ActionPlan.id)
     ).all()
     return {
-        program_id: PlanSummary(plan_id, program_id, visibility, _aware(updated),
-                                _aware(last_update))
+        program_id: PlanSummary(plan_id, program_id, visibility, updated, last_update)
         for plan_id, program_id, visibility, updated, last_update in rows
     }
 
@@ -137,14 +136,6 @@ def members_last_updates(cohort_ids: list[int]) -> list[MemberUpdate]:
         .group_by(Membership.cohort_id, User.id, User.name)
         .order_by(User.name)
     ).all()
-    return [MemberUpdate(cohort_id, user_id, name, _aware(last))
+    return [MemberUpdate(cohort_id, user_id, name, last)
             for cohort_id, user_id, name, last in rows]
 
-
-def _aware(value: datetime | None) -> datetime | None:
-    """Aggregates (max/min) bypass the UTC column type: give them their time zone back."""
-    from datetime import UTC
-
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
