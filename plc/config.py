@@ -49,6 +49,9 @@ class Defaults:
     # (500 kB per field) is smaller than ROSTER_MAX_ROWS rows (plc.programs.roster.MAX_BYTES).
     MAX_FORM_MEMORY_SIZE = 3 * 1024 * 1024
     DEFAULT_TIME_ZONE = "America/New_York"
+    # Dashboards' counts over a whole cohort or programme year are kept this long per worker
+    # (plc/cache.py); the pages say when they were counted. 0: count on every request.
+    FIGURES_CACHE_SECONDS = 120
     BENCH = False  # PLC_BENCH=1 adds the /_bench reference routes (plc/bench.py)
 
 

@@ -7,6 +7,8 @@ would stop the usual payloads; both together mean a bug in one is not a hole.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -25,7 +27,15 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 def render(text: str) -> Markup:
     """Markdown source -> sanitized HTML (headings are demoted below the page's own)."""
-    html = _md.render(text or "")
+    return _render(text or "")
+
+
+# Rendering is a pure function of the text and the busiest pages show the same comments to
+# everyone in a cohort, again and again: each worker keeps the last few thousand results
+# (a few MB at most) instead of parsing and sanitizing them on every request.
+@lru_cache(maxsize=4096)
+def _render(text: str) -> Markup:
+    html = _md.render(text)
     for level in (1, 2):
         html = html.replace(f"<h{level}>", "<h4>").replace(f"</h{level}>", "</h4>")
     clean = nh3.clean(

@@ -38,6 +38,9 @@ def base_config(tmp_path, database_uri: str) -> dict:
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,
         "SERVER_NAME": "plc.test",
+        # Pages count afresh on every request; tests/dashboards/test_figures_cache.py turns the
+        # cache on to prove it.
+        "FIGURES_CACHE_SECONDS": 0,
     }
 
 

@@ -85,4 +85,9 @@ BUDGETS: dict[str, int] = {
     # records, and the "Ratings" sheet: the ratings overview's own six statements (checkpoints,
     # cohorts, competencies, levels, and the counts for the programme and by cohort).
     "dashboards.program_xlsx": 13,
+    # Session, roles and unread count (4), the cohort, the member choices of the nudge form,
+    # the counted figures (member facts, checkpoints, focus ratings, recent attendance: kept
+    # per worker for FIGURES_CACHE_SECONDS, counted on every request in the tests) and the
+    # latest nudges, read fresh so that a nudge shows at once.
+    "dashboards.cohort_dashboard": 11,
 }

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from plc.dashboards.queries import (
@@ -147,6 +147,12 @@ def flags(facts: MemberFacts, recent: list[str | None], limits: Thresholds,
     if limits.no_feedback and facts.plan_shared and facts.comments_received == 0:
         reasons.append("no feedback received")
     return reasons
+
+
+def with_nudges(facts: list[MemberFacts], last_nudged: dict[int, datetime]
+                ) -> list[MemberFacts]:
+    """The facts with each member's latest nudge as it stands now."""
+    return [replace(f, last_nudged_at=last_nudged.get(f.user_id)) for f in facts]
 
 
 def member_rows(facts: list[MemberFacts], checkpoints: list[CheckpointInfo],

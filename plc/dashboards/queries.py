@@ -144,11 +144,13 @@ def _facts_statement(program_id: int, cohort_ids: list[int] | None, window: Wind
         .group_by(ActionPlan.user_id).subquery()
     )
     live_comment = and_(Comment.deleted_at.is_(None), window.clause(Comment.created_at))
+    # Driven by the authors (an IN on the plans would make the database walk every comment
+    # of the programme to find the few written by the people in view).
     given = (
         select(Comment.author_id.label("user_id"), func.count(Comment.id).label("n"),
                func.max(Comment.created_at).label("last"))
-        .join(ActionPlan, ActionPlan.id == Comment.plan_id)
-        .where(ActionPlan.program_id == program_id, live_comment, Comment.author_id.in_(people))
+        .where(Comment.author_id.in_(people), live_comment, Comment.plan_id.in_(
+            select(ActionPlan.id).where(ActionPlan.program_id == program_id)))
         .group_by(Comment.author_id).subquery()
     )
     received = (
@@ -167,9 +169,10 @@ def _facts_statement(program_id: int, cohort_ids: list[int] | None, window: Wind
                window.clause(SelfAssessment.submitted_at), SelfAssessment.user_id.in_(people))
         .group_by(SelfAssessment.user_id).subquery()
     )
-    attendance = _attendance_counts(program_id, window, now)
+    attendance = _attendance_counts(program_id, window, now, cohort_ids, district_id)
     nudged = (
         select(Nudge.cohort_id, Nudge.user_id, func.max(Nudge.created_at).label("last"))
+        .where(Nudge.user_id.in_(people))
         .group_by(Nudge.cohort_id, Nudge.user_id).subquery()
     )
     district = aliased(Organization)
@@ -212,20 +215,19 @@ def _applies_to_member():
     return or_(Meeting.starts_at >= Membership.created_at, Attendance.id.is_not(None))
 
 
-def _attendance_counts(program_id: int, window: Window, now: datetime):
+def _attendance_counts(program_id: int, window: Window, now: datetime,
+                       cohort_ids: list[int] | None, district_id: int | None):
     attended = func.sum(case((Attendance.status.in_(ATTENDED), 1), else_=0))
-    return (
+    counts = _at_held_meetings(
         select(Membership.cohort_id, Membership.user_id,
-               func.count(Meeting.id).label("held"), attended.label("attended"))
-        .select_from(Membership)
-        .join(Cohort, Cohort.id == Membership.cohort_id)
-        .join(Meeting, Meeting.cohort_id == Membership.cohort_id)
-        .outerjoin(Attendance, (Attendance.meeting_id == Meeting.id)
-                   & (Attendance.user_id == Membership.user_id))
-        .where(Cohort.program_id == program_id, Membership.role == MEMBER,
-               _held_meetings(now), window.clause(Meeting.starts_at), _applies_to_member())
-        .group_by(Membership.cohort_id, Membership.user_id).subquery()
-    )
+               func.count(Meeting.id).label("held"), attended.label("attended")),
+        program_id, window, now)
+    if cohort_ids is not None:
+        counts = counts.where(Membership.cohort_id.in_(cohort_ids))
+    if district_id is not None:
+        counts = counts.where(Membership.user_id.in_(
+            select(User.id).where(_in_district(district_id))))
+    return counts.group_by(Membership.cohort_id, Membership.user_id).subquery()
 
 
 def member_facts(program_id: int, cohort_ids: list[int] | None = None,
@@ -559,6 +561,14 @@ def monthly(program_id: int, window: Window, now: datetime | None = None
 
 
 # --- nudges -------------------------------------------------------------------------------
+
+
+def last_nudges(cohort_id: int) -> dict[int, datetime]:
+    """user id -> when they were last nudged in the cohort. One grouped statement."""
+    return dict(list(db.session.execute(
+        select(Nudge.user_id, func.max(Nudge.created_at)).where(Nudge.cohort_id == cohort_id)
+        .group_by(Nudge.user_id)
+    ).tuples()))
 
 
 def cohort_members(cohort_id: int, user_ids: list[int]) -> list[User]:

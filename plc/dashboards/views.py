@@ -70,14 +70,12 @@ def _nudge_form(cohort: Cohort, formdata=None) -> forms.NudgeForm:
 
 def _render_dashboard(cohort: Cohort, form: forms.NudgeForm, status: int = 200):
     program = cohort.program
-    now = utcnow()
     limits = figures.Thresholds.of(program)
-    checkpoints = queries.checkpoints(program.id)
+    counted, counted_at = reports.cohort_figures(cohort, limits.missed_meetings)
     all_rows = figures.member_rows(
-        queries.member_facts(program.id, [cohort.id], now=now), checkpoints,
-        queries.focus_ratings(cohort.id, program.id),
-        queries.recent_attendance(cohort.id, max(limits.missed_meetings, 1), now),
-        limits, now, today_in(program.time_zone),
+        figures.with_nudges(counted.facts, queries.last_nudges(cohort.id)),
+        counted.checkpoints, counted.ratings, counted.recent,
+        limits, utcnow(), today_in(program.time_zone),
     )
     sort = _choice("sort", figures.SORTS)
     only = _choice("filter", figures.FILTERS)
@@ -86,7 +84,7 @@ def _render_dashboard(cohort: Cohort, form: forms.NudgeForm, status: int = 200):
         "dashboards/cohort.html", title=f"Dashboard · {cohort.name}", cohort=cohort,
         program=program, rows=rows, flagged=sum(1 for r in all_rows if r.flags),
         total=len(all_rows), sort=sort, only=only, sorts=figures.SORTS,
-        filters=figures.FILTERS, limits=limits, form=form,
+        filters=figures.FILTERS, limits=limits, form=form, counted_at=counted_at,
     ), status
 
 
@@ -160,7 +158,7 @@ def program_dashboard(program_id: int):
         total=report.total, trend=report.trend, sparklines=figures.trend_sparklines(
             report.trend, report.total.members, report.months),
         month_start=report.month_start, month_names=MONTH_NAMES, months=report.months,
-        permissions_minimum=permissions.MIN_AGGREGATE_GROUP,
+        permissions_minimum=permissions.MIN_AGGREGATE_GROUP, counted_at=report.counted_at,
     )
 
 

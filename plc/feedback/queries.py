@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Integer, String, literal, null, select, union_all
+from sqlalchemy import Integer, String, and_, func, literal, null, or_, select, true, union_all
 from sqlalchemy.orm import joinedload
 
 from plc import permissions
@@ -17,6 +17,7 @@ from plc.plans.models import DRAFT, ActionPlan, ProgressUpdate
 from plc.programs.models import MEMBER, Cohort, Membership
 
 FEED_PAGE_SIZE = 20
+CONVERSATIONS_PER_PAGE = 10
 
 
 @dataclass
@@ -39,12 +40,19 @@ class ThreadList(list):
 
 @dataclass
 class PlanThreads:
-    """Every comment thread on one plan, loaded at once: the plan's own and each update's."""
+    """Comment threads on one plan, loaded at once: a page of the plan's own conversations and
+    each shown update's threads."""
 
     on_plan: ThreadList = field(default_factory=ThreadList)
     by_update: dict[int, ThreadList] = field(default_factory=dict)
     author_cohort_ids: frozenset[int] = frozenset()
     people: dict[str, mentions.Person] = field(default_factory=dict)
+    page: int = 1  # page 1: the latest conversations on the plan itself
+    conversations: int = 0  # on the plan itself, on every page
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.conversations // CONVERSATIONS_PER_PAGE))
 
     def on_update(self, update_id: int) -> ThreadList:
         return self.by_update.get(update_id) or self._empty()
@@ -53,15 +61,41 @@ class PlanThreads:
         return ThreadList((), self.author_cohort_ids, self.people)
 
 
-def plan_threads(plan_id: int) -> PlanThreads:
-    """All threads of a plan: three statements whatever their number."""
+def _own_conversations(plan_id: int):
+    """The top-level comments on the plan itself (not on one of its updates)."""
+    return (Comment.plan_id == plan_id, Comment.update_id.is_(None), Comment.parent_id.is_(None))
+
+
+def plan_threads(plan_id: int, update_ids: list[int] | None = None, page: int = 1
+                 ) -> PlanThreads:
+    """The plan's own conversations, CONVERSATIONS_PER_PAGE at a time (page 1: the latest),
+    with their replies, and the threads on ``update_ids`` (None: on every update). Three
+    statements whatever their number."""
+    page = max(page, 1)
     cohort_ids = frozenset(db.session.execute(author_cohorts(plan_id)).scalars())
-    comments = db.session.execute(
-        select(Comment).where(Comment.plan_id == plan_id)
+    shown = (
+        select(Comment.id).where(*_own_conversations(plan_id))
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(CONVERSATIONS_PER_PAGE).offset((page - 1) * CONVERSATIONS_PER_PAGE)
+    )
+    on_updates = (Comment.update_id.is_not(None) if update_ids is None
+                  else Comment.update_id.in_(update_ids))
+    total = select(func.count(Comment.id)).where(*_own_conversations(plan_id)).scalar_subquery()
+    rows = db.session.execute(
+        select(Comment, total)
+        .where(Comment.plan_id == plan_id,
+               or_(on_updates, Comment.id.in_(shown), Comment.parent_id.in_(shown)))
         .options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id)
-    ).scalars().all()
-    threads = PlanThreads(author_cohort_ids=cohort_ids, people=mentionable(plan_id))
+    ).all()
+    threads = PlanThreads(author_cohort_ids=cohort_ids, people=mentionable(plan_id), page=page,
+                          conversations=rows[0][1] if rows else 0)
     threads.on_plan = threads._empty()
+    _thread([comment for comment, _total in rows], threads)
+    return threads
+
+
+def _thread(comments: list[Comment], threads: PlanThreads) -> None:
+    """Sort comments (oldest first) into top-level threads with their replies."""
     top: dict[int, Thread] = {}
     for comment in comments:
         if comment.parent_id is None:
@@ -72,7 +106,18 @@ def plan_threads(plan_id: int) -> PlanThreads:
     for comment in comments:
         if comment.parent_id is not None and comment.parent_id in top:
             top[comment.parent_id].replies.append(comment)
-    return threads
+
+
+def conversation_page_number(plan_id: int, top_id: int) -> int:
+    """The page of plan_threads that shows the conversation started by comment ``top_id``."""
+    mine = select(Comment.created_at, Comment.id).where(Comment.id == top_id).subquery()
+    newer = db.session.execute(
+        select(func.count(Comment.id)).join(mine, true())
+        .where(*_own_conversations(plan_id),
+               or_(Comment.created_at > mine.c.created_at,
+                   and_(Comment.created_at == mine.c.created_at, Comment.id > mine.c.id)))
+    ).scalar_one()
+    return newer // CONVERSATIONS_PER_PAGE + 1
 
 
 def author_cohorts(plan_id: int):

@@ -9,10 +9,15 @@ PLAN_ENDPOINT = "plans.plan"
 
 
 def plan_path(plan_id: int, update_id: int | None = None, comment_id: int | None = None) -> str:
-    """The plan page, at the comment or update when there is one."""
-    anchor = (f"comment-{comment_id}" if comment_id else
-              f"update-{update_id}" if update_id else None)
-    return url_for(PLAN_ENDPOINT, plan_id=plan_id, _anchor=anchor)
+    """The plan page, at the comment or update when there is one (the query names it too, so
+    the page opens on the page of updates or conversations that holds it)."""
+    if comment_id:
+        return url_for(PLAN_ENDPOINT, plan_id=plan_id, comment=comment_id,
+                       _anchor=f"comment-{comment_id}")
+    if update_id:
+        return url_for(PLAN_ENDPOINT, plan_id=plan_id, update=update_id,
+                       _anchor=f"update-{update_id}")
+    return url_for(PLAN_ENDPOINT, plan_id=plan_id)
 
 
 def target_path(notification) -> str:

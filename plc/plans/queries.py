@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from plc import permissions
@@ -89,13 +89,65 @@ def first_revision_date(plan_id: int) -> datetime | None:
     ).scalar()
 
 
-def updates(plan_id: int) -> list[ProgressUpdate]:
-    """The plan's progress updates, newest first, with their authors."""
-    return list(db.session.execute(
-        select(ProgressUpdate).where(ProgressUpdate.plan_id == plan_id)
+UPDATES_PER_PAGE = 5
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list that is shown a page at a time (page 1 holds the newest)."""
+
+    items: list
+    number: int
+    total: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first_shown(self) -> int:
+        return (self.number - 1) * self.per_page + 1
+
+    @property
+    def last_shown(self) -> int:
+        return self.first_shown + len(self.items) - 1
+
+
+def updates_page(plan_id: int, number: int = 1) -> Page:
+    """A page of the plan's progress updates, newest first, with their authors and meetings,
+    and how many there are in all (a window count): one statement whatever the page. A year of
+    weekly updates and their comment threads is too much to render on every visit."""
+    number = max(number, 1)
+    rows = db.session.execute(
+        select(ProgressUpdate, func.count().over())
+        .where(ProgressUpdate.plan_id == plan_id)
         .options(joinedload(ProgressUpdate.author), joinedload(ProgressUpdate.meeting))
         .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
-    ).scalars())
+        .limit(UPDATES_PER_PAGE).offset((number - 1) * UPDATES_PER_PAGE)
+    ).all()
+    total = rows[0][1] if rows else updates_count(plan_id) if number > 1 else 0
+    return Page([update for update, _total in rows], number, total, UPDATES_PER_PAGE)
+
+
+def updates_count(plan_id: int) -> int:
+    return db.session.execute(
+        select(func.count(ProgressUpdate.id)).where(ProgressUpdate.plan_id == plan_id)
+    ).scalar_one()
+
+
+def update_page_number(plan_id: int, update_id: int) -> int:
+    """The page of updates_page that shows the update (1 if it is not the plan's)."""
+    mine = select(ProgressUpdate.created_at, ProgressUpdate.id).where(
+        ProgressUpdate.id == update_id, ProgressUpdate.plan_id == plan_id).subquery()
+    newer = db.session.execute(
+        select(func.count(ProgressUpdate.id)).join(mine, true())
+        .where(ProgressUpdate.plan_id == plan_id,
+               or_(ProgressUpdate.created_at > mine.c.created_at,
+                   and_(ProgressUpdate.created_at == mine.c.created_at,
+                        ProgressUpdate.id > mine.c.id)))
+    ).scalar_one()
+    return newer // UPDATES_PER_PAGE + 1
 
 
 def update(plan_id: int, update_id: int) -> ProgressUpdate | None:

@@ -68,15 +68,39 @@ def _rubric_context(sheet) -> dict:
 def plan(plan_id: int):
     plan, _cohort_ids = visible_plan(plan_id)
     own = permissions.can_edit_plan(current_user, plan)
+    updates_page, conversations_page = _pages_to_show(plan.id)
+    updates = queries.updates_page(plan.id, updates_page)
     return render_template(
         "plans/plan.html", title=_title(plan, own), own=own, plan=plan, program=plan.program,
         zone=plan.program.time_zone, focus_areas=queries.focus_areas(plan.id),
-        **_rubric_context(queries.rubric(plan.program)),
-        updates=queries.updates(plan.id), threads=feedback_queries.plan_threads(plan.id),
+        **_rubric_context(queries.rubric(plan.program)), updates=updates,
+        threads=feedback_queries.plan_threads(plan.id, [u.id for u in updates.items],
+                                              conversations_page),
         share_form=forms.ShareForm(data={"version": plan.version,
                                          "visibility": plan.visibility}),
         audiences=forms.AUDIENCES,
     )
+
+
+def _pages_to_show(plan_id: int) -> tuple[int, int]:
+    """The page of updates and the page of conversations to show: as asked (``updates``,
+    ``feedback``), or those holding the comment or update a link points at (``comment``,
+    ``update``: notifications and the feed link to things that may be pages back)."""
+    args = request.args
+    updates_page = args.get("updates", 1, type=int)
+    conversations_page = args.get("feedback", 1, type=int)
+    update_id = args.get("update", type=int)
+    comment_id = args.get("comment", type=int)
+    comment = feedback_queries.comment(comment_id) if comment_id else None
+    if comment is not None and comment.plan_id == plan_id:
+        if comment.update_id is not None:
+            update_id = comment.update_id
+        else:
+            conversations_page = feedback_queries.conversation_page_number(
+                plan_id, comment.parent_id or comment.id)
+    if update_id:
+        updates_page = queries.update_page_number(plan_id, update_id)
+    return updates_page, conversations_page
 
 
 def _title(plan, own: bool, prefix: str = "") -> str:

@@ -88,7 +88,7 @@ def test_peer_feedback_with_a_mention_reply_and_privacy(live_server, checker, ca
     checker.click(nav.get_by_role("link", name="Notifications 1 unread"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
     checker.click(page.get_by_role("button", name="Ben Brooks mentioned you in a comment"))
-    assert re.search(rf"{plan_url}#comment-\d+$", page.url)
+    assert re.search(rf"{plan_url}\?comment=(\d+)#comment-\1$", page.url)
     expect(nav.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
     page.locator("summary", has_text="Reply to Ben Brooks").click()
     page.get_by_label("Your reply").first.fill("Thanks, Ben: the observation tool.")

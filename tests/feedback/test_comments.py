@@ -47,7 +47,8 @@ def test_a_peer_comments_and_the_plan_author_is_told(app, world):
     response = post(peer, f"/plans/{world.plan_a.id}/comments", "Great *start*", "warm")
     comment = newest_comment()
     assert response.status_code == 302
-    assert response.location.endswith(f"/plans/{world.plan_a.id}#comment-{comment.id}")
+    assert response.location.endswith(
+        f"/plans/{world.plan_a.id}?comment={comment.id}#comment-{comment.id}")
     assert (comment.body, comment.kind, comment.author_id) == (
         "Great *start*", "warm", world.users["peer_a"].id)
     assert (COMMENT_ON_MY_PLAN, comment.id) in notifications_of(world.users["member_a"])

@@ -57,7 +57,7 @@ def test_one_digest_per_person_per_day_with_everything_and_nothing_twice(
     assert body.count("\n- ") == 3
     assert "Facilitator A commented on your action plan" in body
     assert "Facilitator A mentioned you in a comment" in body
-    assert f"/plans/{world.plan_a.id}#update-{world.update_a.id}" in body
+    assert f"/plans/{world.plan_a.id}?update={world.update_a.id}#update-{world.update_a.id}" in body
     assert smtp_sink.messages == [digest]
     assert db.session.scalar(select(func.count()).select_from(Notification).where(
         Notification.user_id == member.id, Notification.emailed_at.is_(None))) == 0

@@ -98,7 +98,7 @@ def test_each_event_is_mailed_at_once_to_who_chose_each(smtp_app, smtp_sink, wor
     [message] = smtp_sink.messages
     assert message["To"] == "member_a@example.org"
     assert message["Subject"] == "PLC: Pat Peer commented on your action plan"
-    assert f"/plans/{world.plan_a.id}#comment-" in message.get_content()
+    assert f"/plans/{world.plan_a.id}?comment=" in message.get_content()
     notification = db.session.execute(select(Notification).order_by(
         Notification.id.desc())).scalars().first()
     assert notification.emailed_at is not None

@@ -45,7 +45,7 @@ def test_opening_one_marks_it_read_and_goes_to_what_it_is_about(app, world):
     response = client.post(f"/notifications/{world.notification_a.id}")
     assert response.status_code == 302
     assert response.location.endswith(
-        f"/plans/{world.plan_a.id}#comment-{world.comment_a.id}")
+        f"/plans/{world.plan_a.id}?comment={world.comment_a.id}#comment-{world.comment_a.id}")
     db.session.expire_all()
     assert db.session.get(Notification, world.notification_a.id).read_at is not None
     assert unread_badge(client.get("/notifications").text) is None

@@ -1,0 +1,55 @@
+"""Figures that cost a whole programme year of rows to count, kept for a few minutes.
+
+A programme dashboard counts every update, comment and attendance record of the year: a second
+or two at the size of a state programme. Its readers look at it a few times a day and do not
+need it to the second, so each worker keeps what it counted for FIGURES_CACHE_SECONDS and the
+page says when the figures were counted. The cache is per worker process (no shared store to
+install or to fail); at the default 2 minutes a programme's figures are counted at most once
+per worker every 2 minutes, whatever the number of readers. 0 turns it off.
+
+Only plain values go in (dataclasses of numbers, strings and dates): never ORM objects, which
+belong to one request's session.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from datetime import datetime
+from typing import TypeVar
+
+from cachetools import TTLCache
+from flask import current_app
+
+from plc.db import utcnow
+
+T = TypeVar("T")
+MAX_ENTRIES = 512  # programmes, cohorts and pages of figures a worker keeps at once
+
+_lock = threading.Lock()  # threaded servers (the test live server) share one cache
+
+
+def _clock() -> float:
+    return time.monotonic()
+
+
+def _cache(seconds: int) -> TTLCache:
+    return current_app.extensions.setdefault(
+        "plc_figures", TTLCache(MAX_ENTRIES, seconds, timer=lambda: _clock()))
+
+
+def remembered(key: Hashable, compute: Callable[[], T]) -> tuple[T, datetime]:
+    """``compute()`` and when it was computed: this worker's copy if it is recent enough."""
+    seconds = current_app.config["FIGURES_CACHE_SECONDS"]
+    if seconds <= 0:
+        return compute(), utcnow()
+    cache = _cache(seconds)
+    with _lock:
+        kept = cache.get(key)
+    if kept is not None:
+        return kept
+    fresh = (compute(), utcnow())
+    with _lock:
+        cache[key] = fresh
+    return fresh

@@ -1,0 +1,81 @@
+"""Dashboards' figures are counted at most once per FIGURES_CACHE_SECONDS per worker
+(plc/cache.py): kept figures are reused and dated on the page, counted again once they are
+older, and a nudge shows at once even on kept figures."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from plc import cache
+from plc.dashboards import reports
+from plc.extensions import db
+from plc.plans.models import ActionPlan, ProgressUpdate
+from tests.conftest import login
+from tests.dashboards import seed
+from tests.dashboards.test_cohort_dashboard import _row_html
+
+
+@pytest.fixture
+def known(app):
+    return seed.build()
+
+
+@pytest.fixture
+def clock(app, monkeypatch):
+    """The cache on, with a clock the test moves."""
+    app.config["FIGURES_CACHE_SECONDS"] = 120
+    now = [1000.0]
+    monkeypatch.setattr(cache, "_clock", lambda: now[0])
+    return now
+
+
+def _add_update(known, name: str) -> None:
+    plan = db.session.execute(select(ActionPlan).where(
+        ActionPlan.user_id == known.people[name].id)).scalar_one()
+    db.session.add(ProgressUpdate(plan_id=plan.id, author_id=plan.user_id, did="More"))
+    db.session.commit()
+
+
+def test_programme_figures_are_kept_then_counted_again(app, known, clock):
+    first = reports.program_report(known.program)
+    _add_update(known, "Ann")
+    kept = reports.program_report(known.program)
+    assert (kept.total.updates, kept.counted_at) == (first.total.updates, first.counted_at)
+    clock[0] += 121
+    later = reports.program_report(known.program)
+    assert later.total.updates == first.total.updates + 1
+    assert later.counted_at > first.counted_at
+
+
+def test_without_the_cache_every_request_counts(app, known):
+    assert app.config["FIGURES_CACHE_SECONDS"] == 0
+    first = reports.program_report(known.program)
+    _add_update(known, "Ann")
+    assert reports.program_report(known.program).total.updates == first.total.updates + 1
+
+
+def test_kept_dashboards_cost_fewer_statements_and_say_when_they_were_counted(
+        app, known, clock, count_queries):
+    lead = app.test_client()
+    login(lead, known.lead)
+    url = f"/programs/{known.program.id}/dashboard"
+    with count_queries() as counting:
+        html = lead.get(url).text
+    with count_queries() as kept:
+        assert lead.get(url).status_code == 200
+    assert "Figures counted at" in html and "at most every 2 minutes" in html
+    assert kept.count <= counting.count - 4  # the grouped facts, cohorts and two monthly counts
+
+
+def test_a_nudge_shows_at_once_on_a_kept_cohort_dashboard(app, known, clock):
+    client = app.test_client()
+    login(client, known.facilitator)
+    url = f"/cohorts/{known.cohort.id}/dashboard"
+    assert "<time" not in _row_html(client.get(url).text, "Ann Member")
+    response = client.post(f"/cohorts/{known.cohort.id}/nudges",
+                           data={"user_ids": [known.people["Ann"].id], "message": "Hello"})
+    assert response.status_code == 302
+    html = client.get(url).text
+    assert "<time" in _row_html(html, "Ann Member")
+    assert "Figures counted at" in html
