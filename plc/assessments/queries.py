@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import distinct, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from plc import cache
 from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
 from plc.extensions import db
 from plc.programs.models import MEMBER, Cohort, Membership, Program
@@ -156,6 +157,14 @@ class Sheet:
 
 
 def sheet(framework_id: int) -> Sheet:
+    """The framework as plain values. A framework version never changes once made (a new
+    upload is a new version), and the plan and worksheet pages show it on every visit: each
+    worker keeps it for FIGURES_CACHE_SECONDS (plc/cache.py)."""
+    found, _counted_at = cache.remembered(("sheet", framework_id), lambda: _sheet(framework_id))
+    return found
+
+
+def _sheet(framework_id: int) -> Sheet:
     """Levels with the framework's question prompt (one query), then competencies with their
     category (one) and descriptors (one)."""
     rows = db.session.execute(

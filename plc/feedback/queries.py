@@ -132,22 +132,29 @@ def author_cohorts(plan_id: int):
     )
 
 
-def plan_readers(plan_id: int) -> list[User]:
+def _readers(plan_id: int, *columns):
     """The people of the author's cohorts who may read the plan (its author included): those
     who have joined (chosen a password) and are active."""
-    return list(db.session.execute(
-        select(User).join(Membership, Membership.user_id == User.id)
+    return (
+        select(*columns).join(Membership, Membership.user_id == User.id)
         .join(ActionPlan, ActionPlan.id == plan_id)
         .where(Membership.cohort_id.in_(author_cohorts(plan_id)), User.active.is_(True),
                User.password_hash.is_not(None),
                permissions.plan_readers(ActionPlan.user_id, ActionPlan.visibility))
         .distinct().order_by(User.name, User.id)
-    ).scalars())
+    )
+
+
+def plan_readers(plan_id: int) -> list[User]:
+    """The plan's readers (``_readers``) as users, for notifying them."""
+    return list(db.session.execute(_readers(plan_id, User)).scalars())
 
 
 def mentionable(plan_id: int) -> dict[str, mentions.Person]:
-    """Who may be @mentioned on the plan, by handle (one statement)."""
-    return mentions.by_handle((p.id, p.email, p.name) for p in plan_readers(plan_id))
+    """Who may be @mentioned on the plan, by handle (one statement; plain columns, as every
+    plan page asks)."""
+    return mentions.by_handle(db.session.execute(
+        _readers(plan_id, User.id, User.email, User.name)).tuples())
 
 
 def comment(comment_id: int) -> Comment | None:
