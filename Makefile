@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint setup dev-setup migrate-check clean bench
+.PHONY: run test lint setup dev-setup migrate-check clean bench loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,21 @@ bench: dev-setup
 	  PLC_DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/seed.py --force \
 	    --scale $(BENCH_SCALE) && \
 	  $(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS); \
+	fi
+
+# Load and fault suite of issue 7 (not part of `make test`; a short version is
+# tests/test_loadtest_short.py): steady load, a surge with a gunicorn reload, SMTP down, a
+# backup under load, each counting what the database holds afterwards (loadtest/run.py;
+# results in loadtest/results/). A fresh SQLite file under loadtest/data/; with
+# LOADTEST_DATABASE_URL (a scratch PostgreSQL database: it is DROPPED and created again) also
+# PostgreSQL. LOADTEST_ARGS go to loadtest/run.py (e.g. "--duration 20 --scenario steady").
+LOADTEST_DB := $(abspath loadtest/data/load.db)
+loadtest: dev-setup
+	mkdir -p loadtest/data
+	rm -f $(LOADTEST_DB) $(LOADTEST_DB)-wal $(LOADTEST_DB)-shm
+	$(BIN)/python loadtest/run.py --database-url sqlite:///$(LOADTEST_DB) $(LOADTEST_ARGS)
+	if [ -n "$(LOADTEST_DATABASE_URL)" ]; then \
+	  $(BIN)/python loadtest/run.py --database-url "$(LOADTEST_DATABASE_URL)" $(LOADTEST_ARGS); \
 	fi
 
 clean:

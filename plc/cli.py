@@ -73,7 +73,12 @@ def send_mail(send_all: bool):
 
     if send_all:
         outbox.make_all_due()
-    sent, failed = outbox.deliver()
+    sent = failed = 0
+    while True:  # batch after batch until one is not full: a backlog goes out in one run
+        batch_sent, batch_failed = outbox.deliver()
+        sent, failed = sent + batch_sent, failed + batch_failed
+        if batch_sent + batch_failed < outbox.BATCH:
+            break
     current_app.logger.info("send-mail: %s sent, %s failed", sent, failed)
     click.echo(f"{sent} sent, {failed} failed (will be retried).")
 

@@ -5,6 +5,7 @@ delivered only once that transaction has committed (after the request, or by
 from __future__ import annotations
 
 import smtplib
+import time
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -37,6 +38,16 @@ def _after_rollback(session, _previous_transaction) -> None:
     session.info.pop(_PENDING, None)
 
 
+BATCH = 500  # messages per deliver() call
+# A message being sent is left alone by every other deliverer (other workers, send-mail) this
+# long; were the sender to die mid-way, the message is retried after it.
+CLAIM = timedelta(minutes=10)
+# After a failed delivery right after a request, this worker leaves mail to ``send-mail`` for
+# a while: when SMTP is down (or hangs), requests must not each wait for it.
+AFTER_REQUEST_PAUSE_SECONDS = 60
+_PAUSED_UNTIL = "plc_outbox_paused_until"
+
+
 def init_app(app) -> None:
     # db.session outlives any one app (tests build many): listen once.
     if not event.contains(db.session, "after_commit", _after_commit):
@@ -46,22 +57,36 @@ def init_app(app) -> None:
     @app.after_request
     def deliver_committed_mail(response):
         ids = g.pop("plc_outbox_committed", None)
-        if ids and app.config["MAIL_SEND_AFTER_REQUEST"]:
-            deliver(ids)
+        if ids and app.config["MAIL_SEND_AFTER_REQUEST"] and not _paused(app):
+            _sent, failed = deliver(ids, stop_on_failure=True)
+            if failed:  # the rest stays queued, due: send-mail delivers it
+                app.extensions[_PAUSED_UNTIL] = time.monotonic() + AFTER_REQUEST_PAUSE_SECONDS
         return response
 
 
-def deliver(ids: list[int] | None = None, limit: int = 500) -> tuple[int, int]:
-    """Send due messages (or just ``ids``); returns (sent, failed). Commits its own work."""
-    now = utcnow()
-    stmt = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
-    if ids is None:
-        stmt = stmt.where(OutboxMessage.next_attempt_at <= now).order_by(OutboxMessage.id)
-    else:
+def _paused(app) -> bool:
+    return time.monotonic() < app.extensions.get(_PAUSED_UNTIL, 0.0)
+
+
+def deliver(ids: list[int] | None = None, limit: int | None = None,
+            stop_on_failure: bool = False) -> tuple[int, int]:
+    """Send due messages (or just ``ids``); returns (sent, failed). Commits its own work.
+
+    No transaction is open while SMTP is spoken to (on SQLite one would hold the write lock,
+    and every other writer would wait for the mail server); each message is claimed first,
+    so that concurrent deliverers never send the same message twice."""
+    stmt = select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None),
+                                          OutboxMessage.next_attempt_at <= utcnow())
+    if ids is not None:
         stmt = stmt.where(OutboxMessage.id.in_(ids))
-    messages = db.session.execute(stmt.limit(limit)).scalars().all()
+    candidates = db.session.execute(
+        stmt.order_by(OutboxMessage.id).limit(limit or BATCH)).scalars().all()
+    db.session.commit()
     sent = failed = 0
-    for message in messages:
+    for message_id in candidates:
+        message = _claim(message_id)
+        if message is None:  # sent or claimed by another deliverer meanwhile
+            continue
         try:
             _send(message)
         except (OSError, smtplib.SMTPException) as exc:
@@ -71,8 +96,30 @@ def deliver(ids: list[int] | None = None, limit: int = 500) -> tuple[int, int]:
             message.sent_at = utcnow()
             message.attempts += 1
             sent += 1
+        db.session.merge(message)
         db.session.commit()  # one message at a time: a crash never re-sends what went out
+        if failed and stop_on_failure:
+            break
     return sent, failed
+
+
+def _claim(message_id: int) -> OutboxMessage | None:
+    """The message, detached from the session (readable with no transaction open), if this
+    deliverer got it: the check and the claim are one UPDATE."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
+               OutboxMessage.next_attempt_at <= now)
+        .values(next_attempt_at=now + CLAIM)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True) if claimed \
+        else None
+    if message is not None:
+        db.session.expunge(message)
+    db.session.commit()
+    return message
 
 
 def _record_failure(message: OutboxMessage, exc: Exception) -> None:
