@@ -10,6 +10,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from plc import config
 
     config.load(app, test_config)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     _init_extensions(app)
     _register_blueprints(app)
     if app.config["BENCH"]:  # only for bench/run.py: reference routes, never in production

@@ -36,7 +36,11 @@ class Defaults:
     MAIL_MAX_ATTEMPTS = 12
     BASE_URL: str | None = None  # used in e-mailed links when there is no request (CLI)
     # Login throttling: failures counted in the database, so every worker sees them.
-    LOGIN_MAX_FAILURES = 10
+    LOGIN_MAX_FAILURES = 10  # per account
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 100
+    # Proxies in front of the site that set X-Forwarded-For/-Proto/-Host (a TLS-terminating
+    # nginx: 1). 0 trusts no such header: the sign-in throttle then sees the proxy's address.
+    PROXY_COUNT = 0
     LOGIN_FAILURE_WINDOW_SECONDS = 60
     RESET_TOKEN_MINUTES = 30
     INVITATION_DAYS = 7

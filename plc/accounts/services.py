@@ -52,7 +52,11 @@ def check_throttle(email: str, address: str) -> None:
             or_(LoginFailure.email == normalize_email(email), LoginFailure.address == address),
         )
     ).one()
-    if max(per_email, per_address) >= cfg["LOGIN_MAX_FAILURES"]:
+    # One address may be a whole school district behind a NAT or the site's own proxy: it
+    # gets a larger allowance than one account, so one person mistyping cannot lock out
+    # everyone else, while a guesser from one address is still stopped.
+    if (per_email >= cfg["LOGIN_MAX_FAILURES"]
+            or per_address >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
         raise TooManyAttempts("Too many failed sign-ins. Please wait a minute and try again.")
 
 

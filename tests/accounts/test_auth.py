@@ -216,12 +216,42 @@ def test_throttle_is_per_account_across_addresses(app, member):
 
 
 def test_throttle_is_per_address_across_accounts(app, client, member):
-    for i in range(10):
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 15
+    for i in range(15):
         assert login(client, f"someone{i}@example.org", "wrong").status_code == 200
     assert login(client, member).status_code == 429
     other = app.test_client()
     other.environ_base["REMOTE_ADDR"] = "10.9.9.9"
     assert login(other, member).status_code == 302
+
+
+def test_one_person_mistyping_does_not_lock_out_their_office(app, client, member):
+    """Colleagues behind one address (a district's NAT, the site's proxy) still sign in
+    after someone's ten failures locked only that someone's account."""
+    for _ in range(10):
+        assert login(client, "typo@example.org", "wrong").status_code == 200
+    assert login(client, "typo@example.org", "wrong").status_code == 429
+    assert login(client, member).status_code == 302
+
+
+def test_behind_a_proxy_the_throttle_counts_the_forwarded_address(app_config, app, member):
+    """With PLC_PROXY_COUNT=1 the client's address comes from X-Forwarded-For, so one client's
+    failures do not count against another behind the same proxy."""
+    from plc import create_app
+    from tests.conftest import IsolatedClient
+
+    proxied = create_app({**app_config, "PROXY_COUNT": 1, "LOGIN_MAX_FAILURES_PER_ADDRESS": 5})
+    proxied.test_client_class = IsolatedClient
+
+    def attempt(address: str, email: str, password: str) -> int:
+        return proxied.test_client().post(
+            "/login", data={"email": email, "password": password},
+            headers={"X-Forwarded-For": address}).status_code
+
+    for i in range(5):
+        assert attempt("203.0.113.7", f"someone{i}@example.org", "wrong") == 200
+    assert attempt("203.0.113.7", member.email, factories.PASSWORD) == 429
+    assert attempt("203.0.113.8", member.email, factories.PASSWORD) == 302
 
 
 def test_failures_older_than_the_window_do_not_count(app, client, member):
