@@ -479,13 +479,19 @@ def main(argv: list[str] | None = None) -> int:
         "", markdown, "", "Targets:", "", *[f"- {v}" for v in verdicts], "", "Machine:", "",
         machine(database_url, app), "",
     ])
+    write_report(report, args.results_dir, db_kind, now)
+    return 1 if any(totals[k].errors for k in totals) else 0
+
+
+def write_report(report: str, results_dir: str, db_kind: str, now: datetime) -> Path:
+    """Print the report and keep it as <results_dir>/<date>-<db>.md (the day's last run)."""
     print("\n" + report)
-    results = Path(args.results_dir)
+    results = Path(results_dir)
     results.mkdir(parents=True, exist_ok=True)
     path = results / f"{now:%Y-%m-%d}-{db_kind}.md"
     path.write_text(report)
     print(f"Written to {path}")
-    return 1 if any(totals[k].errors for k in totals) else 0
+    return path
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ if str(ROOT) not in sys.path:  # run as a script: make the repository importable
     sys.path.insert(0, str(ROOT))
 
 from bench.run import machine as machine_facts  # noqa: E402
-from bench.run import make_app, normalize_url, percentile  # noqa: E402
+from bench.run import make_app, normalize_url, percentile, write_report  # noqa: E402
 from loadtest import data, scenarios  # noqa: E402
 
 
@@ -98,13 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {'passed' if outcome.passed else 'FAILED'} in "
               f"{time.monotonic() - began:.0f} s", flush=True)
         outcomes.append(outcome)
-    report = render(kind, world, settings, outcomes)
-    print("\n" + report)
-    results = Path(args.results_dir)
-    results.mkdir(parents=True, exist_ok=True)
-    path = results / f"{datetime.now(UTC):%Y-%m-%d}-{kind}.md"
-    path.write_text(report)
-    print(f"Written to {path}")
+    write_report(render(kind, world, settings, outcomes), args.results_dir, kind,
+                 datetime.now(UTC))
     return 0 if all(o.passed for o in outcomes) else 1
 
 
