@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Integer, String, and_, func, literal, null, or_, select, true, union_all
+from sqlalchemy import Integer, String, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
-from plc import permissions
+from plc import paging, permissions
 from plc.accounts.models import User
 from plc.extensions import db
 from plc.feedback import mentions
@@ -52,7 +52,7 @@ class PlanThreads:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.conversations // CONVERSATIONS_PER_PAGE))
+        return paging.page_count(self.conversations, CONVERSATIONS_PER_PAGE)
 
     def on_update(self, update_id: int) -> ThreadList:
         return self.by_update.get(update_id) or self._empty()
@@ -110,14 +110,8 @@ def _thread(comments: list[Comment], threads: PlanThreads) -> None:
 
 def conversation_page_number(plan_id: int, top_id: int) -> int:
     """The page of plan_threads that shows the conversation started by comment ``top_id``."""
-    mine = select(Comment.created_at, Comment.id).where(Comment.id == top_id).subquery()
-    newer = db.session.execute(
-        select(func.count(Comment.id)).join(mine, true())
-        .where(*_own_conversations(plan_id),
-               or_(Comment.created_at > mine.c.created_at,
-                   and_(Comment.created_at == mine.c.created_at, Comment.id > mine.c.id)))
-    ).scalar_one()
-    return newer // CONVERSATIONS_PER_PAGE + 1
+    return paging.page_holding(Comment, _own_conversations(plan_id), top_id,
+                               CONVERSATIONS_PER_PAGE)
 
 
 def author_cohorts(plan_id: int):

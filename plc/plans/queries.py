@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from plc import permissions
+from plc import paging, permissions
 from plc.accounts.models import User
 from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
 from plc.assessments.queries import Sheet, member_cohort_ids, sheet
@@ -103,7 +103,7 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return paging.page_count(self.total, self.per_page)
 
     @property
     def first_shown(self) -> int:
@@ -138,16 +138,8 @@ def updates_count(plan_id: int) -> int:
 
 def update_page_number(plan_id: int, update_id: int) -> int:
     """The page of updates_page that shows the update (1 if it is not the plan's)."""
-    mine = select(ProgressUpdate.created_at, ProgressUpdate.id).where(
-        ProgressUpdate.id == update_id, ProgressUpdate.plan_id == plan_id).subquery()
-    newer = db.session.execute(
-        select(func.count(ProgressUpdate.id)).join(mine, true())
-        .where(ProgressUpdate.plan_id == plan_id,
-               or_(ProgressUpdate.created_at > mine.c.created_at,
-                   and_(ProgressUpdate.created_at == mine.c.created_at,
-                        ProgressUpdate.id > mine.c.id)))
-    ).scalar_one()
-    return newer // UPDATES_PER_PAGE + 1
+    return paging.page_holding(ProgressUpdate, (ProgressUpdate.plan_id == plan_id,), update_id,
+                               UPDATES_PER_PAGE)
 
 
 def update(plan_id: int, update_id: int) -> ProgressUpdate | None:
