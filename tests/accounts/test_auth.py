@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from plc.accounts import passwords
+from plc.accounts import passwords, services
 from plc.accounts.models import LoginFailure, User, UserSession
 from plc.accounts.services import GENERIC_LOGIN_ERROR
+from plc.errors import DomainError
 from plc.extensions import db
 from tests import factories
 from tests.conftest import login
@@ -60,10 +61,23 @@ def test_deactivated_user_gets_the_same_generic_message(client, member):
     assert GENERIC_LOGIN_ERROR in response.text
 
 
-def test_invited_user_without_password_cannot_sign_in(client, app):
+@pytest.mark.parametrize("password", ["", "x", factories.PASSWORD], ids=["empty", "x", "usual"])
+def test_invited_user_without_password_cannot_sign_in(app, password):
+    """The service itself refuses (the form already refuses an empty password, which would hide
+    a service that let a password-less account in)."""
     factories.make_user("pending@example.org", password=None)
     db.session.commit()
-    assert login(client, "pending@example.org", "").status_code == 200
+    with pytest.raises(DomainError, match=GENERIC_LOGIN_ERROR):
+        services.authenticate("pending@example.org", password, "127.0.0.1")
+
+
+def test_invited_user_without_password_is_refused_by_the_sign_in_page(client, app):
+    factories.make_user("pending@example.org", password=None)
+    db.session.commit()
+    response = login(client, "pending@example.org", factories.PASSWORD)
+    assert response.status_code == 200
+    assert GENERIC_LOGIN_ERROR in response.text
+    assert db.session.execute(select(func.count()).select_from(LoginFailure)).scalar_one() == 1
 
 
 def test_logout_is_post_only(client, member, login_as):
