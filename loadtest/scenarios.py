@@ -29,6 +29,7 @@ from plc.meetings.models import ATTENDANCE_STATUSES
 RECOVERY_SECONDS = 30  # latency must be back to the baseline this soon after the load stops
 SEND_MAIL_ROUNDS = 20  # send-mail invocations allowed to empty the outbox (as cron would)
 MARKED = ("comment", "update")  # writes that carry a marker text
+FIRST_WRITE_WAIT_SECONDS = 30  # the backup scenario waits this long for a first write
 
 
 @dataclass
@@ -486,12 +487,22 @@ def backup(settings: Settings, world: data.World) -> Outcome:
     target = settings.work_dir / f"{settings.run_id}-backup.{suffix}"
     taken: dict = {}
 
+    def extend_if_ending(threads) -> None:
+        if time.monotonic() > threads[0].stop_at - 1:  # a short run: keep loading
+            for t in threads:
+                t.stop_at += 1
+            taken["extended"] = taken.get("extended", 0) + 1
+
     def back_up_a_third_in(threads, started, stop_at):
         time.sleep(max(0.0, started + (stop_at - started) / 3 - time.monotonic()))
-        while time.monotonic() < stop_at - 1 and not any(
+        # A write must be acknowledged first, or the check proves nothing; on a busy machine
+        # (a short run beside other tests) that may take longer than the planned load.
+        give_up_at = time.monotonic() + FIRST_WRITE_WAIT_SECONDS
+        while time.monotonic() < give_up_at and not any(
                 w.outcome == "acknowledged" and w.kind in MARKED
                 for t in threads for w in list(t.writes)):
-            time.sleep(0.05)  # a short run: let a write be acknowledged first
+            extend_if_ending(threads)
+            time.sleep(0.05)
         # What was acknowledged before the backup began (each user's list is append-only).
         taken["before"] = [w for t in threads for w in list(t.writes)
                            if w.outcome == "acknowledged"]
@@ -506,10 +517,7 @@ def backup(settings: Settings, world: data.World) -> Outcome:
         backing_up = threading.Thread(target=back_up)
         backing_up.start()
         while backing_up.is_alive():
-            if time.monotonic() > threads[0].stop_at - 1:  # the backup outlasts the load:
-                for t in threads:  # keep loading until it is done (a short run)
-                    t.stop_at += 1
-                taken["extended"] = taken.get("extended", 0) + 1
+            extend_if_ending(threads)  # the backup must end under load
             backing_up.join(0.2)
         taken["seconds"] = time.monotonic() - began
 
@@ -525,8 +533,8 @@ def backup(settings: Settings, world: data.World) -> Outcome:
     if taken.get("error"):
         return outcome
     if taken.get("extended"):
-        outcome.notes.append(f"The load was extended by {taken['extended']} s so that the "
-                             "backup ended under load.")
+        outcome.notes.append(f"The load was extended by {taken['extended']} s so that a "
+                             "write came before the backup and the backup ended under load.")
     restored = data.restore_into_scratch(target, settings.database_url)
     try:
         for name, (ok, detail) in restored.checks.items():
