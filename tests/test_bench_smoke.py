@@ -43,15 +43,15 @@ def test_seed_is_deterministic_in_size_and_refuses_a_non_empty_database(app):
 
 
 @pytest.mark.slow
-def test_run_measures_every_page_with_no_errors_and_writes_the_table(app, app_config, tmp_path):
-    seed.seed(0.02, echo=lambda _line: None)
+def test_run_measures_every_page_with_no_errors_and_writes_the_table(bench_cohort, app_config,
+                                                                    tmp_path):
     assert db.session.execute(select(func.count()).select_from(Comment)).scalar_one() > 0
     db.session.commit()
     results = tmp_path / "results"
 
     done = subprocess.run(
         [sys.executable, "bench/run.py", "--database-url", app_config["SQLALCHEMY_DATABASE_URI"],
-         "--duration", "1.5", "--rounds", "1", "--warmup", "0.2", "--connections", "4",
+         "--duration", "0.5", "--rounds", "1", "--warmup", "0.1", "--connections", "4",
          "--workers", "2", "--results-dir", str(results)],
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
 

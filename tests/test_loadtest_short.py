@@ -19,14 +19,12 @@ from tests.conftest import REQUIRE_ALL
 
 
 @pytest.fixture
-def seeded(app, app_config, tmp_path):
+def seeded(bench_cohort, app_config, tmp_path):
     """One seeded cohort (40 members and a facilitator) in the test database."""
-    seed.seed(0.02, echo=lambda _line: None)
-    db.session.commit()
     db.session.remove()  # the servers and commands of the scenarios have the database now
     url = app_config["SQLALCHEMY_DATABASE_URI"]
     return scenarios.Settings(
-        database_url=url, users=5, surge_users=8, duration=5, workers=2, think=0.05,
+        database_url=url, users=5, surge_users=8, duration=3, workers=2, think=0.05,
         write_share=0.3, work_dir=tmp_path, password=seed.BENCH_PASSWORD,
         run_id=secrets.token_hex(3)), data.discover(url)
 
