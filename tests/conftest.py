@@ -1,7 +1,11 @@
 """Test apps on SQLite, and on PostgreSQL when PLC_TEST_DATABASE_URL is set.
 
-The schema is always built by the Alembic migrations, once per run: on SQLite into a template
-file that each test copies; on PostgreSQL into the test database, which each test empties.
+Each test worker (pytest-xdist runs one per core) migrates its own database once and keeps one
+app for all its tests. Before each test the database is replaced by a copy of a template: the
+migrated empty schema, or a named world (tests/worlds.py) when the test asks for one. The app's
+configuration is put back to the test's own before each test and its per-process state (caches,
+the outbox's pause) is dropped afterwards. A test that needs settings only read when the app is
+made (``CREATION_SETTINGS``) gets an app of its own from the same fixture.
 """
 
 from __future__ import annotations
@@ -9,21 +13,26 @@ from __future__ import annotations
 import contextvars
 import os
 import re
-import shutil
 from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 from plc import create_app
 from plc.extensions import db
 from tests import factories
+from tests.databases import worker_database
+from tests.permission_world import grown5_world, grown_world, world  # noqa: F401 (fixtures)
+from tests.worlds import WORLD_FIXTURES, Spec, Worlds, world_fixture
 
 PG_URL = os.environ.get("PLC_TEST_DATABASE_URL")
 # In CI a missing browser or database must fail, never skip.
 REQUIRE_ALL = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# Read by create_app only: a test that changes one of these gets an app of its own.
+CREATION_SETTINGS = ("SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_ENGINE_OPTIONS", "ENV_NAME",
+                     "PROXY_COUNT", "BENCH")
 
 
 def base_config(tmp_path, database_uri: str) -> dict:
@@ -44,59 +53,105 @@ def base_config(tmp_path, database_uri: str) -> dict:
     }
 
 
+def pytest_collection_modifyitems(items):
+    """Mark the tests that use the database, so that the PostgreSQL leg of CI can run only
+    those (``-m database``): the others would prove nothing new there."""
+    for item in items:
+        if "database" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.database)
+
+
+# --- the worker's database and app -----------------------------------------------------------
+
+
 @pytest.fixture(scope="session")
-def database_template(tmp_path_factory):
-    """Run the migrations once; return how each test gets a fresh database."""
-    if PG_URL:
-        app = create_app(base_config(tmp_path_factory.mktemp("pg"), _pg_uri(PG_URL)))
-        with app.app_context():
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-            upgrade()
-            db.engine.dispose()
-        return ("postgresql", _pg_uri(PG_URL))
-    folder = tmp_path_factory.mktemp("template")
-    path = folder / "template.db"
-    app = create_app(base_config(folder, f"sqlite:///{path}"))
+def worker_db(tmp_path_factory):
+    """This worker's database, migrated once and saved as the "empty" template."""
+    database = worker_database(tmp_path_factory.mktemp("database"), PG_URL)
+    database.create_empty()
+    app = create_app(base_config(tmp_path_factory.mktemp("migrate"), database.uri))
     with app.app_context():
         upgrade()
         db.engine.dispose()
-    return ("sqlite", path)
+    database.save_as("empty")
+    yield database
+    database.drop_all()
 
 
-def _pg_uri(url: str) -> str:
-    return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url)
+@pytest.fixture(scope="session")
+def worker_app(worker_db, tmp_path_factory):
+    """One app for all of this worker's tests (making one compiles ~110 URL rules: 200 ms)."""
+    app = create_app(base_config(tmp_path_factory.mktemp("app"), worker_db.uri))
+    app.test_client_class = IsolatedClient
+    return app, dict(app.config), set(app.extensions)
 
 
-def fresh_database_uri(database_template, tmp_path) -> str:
-    kind, source = database_template
-    if kind == "sqlite":
-        target = tmp_path / "plc.db"
-        shutil.copyfile(source, target)
-        return f"sqlite:///{target}"
-    return source
-
-
-def empty_postgres_tables() -> None:
-    tables = [t.name for t in db.metadata.sorted_tables]
-    db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    db.session.commit()
-
-
-def empty_all_tables() -> None:
-    """Start again from an empty (migrated) database within one test."""
-    if db.engine.dialect.name == "postgresql":
-        empty_postgres_tables()
-        return
-    for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
-    db.session.commit()
+@pytest.fixture(scope="session")
+def worlds(worker_db):
+    return Worlds(worker_db)
 
 
 @pytest.fixture
-def app_config(database_template, tmp_path):
-    return base_config(tmp_path, fresh_database_uri(database_template, tmp_path))
+def database(worker_db, request):
+    """The test database's URI, reset to the empty template, or left to the world fixture the
+    test asks for (which resets it to its own template)."""
+    resets = worker_db.resets
+    wants_world = bool(WORLD_FIXTURES & set(request.fixturenames))
+    if not wants_world:
+        worker_db.reset("empty")
+    yield worker_db.uri
+    assert worker_db.resets > resets, (
+        "this test ran on the database the previous test left: a fixture named like a world "
+        f"fixture ({sorted(WORLD_FIXTURES & set(request.fixturenames))}) did not clone one")
+
+
+def seed_bench_cohort() -> dict:
+    from bench import seed
+
+    return seed.seed(0.02, echo=lambda _line: None)
+
+
+# One cohort of the benchmark's programme (40 members and a facilitator, their year of
+# activity), for the benchmark's and the load suite's short runs.
+bench_cohort = world_fixture("bench_cohort", Spec("bench-cohort", seed_bench_cohort))
+
+
+@pytest.fixture
+def app_config(database, tmp_path):
+    return base_config(tmp_path, database)
+
+
+@pytest.fixture
+def app(worker_app, app_config, request):
+    """The worker's app with this test's settings, in an app context; an app of its own for a
+    test marked ``own_app`` (it adds routes, say) or one that changes ``CREATION_SETTINGS``."""
+    shared, pristine, extensions = worker_app
+    own = request.node.get_closest_marker("own_app") is not None or any(
+        k in app_config and app_config[k] != pristine.get(k) for k in CREATION_SETTINGS)
+    app = _own_app(app_config) if own else shared
+    app.config.update(app_config)
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if not own:
+            _restore(shared, pristine, extensions)
+
+
+def _own_app(config: dict):
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
+
+
+def _restore(app, config: dict, extensions: set) -> None:
+    """Undo what a test did to the shared app: its settings, and state kept in extensions."""
+    app.config.clear()
+    app.config.update(config)
+    for name in set(app.extensions) - extensions:
+        del app.extensions[name]
 
 
 class IsolatedClient(FlaskClient):
@@ -113,18 +168,6 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(app_config):
-    app = create_app(app_config)
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        if app_config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-            empty_postgres_tables()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
 def client(app):
     return app.test_client()
 
@@ -135,6 +178,14 @@ def login(client, user_or_email, password: str = factories.PASSWORD, remember: b
     if remember:
         data["remember"] = "y"
     return client.post("/login", data=data)
+
+
+def sign_in_with_session(client, session_key: str) -> None:
+    """Sign ``client`` in with a server-side session made beforehand (a world's), as the
+    sign-in form would have: Flask-Login keeps the session's key in the session cookie."""
+    with client.session_transaction() as session:
+        session["_user_id"] = session_key
+        session["_fresh"] = True
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time, timedelta
 
-from plc.accounts.models import User
+from plc.accounts.models import User, UserSession
 from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
 from plc.db import utcnow
 from plc.extensions import db
@@ -28,6 +28,7 @@ from plc.programs.models import FACILITATOR, Cohort, Invitation, Program, Progra
 from plc.rubrics.models import Framework
 from plc.tokens import new_token
 from tests import factories, world_dashboards, world_feedback, world_meetings, world_plans
+from tests.worlds import Spec, world_fixture
 
 ROLES = (
     "anonymous",
@@ -67,6 +68,9 @@ class World:
     notification_a: Notification | None = None  # member_a's: a comment on their plan
     agenda_item_a: AgendaItem | None = None  # on meeting_a
     follow_up_a: FollowUp | None = None  # from meeting_a, assigned to member_a
+    # role -> the key of a server-side session already signed in (tests/conftest.py's
+    # sign_in_with_session), so that the matrix's thousands of requests skip the sign-in form.
+    session_keys: dict[str, str] = field(default_factory=dict)
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -108,8 +112,16 @@ def build_world() -> World:
                   token, framework, checkpoint, assessment_a, meeting_a, calendar_token)
     _add_plan(world)
     _add_meeting_detail(world)
+    _add_sessions(world)
     db.session.commit()
     return world
+
+
+def _add_sessions(world: World) -> None:
+    for role, user in world.users.items():
+        key, key_hash = new_token()
+        db.session.add(UserSession(user_id=user.id, key_hash=key_hash, user_agent="matrix"))
+        world.session_keys[role] = key
 
 
 def _add_plan(world: World) -> None:
@@ -166,6 +178,16 @@ def _meeting(actor: User, cohort: Cohort, days_from_now: int) -> Meeting:
 _grown = itertools.count()
 
 
+def grow_once(world: World) -> World:
+    grow(world, 1)
+    return world
+
+
+def grow_four_more(world: World) -> World:
+    grow(world, 4)
+    return world
+
+
 def grow(world: World, factor: int) -> None:
     """Add rows to every list a page shows, ``factor`` times over: more districts and schools,
     people in both cohorts (some pending), more cohorts and programmes, more leads."""
@@ -216,3 +238,13 @@ def _grow_meetings(world: World, i: int) -> None:
         _meeting(actor, cohort, days_from_now=-30 * (i + 1))
         _meeting(actor, cohort, days_from_now=30 * (i + 1)).status = "cancelled"
         _meeting(actor, cohort, days_from_now=31 * (i + 1))
+
+
+# The permission world, cloned into each test that names the fixture; grown once (a row more in
+# every list a page shows) and five times, for the statement budgets.
+PERMISSION = Spec("permission", build_world)
+GROWN = Spec("grown-1", grow_once, base=PERMISSION)
+GROWN_5 = Spec("grown-5", grow_four_more, base=GROWN)
+world = world_fixture("world", PERMISSION)
+grown_world = world_fixture("grown_world", GROWN)
+grown5_world = world_fixture("grown5_world", GROWN_5)

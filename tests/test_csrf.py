@@ -7,7 +7,6 @@ import pytest
 
 from tests import factories
 from tests.conftest import csrf_token_from
-from tests.permission_world import build_world
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -61,8 +60,7 @@ def test_there_are_state_changing_routes(app):
     assert len(state_changing_rules(app)) >= 5
 
 
-def test_every_state_changing_route_needs_a_token(app):
-    world = build_world()
+def test_every_state_changing_route_needs_a_token(app, world):
     client = signed_in_admin(app, world)
     args = url_arguments(world)
     for rule in state_changing_rules(app):
@@ -75,16 +73,14 @@ def test_every_state_changing_route_needs_a_token(app):
             assert "CSRF" in response.text or "Bad request" in response.text
 
 
-def test_a_forged_token_is_refused_too(app):
-    world = build_world()
+def test_a_forged_token_is_refused_too(app, world):
     client = signed_in_admin(app, world)
     response = client.post("/logout", data={"csrf_token": "forged"})
     assert response.status_code == 400
     assert client.get("/").status_code == 200  # still signed in: the forged logout did nothing
 
 
-def test_login_itself_needs_a_token(app):
-    world = build_world()
+def test_login_itself_needs_a_token(app, world):
     client = app.test_client()
     response = client.post(
         "/login", data={"email": world.users["member_a"].email, "password": factories.PASSWORD}

@@ -15,7 +15,11 @@ from sqlalchemy import create_engine, inspect, make_url, text
 
 from plc import create_app
 from plc.extensions import db
-from tests.conftest import PG_URL, _pg_uri, base_config
+from tests.conftest import PG_URL, base_config
+from tests.databases import psycopg_url
+
+# These tests make databases of their own: they belong to each database's run.
+pytestmark = pytest.mark.database
 
 
 def schema_differences() -> list:
@@ -54,12 +58,12 @@ def sqlite_uri(tmp_path):
 def postgresql_uri():
     """A database of its own (not the shared test database), dropped afterwards."""
     name = f"plc_migrations_test_{os.getpid()}"
-    admin = create_engine(_pg_uri(PG_URL), isolation_level="AUTOCOMMIT")
+    admin = create_engine(psycopg_url(PG_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(_pg_uri(PG_URL)).set(database=name).render_as_string(hide_password=False)
+        yield make_url(psycopg_url(PG_URL)).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))

@@ -15,7 +15,7 @@ from plc.accounts.models import User
 from plc.extensions import db
 from plc.programs.models import Cohort, Program
 from tests import matrix_api, matrix_dashboards, matrix_feedback, matrix_meetings, matrix_plans
-from tests.conftest import empty_all_tables, login
+from tests.conftest import sign_in_with_session
 from tests.matrix import (  # noqa: F401  (re-exported for tests/test_query_budgets.py)
     ADMIN_ONLY,
     ASSESSMENT_A,
@@ -48,7 +48,7 @@ from tests.matrix import (  # noqa: F401  (re-exported for tests/test_query_budg
     expect,
     uid,
 )
-from tests.permission_world import ROLES, World, build_world
+from tests.permission_world import PERMISSION, ROLES, World
 
 BASE_CASES: list[Case] = [
     Case("static", "GET", lambda w: "/static/css/plc.css", PUBLIC),
@@ -201,10 +201,12 @@ def outcome(response) -> str | int:
 
 
 def client_as(app, world: World, role: str):
+    """A client signed in as ``role`` through the world's ready-made session (signing in
+    itself is proven in tests/accounts)."""
     client = app.test_client()
     if role == "anonymous":
         return client
-    assert login(client, world.users[role]).status_code == 302
+    sign_in_with_session(client, world.session_keys[role])
     if role == "deactivated":
         # Deactivated after signing in, behind the admin screen's back: the session must die.
         db.session.get(User, world.users[role].id).active = False
@@ -224,15 +226,13 @@ def test_every_route_is_in_the_matrix(app):
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_matrix(app, case: Case):
+def test_matrix(app, worlds, world, case: Case):
     """Every role against this route. Roles that are refused share one world (a refusal must
     change nothing); a role that is allowed to change something gets a world of its own."""
-    world = build_world()
     failures = []
     for role in sorted(ROLES, key=lambda r: case.expected[r] == OK):
         if case.method != "GET" and case.expected[role] == OK:
-            empty_all_tables()
-            world = build_world()
+            world = worlds.clone(PERMISSION)
         response = client_as(app, world, role).open(
             case.url(world), method=case.method, data=case.data(world)
         )
@@ -252,8 +252,7 @@ def visible_ids(model, clause) -> set[int]:
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r not in ("anonymous", "deactivated")])
-def test_visible_filters_agree_with_can_functions(app, role):
-    world = build_world()
+def test_visible_filters_agree_with_can_functions(world, role):
     user = db.session.get(User, world.users[role].id)
     permissions.forget_roles()
     cohorts = db.session.execute(select(Cohort)).scalars().all()
@@ -272,8 +271,7 @@ def test_visible_filters_agree_with_can_functions(app, role):
      ("facilitator_b", {"Cohort B"}), ("program_lead", {"Cohort A", "Cohort B"}),
      ("site_admin", {"Cohort A", "Cohort B"})],
 )
-def test_visible_cohorts_by_role(app, role, cohorts_seen):
-    world = build_world()
+def test_visible_cohorts_by_role(world, role, cohorts_seen):
     user = db.session.get(User, world.users[role].id)
     permissions.forget_roles()
     names = set(db.session.execute(
@@ -282,10 +280,9 @@ def test_visible_cohorts_by_role(app, role, cohorts_seen):
     assert names == cohorts_seen
 
 
-def test_anonymous_sees_no_cohort_or_programme(app):
+def test_anonymous_sees_no_cohort_or_programme(world):
     from flask_login import AnonymousUserMixin
 
-    build_world()
     nobody = AnonymousUserMixin()
     assert visible_ids(Cohort, permissions.visible_cohorts(nobody)) == set()
     assert visible_ids(Program, permissions.visible_programs(nobody)) == set()

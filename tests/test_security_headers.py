@@ -10,7 +10,7 @@ from plc import create_app
 from plc.config import SECRET_KEY_MIN_BYTES, ConfigError
 from plc.extensions import db
 from tests import factories
-from tests.conftest import empty_postgres_tables, login
+from tests.conftest import login
 
 SAFE_REFERRER_POLICIES = {
     "no-referrer",
@@ -120,8 +120,6 @@ def production_app(app_config):
         {**app_config, "ENV_NAME": "production", "SECRET_KEY": "p" * SECRET_KEY_MIN_BYTES}
     )
     with app.app_context():
-        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-            empty_postgres_tables()
         factories.make_user("prod@example.org")
         db.session.commit()
         db.session.remove()

@@ -13,7 +13,7 @@ from plc.accounts.models import User
 from plc.extensions import db
 from tests.api.helpers import Schemas, bearer, make_token
 from tests.matrix import OK, A, B, P, Q, expect
-from tests.permission_world import ROLES, build_world, grow
+from tests.permission_world import GROWN_5, ROLES
 
 NO_TOKEN = {"anonymous": 401, "deactivated": 401}
 EVERY_TOKEN = expect(OK, **NO_TOKEN)
@@ -63,14 +63,13 @@ def test_every_api_route_has_token_cases(app):
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.path} {c.label}".strip())
-def test_token_matrix(app, count_queries, case):
-    world = build_world()
-    tokens = _tokens(world)
+def test_token_matrix(app, worlds, grown_world, count_queries, case):
     client = app.test_client()
     schemas = Schemas(client)
     failures = []
 
-    def answers() -> dict[str, int]:
+    def answers(world) -> dict[str, int]:
+        tokens = _tokens(world)
         counts = {}
         for role in ROLES:
             headers = bearer(tokens[role]) if tokens[role] else {}
@@ -85,17 +84,14 @@ def test_token_matrix(app, count_queries, case):
                 counts[role] = counter.count
         return counts
 
-    grow(world, 1)
-    small = answers()
-    grow(world, 4)
-    large = answers()
-    assert not failures, f"{case.url(world)}\n" + "\n".join(failures)
+    small = answers(grown_world)
+    large = answers(worlds.clone(GROWN_5))
+    assert not failures, f"{case.url(grown_world)}\n" + "\n".join(failures)
     assert small == large, f"statements grew with the data: {small} -> {large}"
     assert all(n <= BUDGET for n in large.values()), large
 
 
-def test_me_lists_what_each_role_reads(app):
-    world = build_world()
+def test_me_lists_what_each_role_reads(app, world):
     tokens = _tokens(world)
     client = app.test_client()
     expected = {
@@ -115,13 +111,12 @@ def test_me_lists_what_each_role_reads(app):
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r not in ("anonymous", "deactivated")])
-def test_visible_filters_agree_with_the_dashboard_rules(app, role):
+def test_visible_filters_agree_with_the_dashboard_rules(app, world, role):
     from sqlalchemy import select
 
     from plc import permissions
     from plc.programs.models import Cohort, Program
 
-    world = build_world()
     user = db.session.get(User, world.users[role].id)
     permissions.forget_roles()
     cohorts = db.session.execute(select(Cohort)).scalars().all()

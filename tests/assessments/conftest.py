@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from plc.accounts.models import User
@@ -15,6 +14,7 @@ from plc.extensions import db
 from plc.programs.models import FACILITATOR, Cohort, Program
 from plc.rubrics.models import Competency, Framework, Level
 from tests import factories
+from tests.worlds import Spec, world_fixture
 
 OPEN_FROM, OPEN_UNTIL = date(2020, 1, 1), date(2099, 12, 31)
 
@@ -48,8 +48,8 @@ class Sheet:
         ).scalars())
 
 
-@pytest.fixture
-def sheet(app) -> Sheet:
+def build_sheet() -> Sheet:
+    """The programme, checkpoints and people of the worksheet tests (built once per worker)."""
     lead = factories.make_user("lead@example.org", "Lena Lead")
     framework = factories.make_framework("sheet-framework")
     program = factories.make_program("Sheet Programme", lead=lead)
@@ -67,9 +67,11 @@ def sheet(app) -> Sheet:
     factories.add_member(cohort, people["facilitator"], FACILITATOR)
     factories.add_member(other, people["other"])
     factories.add_member(other, people["otherfac"], FACILITATOR)
-    db.session.commit()
     return Sheet(program, framework, cohort, other, opened, closed, people["member"],
                  people["peer"], people["facilitator"], people["other"], people["otherfac"], lead)
+
+
+sheet = world_fixture("sheet", Spec("assessments", build_sheet))
 
 
 def form_data(sheet: Sheet, ratings: dict[int, int] | None = None, version: int = 0,

@@ -27,6 +27,10 @@ def _page(title: str, body: str) -> str:
     )
 
 
+# The probes add routes: to an app of their own, never to the worker's shared app.
+pytestmark = pytest.mark.own_app
+
+
 @pytest.fixture
 def probe(live_server, page):
     app = live_server.app  # no request served yet, so routes may still be added

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from plc.accounts.models import NOTIFY_NONE
-from plc.extensions import db
 from tests import factories
-from tests.permission_world import build_world
+from tests.permission_world import PERMISSION
+from tests.worlds import Spec, world_fixture
 
 
 def add_peer(world, role: str = "peer_a"):
@@ -17,12 +15,12 @@ def add_peer(world, role: str = "peer_a"):
     return peer
 
 
-@pytest.fixture
-def world(app):
-    world = build_world()
+def with_a_quiet_peer(world):
     add_peer(world)
     # Quiet by default: tests that look at e-mail choose their preference themselves.
     for user in world.users.values():
         user.notify = NOTIFY_NONE
-    db.session.commit()
     return world
+
+
+world = world_fixture("world", Spec("feedback", with_a_quiet_peer, base=PERMISSION))

@@ -8,7 +8,6 @@ from plc.db import utcnow
 from plc.extensions import db
 from plc.meetings.models import Meeting
 from tests import factories
-from tests.permission_world import build_world
 
 
 def _meeting(cohort, starts_at) -> Meeting:
@@ -20,8 +19,7 @@ def _meeting(cohort, starts_at) -> Meeting:
 
 
 def test_member_sees_next_meeting_plan_status_next_step_and_the_update_to_post(
-        app, client, login_as):
-    world = build_world()
+        app, world, client, login_as):
     world.update_a.created_at = utcnow() - timedelta(days=20)
     _meeting(world.cohort_a, utcnow() - timedelta(days=2))  # held after the last update
     world.step_a.due_on = (utcnow() + timedelta(days=3)).date()
@@ -36,26 +34,23 @@ def test_member_sees_next_meeting_plan_status_next_step_and_the_update_to_post(
     assert "1 new piece of feedback" in page
 
 
-def test_member_with_an_update_since_the_last_meeting_is_not_asked_again(app, client,
-                                                                          login_as):
-    world = build_world()
+def test_member_with_an_update_since_the_last_meeting_is_not_asked_again(
+        app, world, client, login_as):
     _meeting(world.cohort_a, utcnow() - timedelta(days=30))
     db.session.commit()  # update_a was posted just now, after that meeting
     login_as(world.users["member_a"])
     assert "Post your progress update" not in client.get("/").text
 
 
-def test_member_without_a_plan_is_offered_to_start_one(app, client, login_as):
-    world = build_world()
+def test_member_without_a_plan_is_offered_to_start_one(app, world, client, login_as):
     login_as(world.users["member_b"])
     page = client.get("/").text
     assert "Start your action plan" in page
     assert f"/programs/{world.program.id}/plan" in page
 
 
-def test_facilitator_sees_who_has_not_updated_and_attendance_on_meeting_day(app, client,
-                                                                            login_as):
-    world = build_world()
+def test_facilitator_sees_who_has_not_updated_and_attendance_on_meeting_day(
+        app, world, client, login_as):
     quiet = factories.make_user("quiet@example.org", "Quinn Quiet")
     factories.add_member(world.cohort_a, quiet)
     world.meeting_a.starts_at = utcnow() + timedelta(minutes=30)
@@ -68,14 +63,14 @@ def test_facilitator_sees_who_has_not_updated_and_attendance_on_meeting_day(app,
     assert f"/meetings/{world.meeting_a.id}/attendance" in page
 
 
-def test_facilitator_gets_no_attendance_button_on_other_days(app, client, login_as):
-    world = build_world()  # meeting_a is ten days away
+def test_facilitator_gets_no_attendance_button_on_other_days(
+        app, world, client, login_as):  # meeting_a is ten days away
     login_as(world.users["facilitator_a"])
     assert f"/meetings/{world.meeting_a.id}/attendance" not in client.get("/").text
 
 
-def test_program_lead_sees_participation_this_month_by_cohort(app, client, login_as):
-    world = build_world()  # member_a posted an update and a comment just now
+def test_program_lead_sees_participation_this_month_by_cohort(
+        app, world, client, login_as):  # member_a posted an update and a comment just now
     login_as(world.users["program_lead"])
     page = client.get("/").text
     assert "Members active this month: <strong>1</strong>" in page

@@ -11,6 +11,7 @@ from plc.extensions import db
 from plc.programs.models import FACILITATOR, Cohort
 from tests import factories
 from tests.conftest import login
+from tests.worlds import Spec, world_fixture
 
 
 @dataclass
@@ -24,8 +25,8 @@ class People:
     lead: User
 
 
-@pytest.fixture
-def people(app) -> People:
+def build_people() -> People:
+    """The cohorts and people of the meetings tests (built once per worker)."""
     lead = factories.make_user("lead@example.org", "Lee Lead")
     program = factories.make_program("Meetings Programme", lead=lead)  # America/New_York
     cohort = factories.make_cohort(program, "North")
@@ -38,8 +39,10 @@ def people(app) -> People:
     factories.add_member(cohort, member)
     factories.add_member(cohort, peer)
     factories.add_member(other, outsider)
-    db.session.commit()
     return People(cohort, other, facilitator, member, peer, outsider, lead)
+
+
+people = world_fixture("people", Spec("meetings", build_people))
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from plc.extensions import db
 from plc.programs.models import Program
-from tests.permission_world import build_world
 
 
 def edit(client, world, **extra):
@@ -19,16 +18,14 @@ def reminder_days(world) -> int:
     return db.session.get(Program, world.program.id).reminder_days
 
 
-def test_lead_sets_the_reminder_days(app, client, login_as):
-    world = build_world()
+def test_lead_sets_the_reminder_days(app, world, client, login_as):
     login_as(world.users["program_lead"])
     assert 'name="reminder_days"' in client.get(f"/programs/{world.program.id}/edit").text
     assert edit(client, world, reminder_days="7").status_code == 302
     assert reminder_days(world) == 7
 
 
-def test_out_of_range_days_are_refused_next_to_the_field(app, client, login_as):
-    world = build_world()
+def test_out_of_range_days_are_refused_next_to_the_field(app, world, client, login_as):
     login_as(world.users["program_lead"])
     response = edit(client, world, reminder_days="30")
     assert response.status_code == 200
@@ -36,8 +33,7 @@ def test_out_of_range_days_are_refused_next_to_the_field(app, client, login_as):
     assert reminder_days(world) == 3
 
 
-def test_left_out_the_days_keep_their_value(app, client, login_as):
-    world = build_world()
+def test_left_out_the_days_keep_their_value(app, world, client, login_as):
     login_as(world.users["program_lead"])
     assert edit(client, world).status_code == 302
     assert reminder_days(world) == 3

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from plc.accounts.models import User
@@ -19,6 +18,7 @@ from plc.plans.models import ActionPlan
 from plc.programs.models import FACILITATOR, Cohort, Program
 from plc.rubrics.models import Competency, Framework, Level
 from tests import factories
+from tests.worlds import Spec, world_fixture
 
 
 @dataclass
@@ -57,8 +57,8 @@ class Setting:
         return db.session.get(User, user.id)
 
 
-@pytest.fixture
-def setting(app) -> Setting:
+def build_setting() -> Setting:
+    """The programme and people of the plan tests (built once per worker)."""
     lead = factories.make_user("lead@example.org", "Lena Lead")
     framework = factories.make_framework("plan-framework")
     program = factories.make_program("Plan Programme", lead=lead)
@@ -80,8 +80,10 @@ def setting(app) -> Setting:
     factories.add_member(cohort, people["facilitator"], FACILITATOR)
     factories.add_member(other, people["other_member"])
     factories.add_member(other, people["other_facilitator"], FACILITATOR)
-    db.session.commit()
     return Setting(program, framework, checkpoint, cohort, other, lead=lead, **people)
+
+
+setting = world_fixture("setting", Spec("plans", build_setting))
 
 
 def submit_baseline(setting: Setting, user: User | None = None) -> SelfAssessment:

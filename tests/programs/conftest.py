@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-import pytest
 from sqlalchemy import func, select
 
 from plc.accounts.models import User
@@ -14,6 +13,7 @@ from plc.mail.models import OutboxMessage
 from plc.orgs.models import Organization
 from plc.programs.models import FACILITATOR, Cohort, Invitation, Membership, Program
 from tests import factories
+from tests.worlds import Spec, world_fixture
 
 
 @dataclass
@@ -29,8 +29,8 @@ class World:
     outsider: User  # signed in, in no cohort and leading nothing
 
 
-@pytest.fixture
-def world(app) -> World:
+def build_programs_world() -> World:
+    """One programme, two cohorts, a person in each role (built once per worker)."""
     lead = factories.make_user("lead@example.org", "Lena Lead")
     program = factories.make_program("PLC 2026-27", lead=lead)
     cohort = factories.make_cohort(program, "Cohort A")
@@ -52,8 +52,10 @@ def world(app) -> World:
         other_member=other_member,
         outsider=factories.make_user("outsider@example.org", "Oscar Outsider"),
     )
-    db.session.commit()
     return world
+
+
+world = world_fixture("world", Spec("programs", build_programs_world))
 
 
 def count_rows(model) -> int:

@@ -29,7 +29,7 @@ from plc.plans.models import (
 )
 from plc.programs.models import FACILITATOR
 from tests import factories
-from tests.permission_world import _meeting, build_world
+from tests.permission_world import _meeting
 from tests.test_permissions import client_as
 
 ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -110,8 +110,7 @@ FOREIGN_SIDES = {
 
 
 @pytest.fixture
-def sides(app):
-    world = build_world()
+def sides(app, world):
     sides = {
         "a": a_side(world),
         "b": side(world, world.cohort_b, world.users["member_b"],

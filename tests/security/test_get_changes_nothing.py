@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from plc.extensions import db
 from tests.matrix import OK
-from tests.permission_world import ROLES, build_world
+from tests.permission_world import ROLES
 from tests.security.snapshot import database_snapshot, differences
 from tests.test_permissions import CASES, client_as
 
@@ -17,8 +17,7 @@ def test_there_are_get_routes_to_visit():
     assert len(GET_CASES) > 30
 
 
-def test_visiting_every_get_route_as_every_role_changes_nothing(app):
-    world = build_world()
+def test_visiting_every_get_route_as_every_role_changes_nothing(app, world):
     clients = {role: client_as(app, world, role) for role in ROLES}
     db.session.expire_all()
     before = database_snapshot()

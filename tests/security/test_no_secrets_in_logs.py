@@ -23,7 +23,6 @@ from plc.mail.models import OutboxMessage
 from tests import factories
 from tests.accounts.test_throttle_workers import ROOT, wait_until_up
 from tests.conftest import free_port
-from tests.permission_world import build_world
 
 NEW_PASSWORD = "a fresh secret passphrase"
 WRONG_PASSWORD = "not the right passphrase"
@@ -67,9 +66,8 @@ def test_secret_bearing_paths_are_redacted():
     assert redact("/programs/12/plan") == "/programs/12/plan"
 
 
-def test_no_password_token_or_link_in_the_logs_of_a_running_site(app, served, caplog):
+def test_no_password_token_or_link_in_the_logs_of_a_running_site(app, world, served, caplog):
     caplog.set_level(logging.DEBUG)
-    world = build_world()
     email = world.users["member_a"].email
     invitation_token, calendar_token = world.invitation_token, world.calendar_token
     db.session.commit()  # end the test's transaction: the server's requests need the lock
