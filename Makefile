@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint setup dev-setup migrate-check clean bench loadtest
+.PHONY: run test test-fast lint setup dev-setup migrate-check clean bench loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,17 @@ run: setup
 
 dev-setup: $(VENV)/.installed-dev
 
+# The whole suite, one worker per core (pytest-xdist; each worker has its own database and
+# app), then the 15 slowest tests. PYTEST_ARGS adds to it: "-m database" (what the PostgreSQL
+# leg of CI runs), "-k matrix", "-n 0" (one process, for a debugger).
 test: dev-setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist worksteal --durations=15 $(PYTEST_ARGS)
+
+# The daily loop: one area in a few seconds, no browsers, no servers, first failure stops it.
+#   make test-fast TESTS=tests/plans        make test-fast TESTS=tests/test_permissions.py
+TESTS ?= tests
+test-fast: dev-setup
+	$(BIN)/pytest -q -x -m "not browser and not slow" $(TESTS) $(PYTEST_ARGS)
 
 lint: dev-setup
 	$(BIN)/ruff check .
