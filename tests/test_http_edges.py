@@ -1,5 +1,6 @@
 """HTTP edges of the site's pages: ids no column can hold are a 404 on every route (never a
-500 from the database)."""
+500 from the database), and every 405 names the methods the path has. The JSON API's edges
+are in tests/api/test_api_errors.py."""
 
 from __future__ import annotations
 
@@ -93,3 +94,28 @@ def test_every_id_route_answers_404_beyond_the_bound(app, world):
                 failures.append(f"{role} {method} {url}: {status}")
     assert walked == id_routes(app), "routes with an id the walk did not reach"
     assert not failures, "\n".join(failures)
+
+
+def test_a_405_on_a_page_names_the_methods_it_has(app, client):
+    response = client.get("/logout")
+    assert response.status_code == 405
+    assert response.mimetype == "text/html" and "Method not allowed" in response.text
+    assert set(response.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
+
+
+def test_every_405_carries_allow(app, client):
+    """No route takes DELETE: every path answers 405 with the methods it has."""
+    adapter = app.url_map.bind("plc.test")
+    missing = []
+    for rule in app.url_map.iter_rules():
+        url = adapter.build(rule.endpoint, {name: _a_value(rule, name)
+                                            for name in rule.arguments})
+        response = client.delete(url)
+        allowed = set(response.headers.get("Allow", "").split(", "))
+        if response.status_code != 405 or not rule.methods <= allowed:
+            missing.append(f"{url}: {response.status_code} Allow={allowed}")
+    assert not missing, "\n".join(missing)
+
+
+def _a_value(rule, name: str):
+    return 1 if f"<int:{name}>" in rule.rule else "yaml" if name == "fmt" else "x"
