@@ -107,7 +107,8 @@ def _json(schema_name: str, description: str) -> dict:
 def _error(description: str, headers: dict[str, str] | None = None) -> dict:
     response = _json("Error", description)
     if headers:
-        response["headers"] = {name: {"description": text, "schema": {"type": "string"}}
+        response["headers"] = {name: {"description": text, "required": True,
+                                      "schema": {"type": "string"}}
                                for name, text in headers.items()}
     return response
 
