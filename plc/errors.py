@@ -1,4 +1,5 @@
-"""Domain errors and the error pages (no traceback ever reaches a user)."""
+"""Domain errors, and the one answer to every error: the site's page, or the API's JSON under
+/api/ (no traceback ever reaches a user)."""
 
 from __future__ import annotations
 
@@ -30,9 +31,7 @@ class DomainError(Exception):
 
 
 def register(app) -> None:
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        return _answer(error)
+    app.register_error_handler(HTTPException, _answer)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
