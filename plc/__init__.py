@@ -16,6 +16,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         proxies = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     _init_extensions(app)
+    from plc import routing
+
+    routing.register(app)
     _register_blueprints(app)
     if app.config["BENCH"]:  # only for bench/run.py: reference routes, never in production
         from plc import bench

@@ -1,9 +1,10 @@
-"""Domain errors and the error pages (no traceback ever reaches a user)."""
+"""Domain errors, and the one answer to every error: the site's page, or the API's JSON under
+/api/ (no traceback ever reaches a user)."""
 
 from __future__ import annotations
 
-from flask import flash, render_template
-from werkzeug.exceptions import HTTPException
+from flask import flash, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from plc.extensions import db
 
@@ -15,6 +16,9 @@ TITLES = {
     429: "Too many attempts",
     500: "Something went wrong",
 }
+# Everything under it is the JSON API (plc/api): even a path or method no route knows answers
+# there in the API's JSON, because the blueprint's own handlers never see routing errors.
+JSON_PREFIX = "/api/"
 
 
 class DomainError(Exception):
@@ -27,16 +31,31 @@ class DomainError(Exception):
 
 
 def register(app) -> None:
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        code = error.code or 500
-        return _render(code, error.description if code in (400, 429) else None), code
+    app.register_error_handler(HTTPException, _answer)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         db.session.rollback()
         app.logger.exception("Unhandled error")
-        return _render(500, None), 500
+        return _answer(InternalServerError())
+
+
+def _answer(error: HTTPException):
+    """The JSON API's documented body under ``JSON_PREFIX``, the site's page elsewhere; with
+    the exception's own headers (``Allow`` on a 405, the token challenge on the API's 401)."""
+    code = error.code or 500
+    headers = [(name, value) for name, value in error.get_headers()
+               if name.lower() != "content-type"]
+    if request.path.startswith(JSON_PREFIX):
+        return jsonify(error=_json_message(error)), code, headers
+    return _render(code, error.description if code in (400, 429) else None), code, headers
+
+
+def _json_message(error: HTTPException) -> str:
+    # The raiser's own words where it wrote some (the API's token hint); else the status's
+    # name, not werkzeug's default text, which speaks of pages and spelling.
+    written = error.description != type(error).description
+    return error.description if written else error.name
 
 
 def _render(code: int, detail: str | None):

@@ -3,6 +3,8 @@ every response of every endpoint against the schemas below."""
 
 from __future__ import annotations
 
+from plc.routing import LARGEST_ID
+
 INTEGER = {"type": "integer", "minimum": 0}
 NULLABLE_NUMBER = {"type": ["number", "null"], "minimum": 0}
 NULLABLE_PERCENT = {"type": ["integer", "null"], "minimum": 0, "maximum": 100}
@@ -102,16 +104,35 @@ def _json(schema_name: str, description: str) -> dict:
             "content": {"application/json": {"schema": _ref(schema_name)}}}
 
 
+def _error(description: str, headers: dict[str, str] | None = None) -> dict:
+    response = _json("Error", description)
+    if headers:
+        response["headers"] = {name: {"description": text, "required": True,
+                                      "schema": {"type": "string"}}
+                               for name, text in headers.items()}
+    return response
+
+
+# Every error, whatever its status, has the Error body (plc/errors.py answers them all).
 ERRORS = {
-    "401": _json("Error", "No token, or a token that is unknown, revoked or whose owner's "
-                          "account is deactivated."),
-    "404": _json("Error", "No such object, or one the token's owner may not see."),
+    "401": _error("No token, or a token that is unknown, revoked or whose owner's account is "
+                  "deactivated.", {"WWW-Authenticate": "The bearer challenge."}),
+    "404": _error("No such object, one the token's owner may not see, or an id that is not a "
+                  f"whole number from 1 to {LARGEST_ID}."),
+    "500": _error("The server failed; the API changes nothing, so the request can be retried."),
 }
+# Not an operation's: the answer to a method that no operation of the path lists.
+METHOD_NOT_ALLOWED = _error("This path has no operation for the method.",
+                            {"Allow": "The methods the path has."})
+
+
+def _responses(ok: dict, *errors: str) -> dict:
+    return {"200": ok, **{status: ERRORS[status] for status in errors}}
 
 
 def _id_parameter(name: str, what: str) -> dict:
     return {"name": name, "in": "path", "required": True, "description": f"The {what}'s id.",
-            "schema": {"type": "integer"}}
+            "schema": {"type": "integer", "minimum": 1, "maximum": LARGEST_ID}}
 
 
 def document(server_url: str) -> dict:
@@ -123,38 +144,44 @@ def document(server_url: str) -> dict:
             "description": "Read-only participation figures of the PLC dashboards, for the "
                            "same people: program leads read their programmes and cohorts, "
                            "facilitators their cohorts. Make a personal token on the "
-                           "API tokens page and send it as `Authorization: Bearer <token>`.",
+                           "API tokens page and send it as `Authorization: Bearer <token>`. "
+                           "Every error answers with the Error body and its status: a path "
+                           "not described here 404, a method its path has no operation for "
+                           "405 with an `Allow` header (components/responses).",
         },
         "servers": [{"url": server_url}],
         "security": [{"bearer": []}],
         "paths": {
             "/me": {"get": {
                 "operationId": "me", "summary": "Who the token belongs to and what it reads",
-                "responses": {"200": _json("Me", "The token's owner."), "401": ERRORS["401"]},
+                "responses": _responses(_json("Me", "The token's owner."), "401", "500"),
             }},
             "/programs/{program_id}/participation": {"get": {
                 "operationId": "programParticipation",
                 "summary": "A programme's participation by cohort, by district and by month",
                 "description": "For the programme's leads.",
                 "parameters": [_id_parameter("program_id", "programme")],
-                "responses": {"200": _json("ProgramParticipation", "The figures."), **ERRORS},
+                "responses": _responses(_json("ProgramParticipation", "The figures."),
+                                        "401", "404", "500"),
             }},
             "/cohorts/{cohort_id}/participation": {"get": {
                 "operationId": "cohortParticipation",
                 "summary": "A cohort's participation, member by member",
                 "description": "For the cohort's facilitators and the programme's leads.",
                 "parameters": [_id_parameter("cohort_id", "cohort")],
-                "responses": {"200": _json("CohortParticipation", "The figures."), **ERRORS},
+                "responses": _responses(_json("CohortParticipation", "The figures."),
+                                        "401", "404", "500"),
             }},
             "/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This description", "security": [],
-                "responses": {"200": {"description": "OpenAPI 3.1 document.",
-                                      "content": {"application/json": {}}}},
+                "responses": _responses({"description": "OpenAPI 3.1 document.",
+                                         "content": {"application/json": {}}}, "500"),
             }},
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "A personal API token."}},
             "schemas": SCHEMAS,
+            "responses": {"MethodNotAllowed": METHOD_NOT_ALLOWED},
         },
     }

@@ -1,5 +1,6 @@
-"""The read-only JSON API (blueprint "api.v1", bearer tokens only, JSON errors) and the pages
-around it (blueprint "api"): the personal token page and the human guide to the API.
+"""The read-only JSON API (blueprint "api.v1", bearer tokens only) and the pages around it
+(blueprint "api"): the personal token page and the human guide to the API. Its errors, routing
+404s and 405s included, are answered in its documented JSON by plc/errors.py.
 
 The API answers with the same figures as the dashboards (plc/dashboards/reports.py), under
 the same rules (permissions.can_view_program_dashboard, can_view_participation). It reads no
@@ -22,7 +23,8 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from werkzeug.exceptions import HTTPException
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
 
 from plc import permissions
 from plc.api import forms, openapi, queries, serialize, services
@@ -37,20 +39,10 @@ v1 = Blueprint("v1", __name__, url_prefix="/api/v1")
 
 # The new token travels from the POST to the page that shows it once (only its hash is kept).
 _FRESH_TOKEN = "plc_fresh_api_token"  # noqa: S105  # nosec B105 (a session key name)
+_HOW_TO_AUTHENTICATE = "A valid API token is needed: send 'Authorization: Bearer <token>'."
 
 
 # --- the JSON API ------------------------------------------------------------------------------
-
-
-@v1.errorhandler(HTTPException)
-def json_error(error: HTTPException):
-    messages = {401: "A valid API token is needed: send 'Authorization: Bearer <token>'.",
-                404: "Not found."}
-    code = error.code or 500
-    response = jsonify(error=messages.get(code, error.name))
-    if code == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="plc"'
-    return response, code
 
 
 @v1.after_request
@@ -68,7 +60,9 @@ def _token_user():
     """The owner of the request's bearer token, or 401. Cookies are never looked at."""
     secret = _bearer()
     found = queries.live_token(hash_token(secret)) if secret else None
-    permissions.require(found is not None, 401)
+    if found is None:
+        raise Unauthorized(_HOW_TO_AUTHENTICATE, www_authenticate=WWWAuthenticate("bearer",
+                                                                            {"realm": "plc"}))
     g.api_user, g.api_token = found
     return g.api_user
 

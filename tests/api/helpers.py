@@ -38,10 +38,18 @@ class Schemas:
 
     def validate(self, path: str, response) -> dict:
         """``path`` is the document's templated path, e.g. /me or /cohorts/{cohort_id}/..."""
+        return self._validate(self.schema_for(path, response.status_code)["$ref"], response)
+
+    def validate_error(self, response) -> dict:
+        """An answer no operation describes (a path or a method the API has not): the Error
+        schema the document gives every error."""
+        return self._validate("#/components/schemas/Error", response)
+
+    def _validate(self, ref: str, response) -> dict:
         assert response.mimetype == "application/json", response.data[:200]
         body = response.get_json()
-        schema = {"$ref": "openapi.json" + self.schema_for(path, response.status_code)["$ref"]}
         validator = jsonschema.Draft202012Validator(
-            schema, registry=self.registry, format_checker=jsonschema.FormatChecker())
+            {"$ref": "openapi.json" + ref}, registry=self.registry,
+            format_checker=jsonschema.FormatChecker())
         validator.validate(body)
         return body
