@@ -36,7 +36,7 @@ PROTECTING = Cell(protects=True)
 
 def cell(by_value: dict[int, int], values: tuple[int, ...]) -> Cell:
     """The figures for one group, or none at all when fewer than MIN_AGGREGATE_GROUP people
-    are in it (PRODUCT.md: program leads see aggregates of 5 or more people only)."""
+    are in it (docs/product.md: program leads see aggregates of 5 or more people only)."""
     people = sum(by_value.values())
     if people < MIN_AGGREGATE_GROUP:
         return SUPPRESSED

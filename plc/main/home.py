@@ -1,4 +1,4 @@
-"""What the home page shows each person: "what do I do next?" (SCREENS.md).
+"""What the home page shows each person: "what do I do next?" (docs/screens.md).
 
 Members see, per cohort, the next meeting and whether their progress update is posted, their
 plan's status and next due step. Facilitators see, per cohort they run, the next meeting (with

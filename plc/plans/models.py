@@ -22,7 +22,7 @@ from plc.meetings.models import Meeting
 from plc.programs.models import Program
 from plc.rubrics.models import Competency, Level
 
-# Who can see a plan (PRODUCT.md): only the author, the cohort, or the cohort's facilitators.
+# Who can see a plan (docs/product.md): only the author, the cohort, or the cohort's facilitators.
 DRAFT = "draft"
 SHARED_WITH_COHORT = "cohort"
 FACILITATORS_ONLY = "facilitators"

@@ -1,4 +1,4 @@
-"""Who may read a worksheet and a growth page (PRODUCT.md, the privacy model)."""
+"""Who may read a worksheet and a growth page (docs/product.md, the privacy model)."""
 
 from __future__ import annotations
 

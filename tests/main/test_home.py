@@ -1,4 +1,4 @@
-"""The home page answers "what do I do next?" for each kind of person (SCREENS.md)."""
+"""The home page answers "what do I do next?" for each kind of person (docs/screens.md)."""
 
 from __future__ import annotations
 

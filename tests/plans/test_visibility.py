@@ -1,4 +1,4 @@
-"""Who reaches which plan URL (PRODUCT.md): a draft is the author's alone; facilitators-only
+"""Who reaches which plan URL (docs/product.md): a draft is the author's alone; facilitators-only
 is for the cohort's facilitators; shared with the cohort, its peers read it too. Anyone who
 may not see a plan gets 404 on every one of its URLs; who sees it but is not its author, 403
 where they would change it."""
