@@ -19,6 +19,9 @@ view keeps its success path inside the ``with`` block and its refused path after
             return redirect(url_for("programs.cohort", cohort_id=cohort.id))
     return render_template("programs/cohort_form.html", form=form, ...)
 
+The one write kept although the request is refused is asked for by name, where it happens:
+``keep_writes=True`` (the failed sign-in record, which the throttle counts).
+
 Jobs (CLI commands, reminders, digests, the outbox) run outside requests and own their
 transactions: each is a ``job_transaction()`` block.
 """
@@ -96,8 +99,9 @@ class Refusal:
 def refusal_shown_on(form, show: Callable = show_on_form,
                      keep_writes: bool = False) -> Iterator[Refusal]:
     """A ``DomainError`` raised in the block rolls the request's writes back and is shown on
-    ``form`` (by ``show(form, error)``: next to the field it names, else at the top of the
-    page); the view goes on after the block and renders the form again.
+    ``form`` by ``show(form, error)`` (by default next to the field it names, else at the top
+    of the page; a view with its own way passes ``show`` and whatever it shows on); the view
+    goes on after the block and renders the form again.
 
     ``keep_writes=True`` is the rare opt-in that commits what was written although the
     request is refused (a failed sign-in is counted, else guessing would never be throttled).
