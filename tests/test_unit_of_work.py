@@ -24,7 +24,7 @@ from plc.feedback.services import STALE
 from plc.mail import outbox
 from plc.mail.models import OutboxMessage
 from plc.orgs.models import Organization
-from plc.unit_of_work import refusal_flashed
+from plc.unit_of_work import job_transaction, refusal_flashed
 from tests import factories
 from tests.conftest import login
 from tests.permission_world import World
@@ -271,4 +271,19 @@ def test_a_post_commits_once_after_its_view_returned(routes):
 
     assert response.status_code == 200
     assert COMMITS[COMMITS.index("view started"):] == ["view started", "view returned", "commit"]
+    assert _written()
+
+
+# --- jobs ------------------------------------------------------------------------------------
+
+
+def test_a_jobs_transaction_is_rolled_back_if_it_raises_and_committed_when_it_ends(app):
+    with pytest.raises(RuntimeError), job_transaction():
+        _write()
+        raise RuntimeError("the job failed half-way")
+    assert not _written()
+
+    with job_transaction():
+        _write()
+    db.session.rollback()  # what the block committed stays
     assert _written()
