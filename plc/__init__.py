@@ -6,9 +6,10 @@ from flask import Flask
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
-    from plc import config
+    from plc import config, unit_of_work
 
+    app = unit_of_work.UnitOfWorkFlask(__name__, instance_relative_config=True)
+    unit_of_work.init_app(app)
     config.load(app, test_config)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -65,6 +66,8 @@ def _tune_sqlite(engine) -> None:
     so that read-then-update requests from several workers never lose an update."""
     from sqlalchemy import event
 
+    from plc.unit_of_work import is_read_only_request
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
@@ -77,14 +80,8 @@ def _tune_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN" if _is_read_only_request() else "BEGIN IMMEDIATE")
-
-
-def _is_read_only_request() -> bool:
-    # GET pages only read (a tested rule), so they need not queue behind writers.
-    from flask import has_request_context, request
-
-    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        # Read-only requests need not queue behind writers.
+        connection.exec_driver_sql("BEGIN" if is_read_only_request() else "BEGIN IMMEDIATE")
 
 
 def _register_blueprints(app: Flask) -> None:

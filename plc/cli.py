@@ -1,5 +1,5 @@
 """``flask plc ...`` commands: create-admin, demo, send-mail, send-digests, send-reminders,
-import-framework, export-framework."""
+import-framework, export-framework. Each owns its transactions (``job_transaction``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from plc.extensions import db
+from plc.unit_of_work import job_transaction
 
 
 def register(app) -> None:
@@ -39,14 +40,14 @@ def create_admin(email: str, name: str, password: str):
 
     if len(password) < passwords.MIN_LENGTH:
         raise click.ClickException(f"Use at least {passwords.MIN_LENGTH} characters.")
-    user = user_by_email(email)
-    if user is None:
-        user = User(email=normalize_email(email), name=name)
-        db.session.add(user)
-    user.is_site_admin = True
-    user.active = True
-    user.password_hash = passwords.hash_password(password)
-    db.session.commit()
+    with job_transaction():
+        user = user_by_email(email)
+        if user is None:
+            user = User(email=normalize_email(email), name=name)
+            db.session.add(user)
+        user.is_site_admin = True
+        user.active = True
+        user.password_hash = passwords.hash_password(password)
     click.echo(f"Site admin {user.email} is ready.")
 
 
@@ -60,8 +61,8 @@ def demo(if_empty: bool):
     if if_empty and db.session.execute(select(User.id).limit(1)).first():
         click.echo("The database already has data; demo not loaded.")
     else:
-        demo_data.load()
-        db.session.commit()
+        with job_transaction():
+            demo_data.load()
     click.echo(demo_data.LOGINS_TEXT)
 
 
@@ -134,8 +135,8 @@ def import_framework(file: str):
         raise click.ClickException(
             f"{path.name} is not a valid framework; nothing was saved:\n  " + "\n  ".join(errors)
         )
-    framework, outcome = rubric_services.import_framework(None, data)
-    db.session.commit()
+    with job_transaction():
+        framework, outcome = rubric_services.import_framework(None, data)
     click.echo(rubric_services.describe(framework, outcome))
 
 

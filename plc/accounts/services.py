@@ -1,7 +1,7 @@
 """Account writes: sign-in checks, passwords, resets, invitations sent and accepted, profiles,
 and the site admin's account management.
 
-Services flush and raise DomainError; the view commits once.
+Services flush and raise DomainError; the request commits once.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from plc.accounts.models import User
 from plc.errors import DomainError
 from plc.extensions import db
 from plc.orgs import queries as org_queries
+from plc.unit_of_work import refusal_flashed, refusal_shown_on
 
 bp = Blueprint("accounts", __name__)
 
@@ -35,28 +36,26 @@ def login():
         return redirect(url_for("main.home"))
     form = forms.LoginForm()
     if form.validate_on_submit():
-        try:
+        # The failure is recorded although the sign-in is refused: the throttle counts it.
+        with refusal_shown_on(form, show=_refused_sign_in, keep_writes=True):
             user = services.authenticate(
                 form.email.data, form.password.data, request.remote_addr or ""
             )
-        except services.TooManyAttempts as exc:
-            db.session.commit()
-            abort(429, exc.message)
-        except DomainError as exc:
-            db.session.commit()  # keep the recorded failure
-            form.password.errors.append(exc.message)
-        else:
             sessions.start_session(user, remember=form.remember.data)
-            db.session.commit()
             return redirect(safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form, title="Sign in")
+
+
+def _refused_sign_in(form, error: DomainError) -> None:
+    if isinstance(error, services.TooManyAttempts):
+        abort(429, error.message)
+    form.password.errors.append(error.message)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
     sessions.end_session(current_user)
-    db.session.commit()
     flash("You are signed out.", "info")
     return redirect(url_for("accounts.login"))
 
@@ -66,12 +65,8 @@ def logout():
 def change_password():
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             services.change_password(current_user, form.current_password.data, form.password.data)
-        except DomainError as exc:
-            form.current_password.errors.append(exc.message)
-        else:
-            db.session.commit()
             flash("Your password is changed. Your other devices are signed out.", "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form, title="Change password")
@@ -82,7 +77,6 @@ def request_reset():
     form = forms.ResetRequestForm()
     if form.validate_on_submit():
         services.request_reset(form.email.data)
-        db.session.commit()
         flash(
             "If that address belongs to an account, a reset link is on its way. "
             "It works once, for 30 minutes.",
@@ -99,12 +93,8 @@ def reset_password(token: str):
         return _dead_link("password reset")
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusal_flashed():
             services.reset_password(reset, form.password.data)
-        except DomainError as exc:
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
             flash("Your password is set. Please sign in.", "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form, title="Choose a new password")
@@ -123,7 +113,6 @@ def accept_invitation(token: str):
             sessions.end_session(current_user)
         user = services.accept_invitation(invitation, form.name.data, form.password.data)
         sessions.start_session(user, remember=False)
-        db.session.commit()
         flash(f"Welcome, {user.name}.", "success")
         if invitation.cohort_id:
             return redirect(url_for("programs.cohort", cohort_id=invitation.cohort_id))
@@ -155,7 +144,6 @@ def profile():
             time_zone=form.time_zone.data,
             notify=form.notify.data,
         )
-        db.session.commit()
         flash("Your profile is saved.", "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, title="Your profile")

@@ -1,7 +1,7 @@
 """Site administration: organizations and user accounts.
 
-Every handler: load or 404 -> validate -> service -> the one commit -> flash and redirect.
-Access is checked once, for the whole blueprint, in require_site_admin.
+Every handler: load or 404 -> validate -> service -> flash and redirect (the request commits
+once, plc/unit_of_work.py). Access is checked once, for the whole blueprint, in require_site_admin.
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from plc.accounts import queries as account_queries
 from plc.accounts import services as account_services
 from plc.accounts.models import User
 from plc.admin import forms
-from plc.errors import DomainError, show_on_form
-from plc.extensions import db
 from plc.orgs import queries as org_queries
 from plc.orgs import services as org_services
 from plc.orgs.forms import OrganizationForm
 from plc.orgs.models import Organization
+from plc.unit_of_work import refusal_flashed, refusal_shown_on
 
 bp = Blueprint("admin", __name__)
 
@@ -52,12 +51,8 @@ def organizations():
 def new_district():
     form = OrganizationForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             org = org_services.create_district(current_user, name=form.name.data)
-        except DomainError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
             flash(f"District {org.name} created.", "success")
             return redirect(url_for("admin.organizations"))
     return render_template(
@@ -72,12 +67,8 @@ def new_school(org_id: int):
         abort(404)
     form = OrganizationForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             org = org_services.create_school(current_user, district, name=form.name.data)
-        except DomainError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
             flash(f"School {org.name} created in {district.name}.", "success")
             return redirect(url_for("admin.organizations"))
     return render_template(
@@ -93,12 +84,8 @@ def edit_organization(org_id: int):
     org = _organization_or_404(org_id)
     form = OrganizationForm(obj=org)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             org_services.rename_organization(current_user, org, name=form.name.data)
-        except DomainError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
             flash(f"Renamed to {org.name}.", "success")
             return redirect(url_for("admin.organizations"))
     kind = "district" if org.is_district else "school"
@@ -115,14 +102,11 @@ def edit_organization(org_id: int):
 def delete_organization(org_id: int):
     org = _organization_or_404(org_id)
     name = org.name
-    try:
+    with refusal_flashed():
         org_services.delete_organization(current_user, org)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("admin.edit_organization", org_id=org.id))
-    db.session.commit()
-    flash(f"{name} deleted.", "success")
-    return redirect(url_for("admin.organizations"))
+        flash(f"{name} deleted.", "success")
+        return redirect(url_for("admin.organizations"))
+    return redirect(url_for("admin.edit_organization", org_id=org_id))
 
 
 def _organization_or_404(org_id: int) -> Organization:
@@ -158,13 +142,9 @@ def new_user():
     form = forms.UserCreateForm()
     form.organization_id.choices = org_queries.organization_choices_or_none()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             user = account_services.create_user(current_user, **_user_values(form),
                                                 email=form.email.data)
-        except DomainError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
             flash(f"{user.name} is invited: an e-mail is on its way to {user.email}.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_new.html", title="Invite a new user", form=form)
@@ -178,12 +158,8 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.organization_id.data = user.organization_id or org_queries.NO_ORGANIZATION
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             account_services.update_user(current_user, user, **_user_values(form))
-        except DomainError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
             flash(f"{user.name}’s account is saved.", "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template(
@@ -220,13 +196,9 @@ def resend_invitation(user_id: int):
 
 
 def _user_action(user: User, service, done: str):
-    """The POST buttons of the account page: one service call, one commit, back to the page."""
-    try:
+    """The POST buttons of the account page: one service call, back to the page."""
+    with refusal_flashed():
         service(current_user, user)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         flash(done, "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 

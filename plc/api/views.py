@@ -29,10 +29,9 @@ from werkzeug.exceptions import Unauthorized
 from plc import permissions
 from plc.api import forms, openapi, queries, serialize, services
 from plc.dashboards import reports
-from plc.errors import DomainError, show_on_form
-from plc.extensions import db
 from plc.programs import queries as program_queries
 from plc.tokens import hash_token
+from plc.unit_of_work import refusal_flashed, refusal_shown_on
 
 bp = Blueprint("api", __name__)
 v1 = Blueprint("v1", __name__, url_prefix="/api/v1")
@@ -114,12 +113,8 @@ def guide():
 def tokens():
     form = forms.NewTokenForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             secret, token = services.create_token(current_user, form.name.data)
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             session[_FRESH_TOKEN] = secret
             flash(f"Token “{token.name}” made. Copy it now: it is shown only once.", "success")
             return redirect(url_for("api.tokens"))
@@ -137,11 +132,7 @@ def revoke():
     token = queries.token(form.token_id.data) if form.validate_on_submit() else None
     permissions.require(token is not None and permissions.can_revoke_api_token(current_user,
                                                                                token))
-    try:
+    with refusal_flashed():
         services.revoke_token(current_user, token)
-    except DomainError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("api.tokens"))
-    db.session.commit()
-    flash(f"Token “{token.name}” revoked: it no longer works.", "success")
+        flash(f"Token “{token.name}” revoked: it no longer works.", "success")
     return redirect(url_for("api.tokens"))

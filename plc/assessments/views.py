@@ -1,8 +1,9 @@
 """Checkpoints, the reflection worksheet, sharing, the growth page and the ratings overview.
 
 Every handler: load the object or 404 -> permissions.require(...) -> validate the form ->
-services.x(current_user, obj, values) -> one commit -> flash and redirect.
-Worksheets are shown all on one page, grouped by category; "Save draft" stands in for autosave.
+services.x(current_user, obj, values) -> flash and redirect (the request commits once,
+plc/unit_of_work.py). Worksheets are shown all on one page, grouped by category; "Save draft"
+stands in for autosave.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from plc import permissions
 from plc.assessments import aggregates, forms, growth, queries, services
 from plc.assessments.models import Checkpoint, SelfAssessment
 from plc.errors import DomainError, show_on_form
-from plc.extensions import db
 from plc.programs import queries as program_queries
 from plc.programs.loading import managed_program
 from plc.programs.models import Program
+from plc.unit_of_work import refusal_flashed, refusal_shown_on
 
 bp = Blueprint("assessments", __name__)
 
@@ -60,13 +61,8 @@ def checkpoints(program_id: int):
                                       e.opens_on.data, e.closes_on.data)
             for e in (entry.form for entry in form.checkpoints)
         ]
-        try:
+        with refusal_flashed():
             services.update_checkpoints(current_user, program, items, values)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
             flash("The checkpoints are saved.", "success")
             return redirect(url_for("assessments.checkpoints", program_id=program.id))
     return render_template("assessments/checkpoints.html", title=f"Checkpoints: {program.name}",
@@ -79,15 +75,11 @@ def new_checkpoint(program_id: int):
     program = managed_program(program_id)
     form = forms.NewCheckpointForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             checkpoint = services.add_checkpoint(
                 current_user, program, name=form["name"].data, opens_on=form.opens_on.data,
                 closes_on=form.closes_on.data,
             )
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash(f"The checkpoint {checkpoint.name} is added.", "success")
             return redirect(url_for("assessments.checkpoints", program_id=program.id))
     return render_template("assessments/checkpoint_new.html",
@@ -101,12 +93,8 @@ def remove_checkpoint(checkpoint_id: int):
     permissions.require(found is not None)
     checkpoint, program = found
     managed_program(program.id)
-    try:
+    with refusal_flashed():
         services.remove_checkpoint(current_user, checkpoint)
-    except DomainError as exc:
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
         flash(f"The checkpoint {checkpoint.name} is removed.", "success")
     return redirect(url_for("assessments.checkpoints", program_id=program.id))
 
@@ -139,35 +127,33 @@ def worksheet(checkpoint_id: int):
                                  title=f"{checkpoint.name} worksheet · {program.name}")
     if form.validate_on_submit():
         submit = form.action.data == "submit"
-        try:
+        with refusal_shown_on(form, show=_show_on_worksheet) as refused:
             saved = services.save_worksheet(current_user, checkpoint, assessment, sheet,
                                             _values(form, sheet), today=today, submit=submit)
-        except services.IncompleteWorksheet as exc:
-            for competency_id in exc.missing:
-                form.rating(competency_id).errors = ["Choose a rating to submit."]
-            flash(exc.message, "error")
-        except services.StaleWorksheet as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            # The next save is a deliberate overwrite of what is saved now.
-            saved_now = queries.own_assessment(current_user.id, checkpoint_id)
-            form.version.raw_data = None
-            form.version.data = saved_now.version if saved_now else 0
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash(f"Your {checkpoint.name} worksheet is "
                   f"{'submitted' if submit else 'saved as a draft'}.", "success")
             if submit:
                 return redirect(url_for("assessments.view_assessment", assessment_id=saved.id))
             return redirect(url_for("assessments.worksheet", checkpoint_id=checkpoint_id))
+        if isinstance(refused.error, services.StaleWorksheet):
+            # The next save is a deliberate overwrite of what is saved now.
+            saved_now = queries.own_assessment(current_user.id, checkpoint_id)
+            form.version.raw_data = None
+            form.version.data = saved_now.version if saved_now else 0
     previous_name, previous = queries.previous_ratings(current_user.id, checkpoint)
     return render_template(
         "assessments/worksheet.html", title=f"{checkpoint.name} worksheet · {program.name}",
         form=form, sheet=sheet, checkpoint=checkpoint, program=program, assessment=assessment,
         previous=previous, previous_name=previous_name,
     )
+
+
+def _show_on_worksheet(form: forms.WorksheetForm, error: DomainError) -> None:
+    """A worksheet submitted with ratings missing: "choose a rating" by each of them."""
+    if isinstance(error, services.IncompleteWorksheet):
+        for competency_id in error.missing:
+            form.rating(competency_id).errors = ["Choose a rating to submit."]
+    show_on_form(form, error)
 
 
 def _values(form: forms.WorksheetForm, sheet: queries.Sheet) -> services.WorksheetValues:
@@ -229,16 +215,13 @@ def reopen(assessment_id: int):
     assessment, program = _visible_assessment(assessment_id)
     permissions.require(permissions.can_edit_assessment(current_user, assessment), 403)
     checkpoint = assessment.checkpoint
-    try:
+    with refusal_flashed():
         services.reopen(current_user, assessment, checkpoint,
                         today=queries.today_in(program.time_zone))
-    except DomainError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("assessments.view_assessment", assessment_id=assessment.id))
-    db.session.commit()
-    flash(f"Your {checkpoint.name} worksheet is a draft again. Submit it when you are done.",
-          "success")
-    return redirect(url_for("assessments.worksheet", checkpoint_id=checkpoint.id))
+        flash(f"Your {checkpoint.name} worksheet is a draft again. Submit it when you are done.",
+              "success")
+        return redirect(url_for("assessments.worksheet", checkpoint_id=checkpoint.id))
+    return redirect(url_for("assessments.view_assessment", assessment_id=assessment_id))
 
 
 @bp.post("/assessments/<int:assessment_id>/share")
@@ -250,15 +233,11 @@ def share(assessment_id: int):
     if not form.validate_on_submit():
         abort(400)
     shared = form.shared.data == "1"
-    try:
+    with refusal_flashed():
         services.set_sharing(current_user, assessment, shared)
-    except DomainError as exc:
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
         flash("Peers in your cohort can now read this worksheet." if shared
               else "This worksheet is now private to you and your facilitators.", "success")
-    return redirect(url_for("assessments.view_assessment", assessment_id=assessment.id))
+    return redirect(url_for("assessments.view_assessment", assessment_id=assessment_id))
 
 
 # --- growth ------------------------------------------------------------------------------

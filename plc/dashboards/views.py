@@ -3,7 +3,7 @@ the program lead's programme dashboard, and their exports (programme, cohort, di
 the programme's rating aggregates).
 
 Every handler: load the object or 404 -> permissions.require(...) -> (form) -> services ->
-one commit -> flash and redirect.
+flash and redirect (the request commits once, plc/unit_of_work.py).
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ from plc.assessments import aggregates
 from plc.assessments.queries import today_in
 from plc.dashboards import exports, figures, forms, queries, reports, services
 from plc.db import utcnow
-from plc.errors import DomainError, show_on_form
-from plc.extensions import db
 from plc.orgs import queries as org_queries
 from plc.plans.models import BARRIER_KINDS
 from plc.programs import queries as program_queries
 from plc.programs.models import Cohort, Program
+from plc.unit_of_work import refusal_shown_on
 
 bp = Blueprint("dashboards", __name__)
 
@@ -98,12 +97,8 @@ def nudge(cohort_id: int):
     form = _nudge_form(cohort, request.form)
     if form.validate_on_submit():
         recipients = queries.cohort_members(cohort.id, form.user_ids.data)
-        try:
+        with refusal_shown_on(form):
             services.send_nudges(current_user, cohort, recipients, form.message.data)
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash(f"Nudge sent to {', '.join(p.name for p in recipients)}.", "success")
             return redirect(url_for("dashboards.cohort_dashboard", cohort_id=cohort.id,
                                     sort=_choice("sort", figures.SORTS),

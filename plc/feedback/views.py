@@ -11,12 +11,11 @@ from flask import Blueprint, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from plc import permissions
-from plc.errors import DomainError, show_on_form
-from plc.extensions import db
 from plc.feedback import forms, mentions, queries, services
 from plc.notifications.links import plan_path
 from plc.plans.loading import visible_plan
 from plc.programs.loading import visible_cohort
+from plc.unit_of_work import refusal_shown_on
 
 bp = Blueprint("feedback", __name__)
 bp.add_app_template_global(plan_path, "plan_link")
@@ -82,13 +81,9 @@ def _post_comment(plan, cohort_ids, what: str, update=None, parent=None):
     permissions.require(permissions.can_comment(current_user, plan, cohort_ids), 403)
     form = forms.CommentForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             comment = services.add_comment(current_user, plan, cohort_ids, body=form.body.data,
                                            kind=form.kind.data, update=update, parent=parent)
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash("Your comment is posted.", "success")
             return _back_to(plan, comment)
     return render_template(
@@ -109,21 +104,16 @@ def edit_comment(comment_id: int):
                                                              comment.version)
     stale = False
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form) as refused:
             services.edit_comment(current_user, comment, plan, cohort_ids, body=form.body.data,
                                   kind=form.kind.data, loaded_version=form.version.data)
-        except DomainError as exc:
-            db.session.rollback()
-            comment, plan, cohort_ids = _visible_comment(comment_id)
-            show_on_form(form, exc)
-            stale = exc.message == services.STALE
-            # The next save is based on what is saved now; the typed text stays in the form.
-            form.version.raw_data = None
-            form.version.data = comment.version
-        else:
-            db.session.commit()
             flash("Your comment is saved.", "success")
             return _back_to(plan, comment)
+        comment, plan, cohort_ids = _visible_comment(comment_id)
+        stale = refused.error.message == services.STALE
+        # The next save is based on what is saved now; the typed text stays in the form.
+        form.version.raw_data = None
+        form.version.data = comment.version
     people = queries.mentionable(plan.id)
     return render_template(
         "feedback/edit_form.html", title="Edit your comment", form=form, plan=plan,
@@ -138,7 +128,6 @@ def delete_comment(comment_id: int):
     comment, plan, cohort_ids = _visible_comment(comment_id)
     permissions.require(permissions.can_delete_comment(current_user, comment, cohort_ids), 403)
     services.delete_comment(current_user, comment)
-    db.session.commit()
     flash("The comment is removed; its replies stay.", "success")
     return _back_to(plan, comment)
 

@@ -17,6 +17,7 @@ from sqlalchemy import event, select, update
 from plc.db import utcnow
 from plc.extensions import db
 from plc.mail.models import OutboxMessage
+from plc.unit_of_work import job_transaction
 
 _PENDING = "plc_outbox_pending"
 
@@ -79,9 +80,9 @@ def deliver(ids: list[int] | None = None, limit: int | None = None,
                                           OutboxMessage.next_attempt_at <= utcnow())
     if ids is not None:
         stmt = stmt.where(OutboxMessage.id.in_(ids))
-    candidates = db.session.execute(
-        stmt.order_by(OutboxMessage.id).limit(limit or BATCH)).scalars().all()
-    db.session.commit()
+    with job_transaction():
+        candidates = db.session.execute(
+            stmt.order_by(OutboxMessage.id).limit(limit or BATCH)).scalars().all()
     sent = failed = 0
     for message_id in candidates:
         message = _claim(message_id)
@@ -96,8 +97,8 @@ def deliver(ids: list[int] | None = None, limit: int | None = None,
             message.sent_at = utcnow()
             message.attempts += 1
             sent += 1
-        db.session.merge(message)
-        db.session.commit()  # one message at a time: a crash never re-sends what went out
+        with job_transaction():  # one message at a time: a crash never re-sends what went out
+            db.session.merge(message)
         if failed and stop_on_failure:
             break
     return sent, failed
@@ -107,18 +108,18 @@ def _claim(message_id: int) -> OutboxMessage | None:
     """The message, detached from the session (readable with no transaction open), if this
     deliverer got it: the check and the claim are one UPDATE."""
     now = utcnow()
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
-               OutboxMessage.next_attempt_at <= now)
-        .values(next_attempt_at=now + CLAIM)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
-    message = db.session.get(OutboxMessage, message_id, populate_existing=True) if claimed \
-        else None
-    if message is not None:
-        db.session.expunge(message)
-    db.session.commit()
+    with job_transaction():
+        claimed = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
+                   OutboxMessage.next_attempt_at <= now)
+            .values(next_attempt_at=now + CLAIM)
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
+        message = db.session.get(OutboxMessage, message_id, populate_existing=True) \
+            if claimed else None
+        if message is not None:
+            db.session.expunge(message)
     return message
 
 
@@ -175,9 +176,9 @@ def _write_to_folder(message: OutboxMessage, email: EmailMessage) -> None:
 
 
 def make_all_due() -> None:
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None))
-        .values(next_attempt_at=utcnow())
-    )
-    db.session.commit()
+    with job_transaction():
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None))
+            .values(next_attempt_at=utcnow())
+        )

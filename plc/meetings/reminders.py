@@ -9,6 +9,7 @@ from plc.meetings import queries
 from plc.meetings.models import MeetingReminder
 from plc.notifications.models import MEETING_REMINDER
 from plc.notifications.services import notify
+from plc.unit_of_work import job_transaction
 
 
 def send_reminders() -> int:
@@ -16,12 +17,12 @@ def send_reminders() -> int:
     who has not been reminded of it yet; returns how many were sent. A job of its own (cron),
     so it commits: the MeetingReminder row and the notification go in together, and the row's
     unique (meeting, person) key keeps a second run, even a concurrent one, from repeating."""
-    meetings = queries.meetings_to_remind(utcnow())
-    due = queries.people_to_remind([m.id for m in meetings])
-    for meeting_id, person in due:
-        db.session.add(MeetingReminder(meeting_id=meeting_id, user_id=person.id))
-        # notify() e-mails urgent events itself: no mail of our own here.
-        notify(person, MEETING_REMINDER, meeting_id=meeting_id, urgent=True,
-               text="Post a progress update on your plan before the meeting.")
-    db.session.commit()
+    with job_transaction():
+        meetings = queries.meetings_to_remind(utcnow())
+        due = queries.people_to_remind([m.id for m in meetings])
+        for meeting_id, person in due:
+            db.session.add(MeetingReminder(meeting_id=meeting_id, user_id=person.id))
+            # notify() e-mails urgent events itself: no mail of our own here.
+            notify(person, MEETING_REMINDER, meeting_id=meeting_id, urgent=True,
+                   text="Post a progress update on your plan before the meeting.")
     return len(due)

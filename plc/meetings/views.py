@@ -1,7 +1,8 @@
 """Cohort meetings, their .ics files and each person's private calendar feed.
 
 Every handler: load the object or 404 -> permissions.require(...) -> validate the form ->
-services.x(current_user, obj, values) -> one commit -> flash and redirect.
+services.x(current_user, obj, values) -> flash and redirect (the request commits once,
+plc/unit_of_work.py).
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from flask_login import current_user, login_required
 
 from plc import permissions
 from plc.db import utcnow
-from plc.errors import DomainError, show_on_form
-from plc.extensions import db
 from plc.meetings import forms, ical, queries, services
 from plc.meetings.models import PROTOCOLS, AgendaItem, FollowUp, Meeting
 from plc.meetings.schedule import to_local
@@ -20,6 +19,7 @@ from plc.plans import queries as plans_queries
 from plc.programs.loading import visible_cohort
 from plc.programs.models import Cohort
 from plc.tokens import hash_token
+from plc.unit_of_work import refusal_flashed, refusal_shown_on
 
 bp = Blueprint("meetings", __name__)
 
@@ -72,16 +72,12 @@ def new_meeting(cohort_id: int):
     permissions.require(permissions.can_schedule_meetings(current_user, cohort), 403)
     form = forms.MeetingForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             meeting = services.schedule_meeting(
                 current_user, cohort, title=form.title.data, day=form.day.data,
                 start=form.start.data, duration_minutes=form.duration_minutes.data,
                 place=_place(form),
             )
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash("The meeting is scheduled.", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return _form_page("meetings/meeting_form.html", form, cohort, "Schedule a meeting")
@@ -97,17 +93,13 @@ def new_series(cohort_id: int):
         form.first_date.data = cohort.program.starts_on
         form.last_date.data = cohort.program.ends_on
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             series = services.schedule_series(
                 current_user, cohort, title=form.title.data, weekday=form.weekday.data,
                 week_of_month=form.week_of_month.data, start=form.start.data,
                 duration_minutes=form.duration_minutes.data, first_date=form.first_date.data,
                 last_date=form.last_date.data, place=_place(form),
             )
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash(f"The series is scheduled, from {series.first_date:%b %-d, %Y} to "
                   f"{series.last_date:%b %-d, %Y}.", "success")
             return redirect(url_for("meetings.cohort_meetings", cohort_id=cohort.id))
@@ -202,16 +194,12 @@ def move_meeting(meeting_id: int):
     if not form.is_submitted():
         _fill_move_form(form, meeting, zone)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             services.move_meeting(
                 current_user, meeting, day=form.day.data, start=form.start.data,
                 duration_minutes=form.duration_minutes.data, loaded_version=form.version.data,
                 place=_place(form),
             )
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash("The meeting is moved; its cohort is told by e-mail.", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return render_template(
@@ -242,13 +230,9 @@ def cancel_meeting(meeting_id: int):
     if not form.validate_on_submit():
         flash("The meeting was not cancelled: reload the page and try again.", "error")
         return back
-    try:
+    with refusal_flashed():
         services.cancel_meeting(current_user, meeting, loaded_version=form.version.data)
-    except DomainError as exc:
-        flash(exc.message, "error")
-        return back
-    db.session.commit()
-    flash("The meeting is cancelled; its cohort is told by e-mail.", "success")
+        flash("The meeting is cancelled; its cohort is told by e-mail.", "success")
     return back
 
 
@@ -286,7 +270,6 @@ def _ics(meetings: list[Meeting], name: str, filename: str) -> Response:
 def calendar_settings():
     if request.method == "POST":
         token = services.renew_calendar_token(current_user)
-        db.session.commit()
         session[_FRESH_FEED] = token
         flash("Your calendar feed has a new address; any old one has stopped working.",
               "success")
@@ -303,7 +286,6 @@ def calendar_settings():
 @login_required
 def revoke_calendar():
     services.revoke_calendar_token(current_user)
-    db.session.commit()
     flash("Your calendar feed is turned off; its address no longer works.", "success")
     return redirect(url_for("meetings.calendar_settings"))
 
@@ -342,12 +324,8 @@ def agenda_new(meeting_id: int):
     form = forms.AgendaItemForm()
     form.presenters.choices = _presenter_choices(meeting)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             services.add_agenda_item(current_user, meeting, _agenda_values(form))
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash("The agenda item is added.", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id,
                                     _anchor="agenda"))
@@ -365,12 +343,8 @@ def agenda_edit(meeting_id: int, item_id: int):
         form.show_protocol(item.protocol)
         form.presenters.data = queries.presenter_ids(item.id)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             services.edit_agenda_item(current_user, meeting, item, _agenda_values(form))
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash("The agenda item is saved.", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id,
                                     _anchor="agenda"))
@@ -391,7 +365,6 @@ def agenda_delete(meeting_id: int, item_id: int):
     meeting = _managed_agenda(meeting_id)
     item = _agenda_item(meeting, item_id)
     services.remove_agenda_item(current_user, meeting, item)
-    db.session.commit()
     flash(f"“{item.title}” is removed from the agenda.", "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting.id, _anchor="agenda"))
 
@@ -406,13 +379,9 @@ def agenda_move(meeting_id: int, item_id: int):
     if not form.validate_on_submit():
         flash("Choose whether to move the item up or down.", "error")
         return back
-    try:
+    with refusal_flashed():
         services.move_agenda_item(current_user, meeting, item, form.direction.data)
-    except DomainError as exc:
-        flash(exc.message, "error")
-        return back
-    db.session.commit()
-    flash(f"“{item.title}” is moved {form.direction.data}.", "success")
+        flash(f"“{item.title}” is moved {form.direction.data}.", "success")
     return back
 
 
@@ -433,12 +402,8 @@ def attendance(meeting_id: int):
         for name in form.person_fields.values():
             form[name].data = "present"
     elif form.validate_on_submit():
-        try:
+        with refusal_flashed():
             saved = services.record_attendance(current_user, meeting, form.statuses())
-        except DomainError as exc:
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
             flash(f"Attendance is saved ({saved} of {len(people)} recorded).", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return render_template(
@@ -482,20 +447,16 @@ def notes(meeting_id: int):
         form.notes.data, form.notes_version.data = meeting.notes, meeting.notes_version
     current = None  # the notes someone else saved meanwhile, shown beside the typed text
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             services.save_notes(current_user, meeting, form.notes.data or "",
                                 loaded_version=form.notes_version.data)
-        except DomainError as exc:
-            show_on_form(form, exc)
-            current = meeting.notes
-            # The next save builds on theirs (raw_data is what the hidden field shows).
-            form.notes_version.data = meeting.notes_version
-            form.notes_version.raw_data = [str(meeting.notes_version)]
-        else:
-            db.session.commit()
             flash("The notes are saved.", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id,
                                     _anchor="notes"))
+        current = meeting.notes
+        # The next save builds on theirs (raw_data is what the hidden field shows).
+        form.notes_version.data = meeting.notes_version
+        form.notes_version.raw_data = [str(meeting.notes_version)]
     return render_template(
         "meetings/notes_form.html", title=f"Notes · {_titled(meeting)}",
         form=form, meeting=meeting, cohort=meeting.cohort, current=current,
@@ -515,7 +476,6 @@ def note_taker(meeting_id: int):
         flash("Choose a member of the cohort as note-taker.", "error")
         return back
     services.choose_note_taker(current_user, meeting, form.user_id.data or None)
-    db.session.commit()
     flash("The note-taker is set.", "success")
     return back
 
@@ -527,13 +487,9 @@ def follow_up_new(meeting_id: int):
     form = forms.FollowUpForm()
     form.assignee_id.choices = _presenter_choices(meeting)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             services.add_follow_up(current_user, meeting, assignee_id=form.assignee_id.data,
                                    text=form.text.data, due_on=form.due_on.data)
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash("The follow-up is added.", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id,
                                     _anchor="follow-ups"))
@@ -562,7 +518,6 @@ def follow_up_done(follow_up_id: int):
     permissions.require(permissions.can_complete_follow_up(
         current_user, follow_up, meeting, meeting.cohort), 403)
     services.complete_follow_up(current_user, follow_up)
-    db.session.commit()
     flash("The follow-up is marked done.", "success")
     return _back_to(meeting)
 
@@ -573,7 +528,6 @@ def follow_up_delete(follow_up_id: int):
     follow_up, meeting = _visible_follow_up(follow_up_id)
     permissions.require(permissions.can_write_notes(current_user, meeting, meeting.cohort), 403)
     services.remove_follow_up(current_user, follow_up)
-    db.session.commit()
     flash("The follow-up is deleted.", "success")
     return _back_to(meeting)
 
@@ -590,12 +544,8 @@ def follow_up_to_plan(follow_up_id: int):
     form.focus_area_id.choices = [(a.id, _area_label(a, n)) for n, a in enumerate(areas, 1)]
     if plan is not None and areas and follow_up.action_step_id is None \
             and form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             services.follow_up_to_plan(current_user, follow_up, plan, form.focus_area_id.data)
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash("The follow-up is now a step on your plan.", "success")
             return _back_to(meeting)
     return render_template(

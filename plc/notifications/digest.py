@@ -18,6 +18,7 @@ from plc.mail import outbox
 from plc.notifications import links, queries
 from plc.notifications.models import DigestRun, Notification
 from plc.notifications.services import describe, preference_footer
+from plc.unit_of_work import job_transaction
 
 
 def send_digests() -> int:
@@ -29,16 +30,13 @@ def send_digests() -> int:
     for user in _due(today):
         permissions.forget_roles()
         try:
-            message_id = _digest_for(user, today)
-            if message_id is None:
-                db.session.rollback()
-                continue
-            db.session.commit()
+            with job_transaction():
+                message_id = _digest_for(user, today)
         except IntegrityError:  # another run sent this person's digest meanwhile
-            db.session.rollback()
             continue
-        queued.append(message_id)
-        mailed += 1
+        if message_id is not None:
+            queued.append(message_id)
+            mailed += 1
     if queued:
         outbox.deliver(queued)
     return mailed

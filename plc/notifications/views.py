@@ -8,7 +8,6 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_login import current_user, login_required
 
 from plc import permissions
-from plc.extensions import db
 from plc.notifications import links, queries, services
 
 bp = Blueprint("notifications", __name__)
@@ -49,7 +48,6 @@ def open_notification(notification_id: int):
     notification = queries.notification(notification_id)
     permissions.require(notification is not None and notification.user_id == current_user.id)
     services.mark_read(current_user, notification)
-    db.session.commit()
     available = queries.is_available(
         notification, queries.visible_plan_ids(current_user, {notification.plan_id} - {None})
     )
@@ -63,6 +61,5 @@ def open_notification(notification_id: int):
 @login_required
 def mark_all_read():
     services.mark_all_read(current_user)
-    db.session.commit()
     flash("All notifications are marked read.", "success")
     return redirect(url_for("notifications.index"))

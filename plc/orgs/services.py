@@ -1,6 +1,6 @@
 """Organization writes for site admins: districts, their schools, renames and deletions.
 
-Services flush and raise DomainError; the view commits once. Who may call them is decided
+Services flush and raise DomainError; the request commits once. Who may call them is decided
 in plc/permissions.py (the admin blueprint requires can_administer).
 """
 

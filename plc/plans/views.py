@@ -2,7 +2,8 @@
 changed since a date, and a cohort's list of plans.
 
 Every handler: load the object or 404 -> permissions.require(...) -> validate the form ->
-services.x(current_user, obj, values) -> one commit -> flash and redirect.
+services.x(current_user, obj, values) -> flash and redirect (the request commits once,
+plc/unit_of_work.py).
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from flask_login import current_user, login_required
 from plc import permissions
 from plc.assessments.queries import member_cohort_ids
 from plc.errors import DomainError, show_on_form
-from plc.extensions import db
 from plc.feedback import queries as feedback_queries
 from plc.plans import forms, queries, revisions, services
 from plc.plans.loading import editable_plan, visible_plan
 from plc.programs import queries as program_queries
+from plc.unit_of_work import refusal_flashed, refusal_shown_on
 
 bp = Blueprint("plans", __name__)
 
@@ -42,15 +43,11 @@ def my_plan(program_id: int):
     form = forms.StartForm()
     if form.validate_on_submit():
         source = assessment if form.source.data == "assessment" else None
-        try:
+        with refusal_flashed():
             plan = services.start_plan(current_user, program, queries.rubric(program), source)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(url_for("plans.my_plan", program_id=program_id))
-        db.session.commit()
-        flash("Your action plan is started. It is a draft: only you can see it.", "success")
-        return redirect(url_for("plans.plan", plan_id=plan.id))
+            flash("Your action plan is started. It is a draft: only you can see it.", "success")
+            return redirect(url_for("plans.plan", plan_id=plan.id))
+        return redirect(url_for("plans.my_plan", program_id=program_id))
     return render_template("plans/start.html", title=f"Start my action plan · {program.name}",
                            program=program, assessment=assessment, form=form)
 
@@ -121,25 +118,17 @@ def edit_plan(plan_id: int):
     form = forms.plan_form(sheet, data=forms.plan_data(focus_areas, plan.version))
     saved_now = None  # the plan as saved elsewhere, shown when this save came too late
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form, show=_show_on_nested_form) as refused:
             services.save_plan(current_user, plan, sheet, _plan_values(form),
                                queries.latest_levels(current_user.id, program))
-        except services.StalePlan as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            plan = queries.plan(plan_id)
+            flash("Your plan is saved.", "success")
+            return redirect(url_for("plans.plan", plan_id=plan_id))
+        plan = queries.plan(plan_id)
+        if isinstance(refused.error, services.StalePlan):
             saved_now = queries.focus_areas(plan_id)
             # The next save is a deliberate overwrite of what is saved now.
             form.version.raw_data = None
             form.version.data = plan.version
-        except DomainError as exc:
-            db.session.rollback()
-            plan = queries.plan(plan_id)
-            _show_on_nested_form(form, exc)
-        else:
-            db.session.commit()
-            flash("Your plan is saved.", "success")
-            return redirect(url_for("plans.plan", plan_id=plan_id))
     return render_template("plans/edit.html", title=_title(plan, True, "Edit: "), plan=plan,
                            program=plan.program, form=form, saved_now=saved_now,
                            zone=plan.program.time_zone, **_rubric_context(sheet))
@@ -209,17 +198,12 @@ def share(plan_id: int):
     if not form.validate_on_submit() or form.visibility.data not in forms.AUDIENCES:
         flash("Choose who can see your plan.", "error")
         return redirect(url_for("plans.plan", plan_id=plan_id))
-    try:
+    with refusal_flashed():
         changed = services.set_visibility(current_user, plan, form.visibility.data,
                                           queries.rubric(plan.program), form.version.data)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("plans.plan", plan_id=plan_id))
-    db.session.commit()
-    label, consequence = forms.AUDIENCES[form.visibility.data]
-    flash(f"Who can see your plan: {label}. {consequence}" if changed
-          else f"Nothing changed: your plan was already “{label}”.", "success")
+        label, consequence = forms.AUDIENCES[form.visibility.data]
+        flash(f"Who can see your plan: {label}. {consequence}" if changed
+              else f"Nothing changed: your plan was already “{label}”.", "success")
     return redirect(url_for("plans.plan", plan_id=plan_id))
 
 
@@ -236,22 +220,17 @@ def new_update(plan_id: int):
     form = forms.update_form(focus_areas, sheet, meetings, plan.program.time_zone,
                              data={"version": plan.version})
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form) as refused:
             services.post_update(current_user, plan, sheet,
                                  _update_values(form, focus_areas),
                                  {m.id for m in meetings})
-        except DomainError as exc:
-            db.session.rollback()
-            plan, focus_areas = queries.plan(plan_id), queries.focus_areas(plan_id)
-            if isinstance(exc, services.StalePlan):
-                # The next post is a deliberate choice against what is saved now.
-                form.version.raw_data = None
-                form.version.data = plan.version
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash("Your progress update is posted.", "success")
             return redirect(url_for("plans.plan", plan_id=plan_id, _anchor="timeline"))
+        plan, focus_areas = queries.plan(plan_id), queries.focus_areas(plan_id)
+        if isinstance(refused.error, services.StalePlan):
+            # The next post is a deliberate choice against what is saved now.
+            form.version.raw_data = None
+            form.version.data = plan.version
     return render_template("plans/update_form.html", title=_title(plan, True, "New update: "),
                            plan=plan, program=plan.program, form=form, focus_areas=focus_areas,
                            update=None)
@@ -285,23 +264,15 @@ def edit_update(plan_id: int, update_id: int):
             did=form.did.data or "", learned=form.learned.data or "",
             next=form.next.data or "", meeting_id=form.meeting_id.data or None,
             loaded_version=form.version.data or 0)
-        try:
+        with refusal_shown_on(form) as refused:
             services.edit_update(current_user, update, values, {m.id for m in meetings})
-        except services.StaleUpdate as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            plan = queries.plan(plan_id)
-            update = saved_now = queries.update(plan_id, update_id)
-            form.version.raw_data = None
-            form.version.data = saved_now.version
-        except DomainError as exc:
-            db.session.rollback()
-            plan, update = queries.plan(plan_id), queries.update(plan_id, update_id)
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash("Your update is saved.", "success")
             return redirect(url_for("plans.plan", plan_id=plan_id, _anchor=f"update-{update_id}"))
+        plan, update = queries.plan(plan_id), queries.update(plan_id, update_id)
+        if isinstance(refused.error, services.StaleUpdate):
+            saved_now = update
+            form.version.raw_data = None
+            form.version.data = saved_now.version
     return render_template("plans/update_form.html", title=_title(plan, True, "Edit update: "),
                            plan=plan, program=plan.program, form=form, focus_areas=[],
                            update=update, saved_now=saved_now)

@@ -1,7 +1,7 @@
 """Programme, cohort and roster writes.
 
 Each function takes the acting user, the object and explicit values; it enforces the product's
-rules (raising DomainError), adds and flushes, and never commits: the view commits once.
+rules (raising DomainError), adds and flushes, and never commits: the request commits once.
 Who may call which function is decided in plc/permissions.py, before the call.
 """
 

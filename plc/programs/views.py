@@ -1,7 +1,8 @@
 """Programmes, cohorts and rosters.
 
 Every handler: load the object or 404 -> permissions.require(...) -> validate the form ->
-services.x(current_user, obj, values) -> one commit -> flash and redirect.
+services.x(current_user, obj, values) -> flash and redirect (the request commits once,
+plc/unit_of_work.py).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from plc import permissions
 from plc.assessments import queries as assessment_queries
 from plc.dashboards import services as dashboard_services
 from plc.db import utcnow
-from plc.errors import DomainError, show_on_form
-from plc.extensions import db
 from plc.meetings import services as meeting_services
 from plc.orgs import queries as org_queries
 from plc.programs import forms, queries, roster, services
@@ -22,6 +21,7 @@ from plc.programs.loading import visible_cohort, visible_program
 from plc.programs.models import COHORT_ROLES, Cohort, Membership
 from plc.rubrics import queries as rubric_queries
 from plc.rubrics.services import DEFAULT_KEY
+from plc.unit_of_work import refusal_flashed, refusal_shown_on
 
 bp = Blueprint("programs", __name__)
 
@@ -61,12 +61,8 @@ def new_program():
         bundled = rubric_queries.newest_version(DEFAULT_KEY)
         form.framework_id.data = bundled.id if bundled else 0
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             prog = services.create_program(current_user, **_program_values(form))
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash(f"The programme {prog.name} is created.", "success")
             return redirect(url_for("programs.program", program_id=prog.id))
     return render_template(
@@ -82,16 +78,12 @@ def edit_program(program_id: int):
     permissions.require(permissions.can_manage_program(current_user, prog), 403)
     form = forms.ProgramEditForm(obj=prog)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             services.update_program(current_user, prog, **_program_values(form))
             dashboard_services.set_nudge_thresholds(current_user, prog, **_threshold_values(
                 form, prog))
             if form.reminder_days.data is not None:
                 meeting_services.set_reminder_days(current_user, prog, form.reminder_days.data)
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash("The programme is saved.", "success")
             return redirect(url_for("programs.program", program_id=prog.id))
     return render_template(
@@ -143,12 +135,8 @@ def new_lead(program_id: int):
     permissions.require(permissions.can_manage_program(current_user, prog), 403)
     form = forms.LeadForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             user = services.add_program_lead(current_user, prog, form.email.data)
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash(f"{user.name} now leads {prog.name}.", "success")
             return redirect(url_for("programs.program", program_id=prog.id))
     return render_template(
@@ -162,17 +150,13 @@ def new_lead(program_id: int):
 def remove_lead(program_id: int, user_id: int):
     prog = visible_program(program_id)
     permissions.require(permissions.can_manage_program(current_user, prog), 403)
-    try:
+    with refusal_flashed():
         services.remove_program_lead(current_user, prog, user_id)
-    except DomainError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("programs.program", program_id=prog.id))
-    db.session.commit()
-    permissions.forget_roles()  # the actor may have just stepped down themselves
-    flash("The program lead is removed.", "success")
-    if not permissions.can_view_program(current_user, prog):
-        return redirect(url_for("main.home"))
-    return redirect(url_for("programs.program", program_id=prog.id))
+        permissions.forget_roles()  # the actor may have just stepped down themselves
+        flash("The program lead is removed.", "success")
+        if not permissions.can_view_program(current_user, prog):
+            return redirect(url_for("main.home"))
+    return redirect(url_for("programs.program", program_id=program_id))
 
 
 # --- cohorts -----------------------------------------------------------------------------
@@ -185,14 +169,10 @@ def new_cohort(program_id: int):
     permissions.require(permissions.can_manage_program(current_user, prog), 403)
     form = forms.CohortForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             coh = services.create_cohort(
                 current_user, prog, name=form.name.data, description=form.description.data or ""
             )
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash(f"The cohort {coh.name} is created. Now bring its people in.", "success")
             return redirect(url_for("programs.cohort", cohort_id=coh.id))
     return render_template(
@@ -208,14 +188,10 @@ def edit_cohort(cohort_id: int):
     permissions.require(permissions.can_manage_cohort(current_user, coh), 403)
     form = forms.CohortForm(obj=coh)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             services.update_cohort(
                 current_user, coh, name=form.name.data, description=form.description.data or ""
             )
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash("The cohort is saved.", "success")
             return redirect(url_for("programs.cohort", cohort_id=coh.id))
     return render_template(
@@ -259,15 +235,11 @@ def invite(cohort_id: int):
     form.set_choices(grantable, org_queries.organization_choices_or_none())
     if form.validate_on_submit():
         permissions.require(permissions.can_grant_role(current_user, coh, form.role.data), 403)
-        try:
+        with refusal_shown_on(form):
             result = services.invite_to_cohort(
                 current_user, coh, email=form.email.data, name=form.name.data,
                 role=form.role.data, organization_id=form.organization_id.data or None,
             )
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            db.session.commit()
             flash(_invited_message(result, coh), "success")
             return redirect(url_for("programs.cohort", cohort_id=coh.id))
     return render_template(
@@ -292,7 +264,6 @@ def change_role(cohort_id: int, user_id: int):
     if not form.validate_on_submit():
         abort(400)
     services.change_role(current_user, coh, membership, form.role.data)
-    db.session.commit()
     flash(f"{membership.user.name} is now a {form.role.data} of {coh.name}.", "success")
     return redirect(url_for("programs.cohort", cohort_id=coh.id))
 
@@ -305,7 +276,6 @@ def remove_person(cohort_id: int, user_id: int):
     permissions.require(permissions.can_remove_from_cohort(current_user, coh, membership), 403)
     name = membership.user.name
     services.remove_from_cohort(current_user, coh, membership)
-    db.session.commit()
     permissions.forget_roles()  # the actor may have removed themselves
     flash(f"{name} is no longer in {coh.name}.", "success")
     if not permissions.can_view_cohort(current_user, coh):
@@ -319,12 +289,8 @@ def resend_invitation(cohort_id: int, user_id: int):
     coh = visible_cohort(cohort_id)
     membership = _membership_in(coh, user_id)
     permissions.require(permissions.can_manage_roster(current_user, coh), 403)
-    try:
+    with refusal_flashed():
         services.resend_invitation(current_user, coh, membership)
-    except DomainError as exc:
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
         flash(f"A new invitation is on its way to {membership.user.name}.", "success")
     return redirect(url_for("programs.cohort", cohort_id=coh.id))
 
@@ -365,7 +331,6 @@ def confirm_import(cohort_id: int):
     if not plan.ok:
         return _render_preview(coh, plan, form.csv_text.data)
     summary = services.import_roster(current_user, coh, plan)
-    db.session.commit()
     flash(summary.message(), "success")
     return redirect(url_for("programs.cohort", cohort_id=coh.id))
 

@@ -1,7 +1,7 @@
 """Framework pages: the rubric for everyone signed in; list, upload and export for site admins.
 
-Every handler: load or 404 -> permissions.require -> form -> service -> the one commit ->
-flash and redirect.
+Every handler: load or 404 -> permissions.require -> form -> service -> flash and redirect
+(the request commits once, plc/unit_of_work.py).
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from plc import permissions
-from plc.errors import DomainError
-from plc.extensions import db
 from plc.rubrics import forms, queries, schema, services
+from plc.unit_of_work import refusal_shown_on
 
 bp = Blueprint("rubrics", __name__)
 
@@ -47,16 +46,16 @@ def upload():
     if form.validate_on_submit():
         data, problems = _read_upload(form.file.data)
         if not problems:
-            try:
+            with refusal_shown_on(problems, show=_listed):
                 framework, outcome = services.import_framework(current_user, data)
-            except DomainError as exc:
-                problems = [exc.message]
-            else:
-                db.session.commit()
                 flash(services.describe(framework, outcome), "success")
                 return redirect(url_for("rubrics.manage"))
     return render_template("rubrics/upload.html", title="Import a framework", form=form,
                            problems=problems, cancel_url=url_for("rubrics.manage"))
+
+
+def _listed(problems: list[str], error) -> None:
+    problems.append(error.message)
 
 
 def _read_upload(storage) -> tuple[dict | None, list[str]]:
