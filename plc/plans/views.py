@@ -14,7 +14,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from plc import permissions
-from plc.assessments.queries import member_cohort_ids
 from plc.errors import DomainError, show_on_form
 from plc.extensions import db
 from plc.feedback import queries as feedback_queries
@@ -33,7 +32,7 @@ bp = Blueprint("plans", __name__)
 def my_plan(program_id: int):
     program = program_queries.program(program_id)
     permissions.require(program is not None)
-    own_cohorts = member_cohort_ids(current_user.id, program.id)
+    own_cohorts = program_queries.member_cohort_ids(current_user.id, program.id)
     permissions.require(permissions.can_keep_plan(current_user, own_cohorts))
     existing = queries.own_plan(current_user.id, program.id)
     if existing is not None:
