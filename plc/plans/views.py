@@ -22,6 +22,7 @@ from plc.plans.loading import editable_plan, visible_plan
 from plc.programs import queries as program_queries
 
 bp = Blueprint("plans", __name__)
+bp.add_app_template_global(revisions.describe_update_changes)
 
 
 # --- my plan ------------------------------------------------------------------------------

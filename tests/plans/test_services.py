@@ -286,7 +286,7 @@ def test_an_update_applies_step_statuses_and_a_rating_and_records_them(setting, 
     first = content(plan.id)[0]
     assert first.steps[0].status == IN_PROGRESS and first.current_level_id == levels[3]
     saved = db.session.get(ProgressUpdate, update.id)
-    assert saved.change_descriptions == [
+    assert revisions.describe_update_changes(saved) == [
         "Step 'Observe two classes': not started -> in progress",
         "Current rating on 1. Competency 1: 2 To some extent -> 3 Mostly",
     ]
