@@ -324,6 +324,11 @@ def can_edit_plan(user, plan) -> bool:
     return getattr(user, "is_authenticated", False) and user.id == plan.user_id
 
 
+def can_edit_update(user, plan, update) -> bool:
+    """Reword a progress update: the person who wrote it, on a plan that is theirs."""
+    return can_edit_plan(user, plan) and update.author_id == user.id
+
+
 def visible_plans(user, author_cohort_id_column, visibility_column, author_column):
     """The list filter matching can_view_plan, for feeds: rows whose author's cohort is
     ``author_cohort_id_column`` (a membership of the author as member)."""
@@ -410,6 +415,12 @@ def can_view_cohort_feed(user, cohort: Cohort) -> bool:
     """The cohort's recent activity (plan and comment text): its own people only. Program
     leads and site admins outside the cohort see no plan text (PRODUCT.md), so no feed."""
     return roles_of(user).belongs_to(cohort.id)
+
+
+def can_open_notification(user, notification) -> bool:
+    """A notification is its recipient's alone: anyone else's does not exist for them."""
+    return bool(getattr(user, "is_authenticated", False)
+                and notification.user_id == user.id)
 
 
 # --- meetings: follow-ups -------------------------------------------------------------------

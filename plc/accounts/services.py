@@ -2,6 +2,8 @@
 and the site admin's account management.
 
 Services flush and raise DomainError; the view commits once.
+The caller has checked access (plc/permissions.py: can_edit_profile, can_administer); signing
+in, resets and accepting an invitation carry their own proof (a password or a token).
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Writes for meetings: they flush, never commit; refusals are DomainErrors."""
+"""Writes for meetings: they flush, never commit; refusals are DomainErrors.
+The caller has checked access (plc/permissions.py: can_schedule_meetings, can_write_notes,
+can_plan_follow_up and the rest of the meetings section)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """Making notifications. Every event goes through ``notify``: it records the in-app entry and
-e-mails it by the recipient's preference (each event now; digest later; none)."""
+e-mails it by the recipient's preference (each event now; digest later; none).
+The caller has checked access: that each recipient may see what the notification is about
+(plc/notifications/events.py asks plc/permissions.py)."""
 
 from __future__ import annotations
 

@@ -47,7 +47,8 @@ def index():
 def open_notification(notification_id: int):
     """Someone else's notification does not exist for you (404)."""
     notification = queries.notification(notification_id)
-    permissions.require(notification is not None and notification.user_id == current_user.id)
+    permissions.require(notification is not None
+                        and permissions.can_open_notification(current_user, notification))
     services.mark_read(current_user, notification)
     db.session.commit()
     available = queries.is_available(

@@ -273,7 +273,7 @@ def edit_update(plan_id: int, update_id: int):
     plan, cohort_ids = editable_plan(plan_id)
     update = queries.update(plan.id, update_id)
     permissions.require(update is not None)
-    permissions.require(update.author_id == current_user.id, 403)
+    permissions.require(permissions.can_edit_update(current_user, plan, update), 403)
     meetings = queries.cohort_meetings(cohort_ids)
     form = forms.update_text_form(meetings, plan.program.time_zone, data={
         "version": update.version, "did": update.did, "learned": update.learned,

@@ -2,7 +2,7 @@
 
 Each function takes the acting user, the object and explicit values; it enforces the product's
 rules (raising DomainError), adds and flushes, and never commits: the view commits once.
-Who may call which function is decided in plc/permissions.py, before the call.
+The caller has checked access (plc/permissions.py) before the call.
 """
 
 from __future__ import annotations
