@@ -14,7 +14,7 @@ from plc import permissions
 from plc.errors import DomainError, show_on_form
 from plc.extensions import db
 from plc.feedback import forms, mentions, queries, services
-from plc.notifications.links import plan_path
+from plc.links import plan_path
 from plc.plans.loading import visible_plan
 from plc.programs.loading import visible_cohort
 

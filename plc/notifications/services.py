@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import url_for
 from sqlalchemy import update
 
+from plc import links
 from plc.accounts.models import NOTIFY_DIGEST, NOTIFY_EACH, NOTIFY_NONE, User
 from plc.db import utcnow
 from plc.extensions import db
 from plc.mail import outbox
-from plc.notifications import links
 from plc.notifications.models import (
     COMMENT_ON_MY_PLAN,
     FOLLOW_UP_ASSIGNED,
@@ -92,7 +91,7 @@ def _mail_one(recipient: User, notification: Notification, actor_name: str | Non
     outbox.queue(recipient.email, f"PLC: {sentence}", "\n".join([
         f"Hello {recipient.name},", "", f"{sentence}.",
         *([notification.text, ""] if notification.text else [""]),
-        f"See it: {links.absolute(links.target_path, notification)}", "",
+        f"See it: {links.notification_link(notification)}", "",
         preference_footer(),
     ]))
     notification.emailed_at = utcnow()
@@ -100,7 +99,7 @@ def _mail_one(recipient: User, notification: Notification, actor_name: str | Non
 
 def preference_footer() -> str:
     return ("You get these e-mails by the choice in your profile (each event, a daily digest, "
-            f"or none): {links.absolute(url_for, 'accounts.profile')}")
+            f"or none): {links.profile_link()}")
 
 
 # --- reading them --------------------------------------------------------------------------

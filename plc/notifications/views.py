@@ -7,9 +7,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from plc import permissions
+from plc import links, permissions
 from plc.extensions import db
-from plc.notifications import links, queries, services
+from plc.notifications import queries, services
 
 bp = Blueprint("notifications", __name__)
 
