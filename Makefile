@@ -48,8 +48,11 @@ TESTS ?= tests
 test-fast: dev-setup
 	$(BIN)/pytest -q -x -m "not browser and not slow" $(TESTS) $(PYTEST_ARGS)
 
+# ruff, then the import contracts of setup.cfg (the layers of docs/architecture.md; make test
+# runs them too, in tests/test_layering.py, with the rules import-linter cannot see).
 lint: dev-setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 # Benchmark (not part of `make test`): seed BENCH_SCALE programme years into a fresh SQLite
 # file and measure the pages under gunicorn (bench/run.py; results in bench/results/). With

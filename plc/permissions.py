@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import abort, g
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import false, or_, true
 
 from plc.accounts.models import User
-from plc.extensions import db
 from plc.plans.models import FACILITATORS_ONLY, SHARED_WITH_COHORT
-from plc.programs.models import FACILITATOR, MEMBER, Cohort, Membership, Program, ProgramLead
+from plc.programs import queries as program_queries
+from plc.programs.models import FACILITATOR, MEMBER, Cohort, Membership, Program
 from plc.rubrics.models import Framework
 
 
@@ -41,23 +41,30 @@ NO_ROLES = Roles()
 
 
 def roles_of(user) -> Roles:
-    """The user's roles, read once per request (two queries) and cached."""
+    """The user's roles, read once per request (one statement) and cached."""
     if user is None or not user.is_authenticated:
         return NO_ROLES
+    read_roles([user])
+    return g._plc_roles[user.id]
+
+
+def read_roles(users) -> None:
+    """Read the roles of all these people not read yet, in one statement: whoever asks a
+    can_* question of each reader of a plan in turn (a notification fan-out) asks this first."""
     cache = g.setdefault("_plc_roles", {})
-    if user.id not in cache:
-        cohort_roles = dict(
-            db.session.execute(
-                select(Membership.cohort_id, Membership.role).where(Membership.user_id == user.id)
-            ).all()
-        )
-        led = frozenset(
-            db.session.execute(
-                select(ProgramLead.program_id).where(ProgramLead.user_id == user.id)
-            ).scalars()
-        )
-        cache[user.id] = Roles(user.is_site_admin, led, cohort_roles)
-    return cache[user.id]
+    unread = {user.id: user for user in users if user.id not in cache}
+    if not unread:
+        return
+    cohort_roles: dict[int, dict[int, str]] = {user_id: {} for user_id in unread}
+    led: dict[int, set[int]] = {user_id: set() for user_id in unread}
+    for user_id, place_id, role in program_queries.roles_of_people(unread):
+        if role == program_queries.PROGRAM_LEAD:
+            led[user_id].add(place_id)
+        else:
+            cohort_roles[user_id][place_id] = role
+    for user_id, user in unread.items():
+        cache[user_id] = Roles(user.is_site_admin, frozenset(led[user_id]),
+                               cohort_roles[user_id])
 
 
 def forget_roles() -> None:
@@ -186,8 +193,9 @@ def can_manage_frameworks(user) -> bool:
 
 # --- self-assessments --------------------------------------------------------------------
 # "author_cohort_ids": the cohorts of the worksheet's programme where its author is a member
-# (queries.member_cohort_ids). Program leads and site admins get no individual ratings: only
-# the author, the facilitators of the author's cohorts, and peers there when it is shared.
+# (programs.queries.member_cohort_ids). Program leads and site admins get no individual
+# ratings: only the author, the facilitators of the author's cohorts, and peers there when it
+# is shared.
 
 
 def can_keep_worksheet(user, own_cohort_ids) -> bool:
@@ -285,7 +293,7 @@ def can_write_notes(user, meeting, cohort: Cohort) -> bool:
 
 # --- action plans ------------------------------------------------------------------------
 # "author_cohort_ids": the cohorts of the plan's programme where its author is a member
-# (assessments.queries.member_cohort_ids). PRODUCT.md: a draft is the author's alone; shared
+# (programs.queries.member_cohort_ids). PRODUCT.md: a draft is the author's alone; shared
 # with the cohort, its peers and facilitators read it; facilitators-only, the facilitators.
 # Program leads see status and dates (dashboards), never the text, unless they are also in
 # the cohort; site admins see no plan.
@@ -314,6 +322,11 @@ def can_view_plan(user, plan, author_cohort_ids) -> bool:
 def can_edit_plan(user, plan) -> bool:
     """Edit, share, unshare and post progress updates: the author alone."""
     return getattr(user, "is_authenticated", False) and user.id == plan.user_id
+
+
+def can_edit_update(user, plan, update) -> bool:
+    """Reword a progress update: the person who wrote it, on a plan that is theirs."""
+    return can_edit_plan(user, plan) and update.author_id == user.id
 
 
 def visible_plans(user, author_cohort_id_column, visibility_column, author_column):
@@ -402,6 +415,12 @@ def can_view_cohort_feed(user, cohort: Cohort) -> bool:
     """The cohort's recent activity (plan and comment text): its own people only. Program
     leads and site admins outside the cohort see no plan text (PRODUCT.md), so no feed."""
     return roles_of(user).belongs_to(cohort.id)
+
+
+def can_open_notification(user, notification) -> bool:
+    """A notification is its recipient's alone: anyone else's does not exist for them."""
+    return bool(getattr(user, "is_authenticated", False)
+                and notification.user_id == user.id)
 
 
 # --- meetings: follow-ups -------------------------------------------------------------------

@@ -286,3 +286,32 @@ def test_anonymous_sees_no_cohort_or_programme(world):
     nobody = AnonymousUserMixin()
     assert visible_ids(Cohort, permissions.visible_cohorts(nobody)) == set()
     assert visible_ids(Program, permissions.visible_programs(nobody)) == set()
+
+
+# --- decisions that used to be made outside plc/permissions.py (issue 13) ------------------
+
+
+def person(world, role: str):
+    from flask_login import AnonymousUserMixin
+
+    return AnonymousUserMixin() if role == "anonymous" else world.users[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_update_is_reworded_by_its_author_alone(world, role):
+    assert permissions.can_edit_update(person(world, role), world.plan_a,
+                                       world.update_a) is (role == "member_a")
+
+
+def test_the_plans_author_does_not_reword_an_update_someone_else_wrote(world):
+    from plc.plans.models import ProgressUpdate
+
+    by_peer = ProgressUpdate(plan_id=world.plan_a.id, author_id=world.users["member_b"].id)
+    assert not permissions.can_edit_update(world.users["member_a"], world.plan_a, by_peer)
+    assert not permissions.can_edit_update(world.users["member_b"], world.plan_a, by_peer)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_notification_is_opened_by_its_recipient_alone(world, role):
+    assert permissions.can_open_notification(person(world, role),
+                                             world.notification_a) is (role == "member_a")

@@ -2,15 +2,18 @@
 and the site admin's account management.
 
 Services flush and raise DomainError; the request commits once.
+The caller has checked access (plc/permissions.py: can_edit_profile, can_administer); signing
+in, resets and accepting an invitation carry their own proof (a password or a token).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
+from plc import links
 from plc.accounts import passwords, sessions
 from plc.accounts.models import LoginFailure, PasswordReset, User
 from plc.db import utcnow
@@ -107,7 +110,7 @@ def request_reset(email: str) -> None:
             user_id=user.id, token_hash=token_hash, expires_at=utcnow() + timedelta(minutes=minutes)
         )
     )
-    link = url_for("accounts.reset_password", token=token, _external=True)
+    link = links.password_reset_link(token)
     outbox.queue(
         user.email,
         "Reset your PLC password",
@@ -258,7 +261,7 @@ def invite_user(actor: User, user: User, cohort: Cohort | None = None) -> Invita
         expires_at=expires_at,
     )
     db.session.add(invitation)
-    link = url_for("accounts.accept_invitation", token=token, _external=True)
+    link = links.invitation_link(token)
     outbox.queue(user.email, _invitation_subject(cohort), _invitation_body(actor, user, cohort,
                                                                             link, days))
     return invitation

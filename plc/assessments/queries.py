@@ -101,22 +101,6 @@ def cohort_worksheets(cohort_id: int) -> dict[tuple[int, int], tuple[int, str]]:
     return {(user_id, cp_id): (a_id, status) for user_id, cp_id, a_id, status in rows}
 
 
-# --- who is where --------------------------------------------------------------------------
-
-
-def member_cohort_ids(user_id: int, program_id: int) -> frozenset[int]:
-    """The cohorts of the programme where the person is a member (facilitators do not keep a
-    worksheet for the cohorts they run)."""
-    return frozenset(
-        db.session.execute(
-            select(Membership.cohort_id)
-            .join(Cohort, Cohort.id == Membership.cohort_id)
-            .where(Membership.user_id == user_id, Membership.role == MEMBER,
-                   Cohort.program_id == program_id)
-        ).scalars()
-    )
-
-
 # --- the worksheet -------------------------------------------------------------------------
 
 

@@ -1,5 +1,5 @@
 """Checkpoint and worksheet writes: f(actor, obj, values); they flush, never commit, and
-refuse with DomainError. Who may call them is decided in plc/permissions.py first."""
+refuse with DomainError. The caller has checked access (plc/permissions.py) first."""
 
 from __future__ import annotations
 

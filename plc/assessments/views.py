@@ -36,7 +36,7 @@ def _visible_assessment(assessment_id: int) -> tuple[SelfAssessment, Program]:
     found = queries.assessment(assessment_id)
     permissions.require(found is not None)
     assessment, program = found
-    cohort_ids = queries.member_cohort_ids(assessment.user_id, program.id)
+    cohort_ids = program_queries.member_cohort_ids(assessment.user_id, program.id)
     permissions.require(permissions.can_view_assessment(current_user, assessment, cohort_ids))
     return assessment, program
 
@@ -108,7 +108,7 @@ def remove_checkpoint(checkpoint_id: int):
 @login_required
 def worksheet(checkpoint_id: int):
     checkpoint, program = _checkpoint(checkpoint_id)
-    own_cohorts = queries.member_cohort_ids(current_user.id, program.id)
+    own_cohorts = program_queries.member_cohort_ids(current_user.id, program.id)
     permissions.require(permissions.can_keep_worksheet(current_user, own_cohorts))
     assessment = queries.own_assessment(current_user.id, checkpoint.id)
     framework_id = assessment.framework_id if assessment else program.framework_id
@@ -258,7 +258,7 @@ def member_growth(program_id: int, user_id: int):
 def _growth(program_id: int, person_id: int):
     program = program_queries.program(program_id)
     permissions.require(program is not None)
-    cohort_ids = queries.member_cohort_ids(person_id, program.id)
+    cohort_ids = program_queries.member_cohort_ids(person_id, program.id)
     submitted = queries.submitted_assessments(person_id, program.id)
     permissions.require(permissions.can_view_growth(current_user, person_id, cohort_ids,
                                                     submitted))

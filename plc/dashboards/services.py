@@ -1,4 +1,6 @@
-"""Writes for the dashboards: nudges. Services flush, never commit."""
+"""Writes for the dashboards: nudges. Services flush, never commit.
+The caller has checked access (plc/permissions.py: can_view_cohort_dashboard,
+can_manage_program)."""
 
 from __future__ import annotations
 

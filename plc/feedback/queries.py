@@ -14,6 +14,7 @@ from plc.extensions import db
 from plc.feedback import mentions
 from plc.feedback.models import Comment
 from plc.plans.models import DRAFT, ActionPlan, ProgressUpdate
+from plc.programs import queries as program_queries
 from plc.programs.models import MEMBER, Cohort, Membership
 
 FEED_PAGE_SIZE = 20
@@ -116,13 +117,12 @@ def conversation_page_number(plan_id: int, top_id: int) -> int:
 
 def author_cohorts(plan_id: int):
     """The select of the plan author's cohorts (member role, the plan's programme): what
-    the access rules call author_cohort_ids."""
+    the access rules call author_cohort_ids. It reads its own plan row (correlate(None)), also
+    inside a statement that joins the plan."""
     return (
-        select(Membership.cohort_id)
-        .join(Cohort, Cohort.id == Membership.cohort_id)
-        .join(ActionPlan, (ActionPlan.user_id == Membership.user_id)
-              & (ActionPlan.program_id == Cohort.program_id))
-        .where(ActionPlan.id == plan_id, Membership.role == MEMBER)
+        program_queries.member_cohorts(ActionPlan.user_id, ActionPlan.program_id)
+        .where(ActionPlan.id == plan_id)
+        .correlate(None)
     )
 
 

@@ -1,5 +1,5 @@
 """Writes for comments: they flush, never commit; refusals are DomainErrors. The caller has
-checked the access rules (can_comment, can_edit_comment, can_delete_comment)."""
+checked access (plc/permissions.py: can_comment, can_edit_comment, can_delete_comment)."""
 
 from __future__ import annotations
 

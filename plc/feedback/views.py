@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from plc import permissions
 from plc.feedback import forms, mentions, queries, services
-from plc.notifications.links import plan_path
+from plc.links import plan_path
 from plc.plans.loading import visible_plan
 from plc.programs.loading import visible_cohort
 from plc.unit_of_work import refusal_shown_on

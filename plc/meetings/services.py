@@ -1,13 +1,15 @@
-"""Writes for meetings: they flush, never commit; refusals are DomainErrors."""
+"""Writes for meetings: they flush, never commit; refusals are DomainErrors.
+The caller has checked access (plc/permissions.py: can_schedule_meetings, can_write_notes,
+can_plan_follow_up and the rest of the meetings section)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from flask import url_for
 from sqlalchemy import delete, update
 
+from plc import links
 from plc.accounts.models import User
 from plc.db import utcnow
 from plc.errors import DomainError
@@ -51,7 +53,7 @@ def schedule_meeting(actor: User, cohort: Cohort, *, title: str, day: date, star
     _notify(actor, meeting.cohort_id, f"New meeting: {title}",
             f"{title} ({cohort.name}) is scheduled.\n\nWhen: {_when(meeting, zone)}\n"
             f"{_place_text(meeting)}",
-            url_for("meetings.meeting", meeting_id=meeting.id, _external=True))
+            links.meeting_link(meeting.id))
     return meeting
 
 
@@ -82,7 +84,7 @@ def schedule_series(actor: User, cohort: Cohort, *, title: str, weekday: int,
     _notify(actor, cohort.id, f"New meetings: {title}",
             f"{title} ({cohort.name}) is scheduled, {len(meetings)} meetings:\n\n{dates}\n"
             f"{_place_text(meetings[0])}",
-            url_for("meetings.cohort_meetings", cohort_id=cohort.id, _external=True))
+            links.cohort_meetings_link(cohort.id))
     return series
 
 
@@ -201,7 +203,7 @@ def _place_text(meeting: Meeting) -> str:
 
 def _notify_change(actor: User, meeting: Meeting, subject: str, text: str) -> None:
     _notify(actor, meeting.cohort_id, subject, text,
-            url_for("meetings.meeting", meeting_id=meeting.id, _external=True))
+            links.meeting_link(meeting.id))
 
 
 def _notify(actor: User, cohort_id: int, subject: str, text: str, link: str) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
-from plc import permissions
+from plc import links, permissions
 from plc.accounts.models import NOTIFY_DIGEST, User
 from plc.db import utcnow
 from plc.extensions import db
 from plc.mail import outbox
-from plc.notifications import links, queries
+from plc.notifications import queries
 from plc.notifications.models import DigestRun, Notification
 from plc.notifications.services import describe, preference_footer
 from plc.unit_of_work import job_transaction
@@ -63,7 +63,7 @@ def _digest_for(user: User, today) -> int | None:
     lines = [f"Hello {user.name},", "", "Here is what happened on PLC since your last digest:", ""]
     for n in included:
         sentence = describe(n.kind, n.actor.name if n.actor else None)
-        lines.append(f"- {sentence}: {links.absolute(links.target_path, n)}")
+        lines.append(f"- {sentence}: {links.notification_link(n)}")
         if n.text:
             lines.append(f"  {n.text}")
         n.emailed_at = now

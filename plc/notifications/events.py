@@ -18,7 +18,7 @@ from plc.notifications.models import (
     PEER_UPDATED_PLAN,
     REPLY_TO_MY_COMMENT,
 )
-from plc.notifications.services import notify
+from plc.notifications.services import notify_all
 from plc.plans import queries as plan_queries
 
 
@@ -37,9 +37,11 @@ def _tell_readers(plan, actor, kind: str, **target) -> None:
     if plan.is_draft:
         return
     cohort_ids = plan_queries.author_cohort_ids(plan)
-    for person in feedback_queries.plan_readers(plan.id):
-        if person.id != actor.id and permissions.can_view_plan(person, plan, cohort_ids):
-            notify(person, kind, actor=actor, plan_id=plan.id, **target)
+    readers = feedback_queries.plan_readers(plan.id)
+    permissions.read_roles(readers)  # can_view_plan asks each reader's roles: one read for all
+    notify_all(((person, kind) for person in readers
+                if permissions.can_view_plan(person, plan, cohort_ids)),
+               actor=actor, plan_id=plan.id, **target)
 
 
 def comment_posted(comment, plan, cohort_ids, actor, *, mentioned=(), parent=None,
@@ -66,10 +68,10 @@ def _tell(reasons: dict[int, str], comment, plan, cohort_ids, actor) -> None:
     reasons.pop(actor.id, None)
     if not reasons:
         return
-    people = db.session.execute(
+    people = list(db.session.execute(
         select(User).where(User.id.in_(reasons), User.active.is_(True)).order_by(User.id)
-    ).scalars()
-    for person in people:
-        if permissions.can_view_plan(person, plan, cohort_ids):
-            notify(person, reasons[person.id], actor=actor, plan_id=plan.id,
-                   update_id=comment.update_id, comment_id=comment.id)
+    ).scalars())
+    permissions.read_roles(people)
+    notify_all(((person, reasons[person.id]) for person in people
+                if permissions.can_view_plan(person, plan, cohort_ids)),
+               actor=actor, plan_id=plan.id, update_id=comment.update_id, comment_id=comment.id)

@@ -1,16 +1,19 @@
 """Making notifications. Every event goes through ``notify``: it records the in-app entry and
-e-mails it by the recipient's preference (each event now; digest later; none)."""
+e-mails it by the recipient's preference (each event now; digest later; none).
+The caller has checked access: that each recipient may see what the notification is about
+(plc/notifications/events.py asks plc/permissions.py)."""
 
 from __future__ import annotations
 
-from flask import url_for
+from collections.abc import Iterable
+
 from sqlalchemy import update
 
+from plc import links
 from plc.accounts.models import NOTIFY_DIGEST, NOTIFY_EACH, NOTIFY_NONE, User
 from plc.db import utcnow
 from plc.extensions import db
 from plc.mail import outbox
-from plc.notifications import links
 from plc.notifications.models import (
     COMMENT_ON_MY_PLAN,
     FOLLOW_UP_ASSIGNED,
@@ -42,26 +45,39 @@ def describe(kind: str, actor_name: str | None) -> str:
     return SENTENCES.get(kind, "Something happened").format(actor=actor_name or "Someone")
 
 
-def notify(recipient: User, kind: str, *, actor: User | None = None, plan_id: int | None = None,
-           update_id: int | None = None, comment_id: int | None = None,
-           meeting_id: int | None = None, text: str = "",
-           urgent: bool = False) -> Notification | None:
-    """Record one notification (flush, no commit). The caller has checked that the recipient
-    may see what it is about. ``urgent`` (reminders, nudges): e-mailed at once even to someone
-    who chose the daily digest; never to someone who chose no e-mail. Nobody is told about
-    their own doing: returns None for the actor themself."""
-    if actor is not None and actor.id == recipient.id:
-        return None
-    notification = Notification(
-        user_id=recipient.id, kind=kind, actor_id=actor.id if actor else None,
-        plan_id=plan_id, update_id=update_id, comment_id=comment_id, meeting_id=meeting_id,
-        text=text,
-    )
-    db.session.add(notification)
+def notify(recipient: User, kind: str, *, actor: User | None = None,
+           **about) -> Notification | None:
+    """Record one notification (flush, no commit); ``about`` as for notify_all. Nobody is told
+    about their own doing: returns None for the actor themself."""
+    made = notify_all([(recipient, kind)], actor=actor, **about)
+    return made[0] if made else None
+
+
+def notify_all(told: Iterable[tuple[User, str]], *, actor: User | None = None,
+               plan_id: int | None = None, update_id: int | None = None,
+               comment_id: int | None = None, meeting_id: int | None = None, text: str = "",
+               urgent: bool = False) -> list[Notification]:
+    """Record a notification of its kind for each (recipient, kind), and flush once: an
+    event told to every reader of a plan costs the same statements for 3 readers or 300.
+    The caller has checked that each recipient may see what it is about. ``urgent``
+    (reminders, nudges): e-mailed at once even to someone who chose the daily digest; never to
+    someone who chose no e-mail. Nobody is told about their own doing (the actor is skipped)."""
+    actor_name = actor.name if actor else None
+    made = []
+    for recipient, kind in told:
+        if actor is not None and actor.id == recipient.id:
+            continue
+        notification = Notification(
+            user_id=recipient.id, kind=kind, actor_id=actor.id if actor else None,
+            plan_id=plan_id, update_id=update_id, comment_id=comment_id,
+            meeting_id=meeting_id, text=text,
+        )
+        if _mail_now(recipient, urgent):
+            _mail_one(recipient, notification, actor_name)
+        made.append(notification)
+    db.session.add_all(made)
     db.session.flush()
-    if _mail_now(recipient, urgent):
-        _mail_one(recipient, notification, actor.name if actor else None)
-    return notification
+    return made
 
 
 def _mail_now(recipient: User, urgent: bool) -> bool:
@@ -75,7 +91,7 @@ def _mail_one(recipient: User, notification: Notification, actor_name: str | Non
     outbox.queue(recipient.email, f"PLC: {sentence}", "\n".join([
         f"Hello {recipient.name},", "", f"{sentence}.",
         *([notification.text, ""] if notification.text else [""]),
-        f"See it: {links.absolute(links.target_path, notification)}", "",
+        f"See it: {links.notification_link(notification)}", "",
         preference_footer(),
     ]))
     notification.emailed_at = utcnow()
@@ -83,7 +99,7 @@ def _mail_one(recipient: User, notification: Notification, actor_name: str | Non
 
 def preference_footer() -> str:
     return ("You get these e-mails by the choice in your profile (each event, a daily digest, "
-            f"or none): {links.absolute(url_for, 'accounts.profile')}")
+            f"or none): {links.profile_link()}")
 
 
 # --- reading them --------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from plc import permissions
-from plc.notifications import links, queries, services
+from plc import links, permissions
+from plc.notifications import queries, services
 
 bp = Blueprint("notifications", __name__)
 
@@ -46,7 +46,8 @@ def index():
 def open_notification(notification_id: int):
     """Someone else's notification does not exist for you (404)."""
     notification = queries.notification(notification_id)
-    permissions.require(notification is not None and notification.user_id == current_user.id)
+    permissions.require(notification is not None
+                        and permissions.can_open_notification(current_user, notification))
     services.mark_read(current_user, notification)
     available = queries.is_available(
         notification, queries.visible_plan_ids(current_user, {notification.plan_id} - {None})

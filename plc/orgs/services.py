@@ -1,7 +1,7 @@
 """Organization writes for site admins: districts, their schools, renames and deletions.
 
-Services flush and raise DomainError; the request commits once. Who may call them is decided
-in plc/permissions.py (the admin blueprint requires can_administer).
+Services flush and raise DomainError; the request commits once. The caller has checked
+access (plc/permissions.py: the admin blueprint requires can_administer).
 """
 
 from __future__ import annotations

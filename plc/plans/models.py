@@ -194,8 +194,6 @@ class ProgressUpdate(db.Model):
     meeting: Mapped[Meeting | None] = relationship(lazy="raise_on_sql")
 
     @property
-    def change_descriptions(self) -> list[str]:
-        """What the update changed on the plan, one sentence each."""
-        from plc.plans.revisions import describe_update_change
-
-        return [describe_update_change(c) for c in json.loads(self.changes or "[]")]
+    def recorded_changes(self) -> list[dict]:
+        """What the update changed on the plan, as recorded (plans.revisions words them)."""
+        return json.loads(self.changes or "[]")

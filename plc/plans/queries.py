@@ -11,11 +11,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from plc import paging, permissions
 from plc.accounts.models import User
 from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
-from plc.assessments.queries import Sheet, member_cohort_ids, sheet
+from plc.assessments.queries import Sheet, sheet
 from plc.extensions import db
 from plc.meetings.models import Meeting
 from plc.plans.models import ActionPlan, FocusArea, PlanRevision, ProgressUpdate
 from plc.programs.models import MEMBER, Cohort, Membership, Program
+from plc.programs.queries import member_cohort_ids
 from plc.rubrics.models import Competency, Level
 
 

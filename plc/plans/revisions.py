@@ -201,6 +201,11 @@ def rating_change(focus_position: int, competency: str, before: str, after: str)
             "before": before, "after": after}
 
 
+def describe_update_changes(update) -> list[str]:
+    """What a progress update changed on the plan, one sentence each (a template global)."""
+    return [describe_update_change(change) for change in update.recorded_changes]
+
+
 def describe_update_change(change: dict) -> str:
     if change.get("kind") == "step":
         return (f"Step {_quote(change['text'])}: {status_label(change['before'])} -> "

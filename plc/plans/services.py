@@ -1,4 +1,6 @@
-"""Writes for action plans: they flush, never commit; refusals are DomainErrors.
+"""Writes for action plans: they flush, never commit; refusals are DomainErrors. The caller
+has checked access (plc/permissions.py: can_keep_plan, can_edit_plan, can_edit_update); these
+functions keep the plan's own rules only.
 
 Every change to a plan's content (an edit, sharing, a progress update that moves a step or a
 rating, a step added from a meeting) bumps the plan's version and keeps a PlanRevision.
@@ -59,11 +61,6 @@ class StaleUpdate(DomainError):
             "Not saved: this update was changed somewhere else after you opened it. The saved "
             "text is shown above; yours is still in the form. Saving again will replace it."
         )
-
-
-def _check_author(actor: User, plan: ActionPlan) -> None:
-    if actor.id != plan.user_id:
-        raise DomainError("Only the plan's author can change it.")
 
 
 def _flush_or_stale(error: type[DomainError] = StalePlan) -> None:
@@ -224,7 +221,6 @@ def save_plan(actor: User, plan: ActionPlan, sheet: Sheet, values: PlanValues,
               latest_levels: dict[int, int]) -> ActionPlan:
     """Write the focus areas as the form has them. A focus area without a current rating
     takes the one from the author's latest submitted self-assessment (``latest_levels``)."""
-    _check_author(actor, plan)
     if len(values.focus_areas) > MAX_FOCUS_AREAS:
         raise DomainError(f"A plan has at most {MAX_FOCUS_AREAS} focus areas.")
     plan = queries.plan_for_update(plan.id)
@@ -312,7 +308,6 @@ def set_visibility(actor: User, plan: ActionPlan, visibility: str, sheet: Sheet,
                    loaded_version: int | None = None) -> bool:
     """Who can see the plan. True when it changed. The first time it leaves draft is kept;
     whenever it reaches a new audience, that audience is told."""
-    _check_author(actor, plan)
     if visibility not in VISIBILITIES:
         raise DomainError("Choose who can see the plan.", "visibility")
     plan = queries.plan_for_update(plan.id)
@@ -347,7 +342,6 @@ def post_update(actor: User, plan: ActionPlan, sheet: Sheet, values: UpdateValue
                 meeting_ids: set[int]) -> ProgressUpdate:
     """A dated entry on the plan. Step statuses and current ratings it changes are applied to
     the plan (a revision) and recorded on the update, so the timeline can say what moved."""
-    _check_author(actor, plan)
     _check_update_text(values.did, values.learned, values.next, values.meeting_id, meeting_ids)
     plan = queries.plan_for_update(plan.id)
     planned = _update_changes(plan, sheet, values)
@@ -412,8 +406,6 @@ class UpdateTextValues:
 def edit_update(actor: User, update: ProgressUpdate, values: UpdateTextValues,
                 meeting_ids: set[int]) -> ProgressUpdate:
     """The author rewords an update; what it changed on the plan stays as recorded."""
-    if actor.id != update.author_id:
-        raise DomainError("Only the update's author can change it.")
     _check_update_text(values.did, values.learned, values.next, values.meeting_id, meeting_ids)
     if update.version != values.loaded_version:
         raise StaleUpdate()
@@ -430,8 +422,7 @@ def edit_update(actor: User, update: ProgressUpdate, values: UpdateTextValues,
 def add_action_step(actor: User, plan: ActionPlan, focus_area_id: int, text: str,
                     due_on: date | None) -> ActionStep:
     """Append a step to one of the plan's focus areas (a meeting's follow-up becoming part of
-    the plan), keeping a revision like every other save. Only the plan's author may."""
-    _check_author(actor, plan)
+    the plan), keeping a revision like every other save."""
     if not text.strip():
         raise DomainError("An action step needs some text.", "text")
     plan = queries.plan_for_update(plan.id)

@@ -15,7 +15,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from plc import permissions
-from plc.assessments.queries import member_cohort_ids
 from plc.errors import DomainError, show_on_form
 from plc.feedback import queries as feedback_queries
 from plc.plans import forms, queries, revisions, services
@@ -24,6 +23,7 @@ from plc.programs import queries as program_queries
 from plc.unit_of_work import refusal_flashed, refusal_shown_on
 
 bp = Blueprint("plans", __name__)
+bp.add_app_template_global(revisions.describe_update_changes)
 
 
 # --- my plan ------------------------------------------------------------------------------
@@ -34,7 +34,7 @@ bp = Blueprint("plans", __name__)
 def my_plan(program_id: int):
     program = program_queries.program(program_id)
     permissions.require(program is not None)
-    own_cohorts = member_cohort_ids(current_user.id, program.id)
+    own_cohorts = program_queries.member_cohort_ids(current_user.id, program.id)
     permissions.require(permissions.can_keep_plan(current_user, own_cohorts))
     existing = queries.own_plan(current_user.id, program.id)
     if existing is not None:
@@ -252,7 +252,7 @@ def edit_update(plan_id: int, update_id: int):
     plan, cohort_ids = editable_plan(plan_id)
     update = queries.update(plan.id, update_id)
     permissions.require(update is not None)
-    permissions.require(update.author_id == current_user.id, 403)
+    permissions.require(permissions.can_edit_update(current_user, plan, update), 403)
     meetings = queries.cohort_meetings(cohort_ids)
     form = forms.update_text_form(meetings, plan.program.time_zone, data={
         "version": update.version, "did": update.did, "learned": update.learned,

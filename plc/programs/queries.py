@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from plc.accounts.models import User
@@ -19,6 +20,42 @@ from plc.programs.models import (
     ProgramLead,
 )
 from plc.programs.roster import Existing, ParsedRoster, name_key
+
+# --- who is where: the membership facts every area asks about -------------------------------
+
+
+def member_cohorts(user_id, program_id):
+    """The select of the cohorts of the programme where the person is a member (facilitators
+    do not keep a worksheet or a plan for the cohorts they run). ``user_id`` and
+    ``program_id`` are values, or columns of an outer query (a plan's author and programme)."""
+    return (
+        select(Membership.cohort_id)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .where(Membership.user_id == user_id, Membership.role == MEMBER,
+               Cohort.program_id == program_id)
+    )
+
+
+def member_cohort_ids(user_id: int, program_id: int) -> frozenset[int]:
+    return frozenset(db.session.execute(member_cohorts(user_id, program_id)).scalars())
+
+
+# The role a row of roles_of_people gives to a programme the person leads.
+PROGRAM_LEAD = "program_lead"
+
+
+def roles_of_people(user_ids: Collection[int]) -> list[tuple[int, int, str]]:
+    """(user id, place id, role) for every cohort these people are in (the cohort's id; role
+    member or facilitator) and every programme they lead (the programme's id; PROGRAM_LEAD):
+    one statement however many people, so that a fan-out to every reader of a plan asks once."""
+    if not user_ids:
+        return []
+    ids = sorted(user_ids)
+    in_cohorts = select(Membership.user_id, Membership.cohort_id, Membership.role).where(
+        Membership.user_id.in_(ids))
+    leading = select(ProgramLead.user_id, ProgramLead.program_id,
+                     literal(PROGRAM_LEAD, String)).where(ProgramLead.user_id.in_(ids))
+    return [tuple(row) for row in db.session.execute(union_all(in_cohorts, leading)).all()]
 
 
 def my_memberships(user: User) -> list[Membership]:

@@ -2,7 +2,7 @@
 
 Each function takes the acting user, the object and explicit values; it enforces the product's
 rules (raising DomainError), adds and flushes, and never commits: the request commits once.
-Who may call which function is decided in plc/permissions.py, before the call.
+The caller has checked access (plc/permissions.py) before the call.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import url_for
 from sqlalchemy import delete
 
+from plc import links
 from plc.accounts import services as account_services
 from plc.accounts.models import User
 from plc.assessments import services as assessment_services
@@ -227,7 +227,7 @@ def _welcome(actor: User, user: User, cohort: Cohort) -> None:
     if not user.has_password:
         account_services.invite_user(actor, user, cohort)
         return
-    link = url_for("programs.cohort", cohort_id=cohort.id, _external=True)
+    link = links.cohort_link(cohort.id)
     outbox.queue(
         user.email,
         f"You were added to {cohort.name} on PLC",

@@ -3,6 +3,7 @@
 A version someone has rated against is never edited in place: a changed import makes the next
 version and old ratings keep pointing at the version they were made on. A version no one has
 used yet is simply replaced, so that fixing a typo before the year starts adds no version.
+The caller has checked access (plc/permissions.py: can_manage_frameworks).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from plc import permissions
 from plc.accounts.models import NOTIFY_DIGEST, NOTIFY_EACH, NOTIFY_NONE
 from plc.extensions import db
 from plc.notifications import events, services
@@ -74,6 +75,47 @@ def test_a_draft_tells_nobody(app, world):
 def test_nobody_is_notified_of_their_own_doing(app, world):
     member = world.users["member_a"]
     assert services.notify(member, NUDGE, actor=member) is None
+
+
+def tell_readers(event: str, world) -> None:
+    if event == "shared":
+        events.plan_shared(world.plan_a, world.users["member_a"])
+    else:
+        events.plan_updated(world.plan_a, world.update_a, world.users["member_a"])
+
+
+@pytest.mark.parametrize("event", ["shared", "updated"])
+def test_telling_every_reader_reads_the_same_for_3_or_23_readers(app, world, count_queries,
+                                                                  event):
+    """The fan-out reads all the readers' roles in one statement (it used to ask two per
+    reader): what it reads does not grow with the readers. It writes in one flush, which
+    PostgreSQL sends as one INSERT per table; SQLite's driver gets one per row."""
+    for person in world.users.values():
+        person.notify = NOTIFY_EACH  # e-mail too is part of the fan-out
+    db.session.flush()
+
+    def statements() -> list[str]:
+        permissions.forget_roles()  # each fan-out reads the roles afresh
+        with count_queries() as counter:
+            tell_readers(event, world)
+        return counter.statements
+
+    def reads(sent: list[str]) -> list[str]:
+        return [s for s in sent if s.lstrip().upper().startswith("SELECT")]
+
+    few = statements()
+    for n in range(20):
+        reader = factories.make_user(f"reader{n}@example.org", f"Reader {n}")
+        reader.notify = NOTIFY_EACH
+        factories.add_member(world.cohort_a, reader)
+    db.session.flush()
+    many = statements()
+    kind = PEER_SHARED_PLAN if event == "shared" else PEER_UPDATED_PLAN
+    assert {f"reader{n}@example.org" for n in range(20)} <= told(kind)
+    # The author's cohorts, the readers, all their roles.
+    assert len(reads(many)) == len(reads(few)) == 3
+    if db.engine.dialect.name == "postgresql":
+        assert len(many) == len(few)
 
 
 # --- e-mail, over real SMTP ------------------------------------------------------------------

@@ -187,6 +187,21 @@ def test_the_author_edits_an_update(client, setting):
     assert queries.update(plan.id, update.id).did == "First"
 
 
+def test_an_update_someone_else_wrote_is_not_the_plan_authors_to_reword(client, setting):
+    """permissions.can_edit_update, asked by the edit route and by the plan page's link."""
+    plan = started_plan(setting)
+    own = services.post_update(setting.fresh(setting.member), queries.plan(plan.id),
+                               setting.rubric(), services.UpdateValues(did="Mine"), set())
+    theirs = ProgressUpdate(plan_id=plan.id, author_id=setting.peer.id, did="Not mine")
+    db.session.add(theirs)
+    db.session.commit()
+    login(client, setting.member)
+    assert client.get(f"/plans/{plan.id}/updates/{theirs.id}/edit").status_code == 403
+    page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    assert f"/plans/{plan.id}/updates/{own.id}/edit" in page
+    assert f"/plans/{plan.id}/updates/{theirs.id}/edit" not in page
+
+
 def test_what_changed_since_a_date(client, setting):
     plan = started_plan(setting)
     login(client, setting.member)
