@@ -16,6 +16,7 @@ import re
 from contextlib import contextmanager
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event
@@ -163,7 +164,8 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        db.session.commit()
+        if has_app_context():  # not when following a redirect: that runs in the bare context
+            db.session.commit()
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

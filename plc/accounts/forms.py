@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from plc.accounts.models import NOTIFY_CHOICES
 from plc.accounts.passwords import MIN_LENGTH
+from plc.formtools import BaseForm, limited
 
 
 def time_zone_choices() -> list[str]:
@@ -19,9 +19,9 @@ def valid_time_zone(_form, field) -> None:
         raise ValidationError("Choose a time zone from the list.")
 
 
-class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[InputRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=1000)])
+class LoginForm(BaseForm):
+    email = EmailField("E-mail", validators=[InputRequired(), limited(254)])
+    password = PasswordField("Password", validators=[InputRequired(), limited(1000)])
     remember = BooleanField("Keep me signed in on this device")
 
 
@@ -30,7 +30,7 @@ def _new_password_fields():
         "New password",
         validators=[
             InputRequired(),
-            Length(min=MIN_LENGTH, max=1000, message=f"Use at least {MIN_LENGTH} characters."),
+            Length(min=MIN_LENGTH, message=f"Use at least {MIN_LENGTH} characters."),
         ],
     )
     confirm = PasswordField(
@@ -40,27 +40,27 @@ def _new_password_fields():
     return password, confirm
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField("Current password", validators=[InputRequired()])
     password, confirm = _new_password_fields()
 
 
-class ResetRequestForm(FlaskForm):
-    email = EmailField("E-mail", validators=[InputRequired(), Email(), Length(max=254)])
+class ResetRequestForm(BaseForm):
+    email = EmailField("E-mail", validators=[InputRequired(), Email(), limited(254)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     password, confirm = _new_password_fields()
 
 
-class AcceptInvitationForm(FlaskForm):
-    name = StringField("Your name", validators=[InputRequired(), Length(max=200)])
+class AcceptInvitationForm(BaseForm):
+    name = StringField("Your name", validators=[InputRequired(), limited(200)])
     password, confirm = _new_password_fields()
 
 
-class ProfileForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired(), Length(max=200)])
-    title = StringField("Title or position", validators=[Length(max=200)])
+class ProfileForm(BaseForm):
+    name = StringField("Name", validators=[InputRequired(), limited(200)])
+    title = StringField("Title or position", validators=[limited(200)])
     organization_id = SelectField("Organization", coerce=int)
     time_zone = SelectField("Time zone", validators=[InputRequired(), valid_time_zone])
     notify = SelectField("E-mail notifications", choices=NOTIFY_CHOICES)

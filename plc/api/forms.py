@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
+
+from plc.formtools import BaseForm, limited
 
 
-class NewTokenForm(FlaskForm):
-    name = StringField("Token name", validators=[DataRequired(), Length(max=100)])
+class NewTokenForm(BaseForm):
+    name = StringField("Token name", validators=[DataRequired(), limited(100)])
 
 
-class RevokeTokenForm(FlaskForm):
+class RevokeTokenForm(BaseForm):
     token_id = IntegerField(validators=[DataRequired()])

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -15,25 +13,25 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from plc.assessments.queries import Sheet
 from plc.assessments.services import CHANGE_COUNT
-from plc.formtools import clean_text
+from plc.formtools import BaseForm, PlainForm, limited
 
 TEXT_MAX = 5000
 
 
 def _text(label: str) -> TextAreaField:
-    return TextAreaField(label, validators=[Length(max=TEXT_MAX)], filters=[clean_text])
+    return TextAreaField(label, validators=[limited(TEXT_MAX)])
 
 
 # --- checkpoints --------------------------------------------------------------------------
 
 
-class CheckpointEntry(Form):
+class CheckpointEntry(PlainForm):
     checkpoint_id = HiddenField()
-    name = StringField("Name", validators=[InputRequired(), Length(max=100)], filters=[clean_text])
+    name = StringField("Name", validators=[InputRequired(), limited(100)])
     opens_on = DateField("Opens on", validators=[InputRequired()])
     closes_on = DateField("Closes on", validators=[InputRequired()])
 
@@ -42,18 +40,18 @@ class CheckpointEntry(Form):
             raise ValidationError("The closing date must not be before the opening date.")
 
 
-class CheckpointsForm(FlaskForm):
+class CheckpointsForm(BaseForm):
     checkpoints = FieldList(FormField(CheckpointEntry))
 
 
-class NewCheckpointForm(FlaskForm, CheckpointEntry):
+class NewCheckpointForm(BaseForm, CheckpointEntry):
     """The same fields as one row of the checkpoints page, for a checkpoint of its own."""
 
 
 # --- the worksheet ------------------------------------------------------------------------
 
 
-class ChangeEntry(Form):
+class ChangeEntry(PlainForm):
     change = _text("The change I want to make")
     competency_id = SelectField("Competency (optional)", coerce=int, default=0,
                                 validate_choice=True)
@@ -71,7 +69,7 @@ CHANGE_FIELDS = ("change", "competency_id", "skill_factors", "will_factors",
                  "support_practice", "support_reflection")
 
 
-class WorksheetForm(FlaskForm):
+class WorksheetForm(BaseForm):
     # The version the form was loaded at: a save from an older version is refused.
     version = IntegerField(widget=HiddenField.widget, validators=[Optional()], default=0)
     action = HiddenField()  # set by the button pressed: "save" or "submit"
@@ -125,9 +123,9 @@ def worksheet_data(assessment) -> dict:
     return data
 
 
-class ShareForm(FlaskForm):
+class ShareForm(BaseForm):
     shared = HiddenField()
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(BaseForm):
     pass

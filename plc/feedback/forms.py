@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
 
 from plc.feedback.models import COOL, QUESTION, WARM
 from plc.feedback.services import MAX_BODY
-from plc.formtools import clean_text
+from plc.formtools import BaseForm, limited
 
 KIND_CHOICES = [
     ("", "No particular kind"),
@@ -20,9 +19,8 @@ KIND_CHOICES = [
 KIND_LABELS = {WARM: "Warm", COOL: "Cool", QUESTION: "Question"}
 
 
-class CommentForm(FlaskForm):
-    body = TextAreaField("Your comment", validators=[InputRequired(), Length(max=MAX_BODY)],
-                         filters=[clean_text])
+class CommentForm(BaseForm):
+    body = TextAreaField("Your comment", validators=[InputRequired(), limited(MAX_BODY)])
     kind = SelectField("Kind of feedback", choices=KIND_CHOICES, default="")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -18,14 +17,13 @@ from wtforms.validators import (
     URL,
     AnyOf,
     InputRequired,
-    Length,
     NumberRange,
     Optional,
     ValidationError,
 )
 from wtforms.widgets import HiddenInput
 
-from plc.formtools import clean_text
+from plc.formtools import BaseForm, limited
 from plc.meetings.models import ATTENDANCE_STATUSES, LAST_WEEK, PROTOCOLS
 from plc.meetings.services import MAX_DURATION_MINUTES
 
@@ -41,15 +39,14 @@ def _duration_field():
                         validators=[InputRequired(), NumberRange(1, MAX_DURATION_MINUTES)])
 
 
-class _Place(FlaskForm):
-    location = StringField("Place", validators=[Length(max=500)], filters=[clean_text])
-    online_url = URLField("Video link", validators=[Optional(), URL(), Length(max=1000)],
-                          filters=[clean_text])
+class _Place(BaseForm):
+    location = StringField("Place", validators=[limited(500)])
+    online_url = URLField("Video link", validators=[Optional(), URL(), limited(1000)])
 
 
 class _PlaceFields(_Place):
     title = StringField("Title", default="Cohort meeting",
-                        validators=[InputRequired(), Length(max=200)], filters=[clean_text])
+                        validators=[InputRequired(), limited(200)])
 
 
 class MeetingForm(_PlaceFields):
@@ -78,28 +75,25 @@ class MoveForm(_Place):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(BaseForm):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
 # --- agenda --------------------------------------------------------------------------------
 
-TEXT_MAX = 20_000
+TEXT_MAX = 20_000  # agenda texts and meeting notes: the longest anyone writes here
 OTHER_PROTOCOL = "other"
 PROTOCOL_KEYS = {key for key, _ in PROTOCOLS}
 
 
-class AgendaItemForm(FlaskForm):
-    title = StringField("Title", validators=[InputRequired(), Length(max=200)],
-                        filters=[clean_text])
+class AgendaItemForm(BaseForm):
+    title = StringField("Title", validators=[InputRequired(), limited(200)])
     minutes = IntegerField("Minutes", validators=[Optional(), NumberRange(1, 600)])
     protocol = SelectField("Protocol", choices=PROTOCOLS, default=OTHER_PROTOCOL)
     protocol_other = StringField("Name of the other protocol (optional)",
-                                 validators=[Length(max=30)], filters=[clean_text])
-    description = TextAreaField("Description", validators=[Length(max=TEXT_MAX)],
-                                filters=[clean_text])
-    materials = TextAreaField("Materials", validators=[Length(max=TEXT_MAX)],
-                              filters=[clean_text])
+                                 validators=[limited(30)])
+    description = TextAreaField("Description", validators=[limited(TEXT_MAX)])
+    materials = TextAreaField("Materials", validators=[limited(TEXT_MAX)])
     presenters = SelectMultipleField("Presenters", coerce=int, choices=[])
 
     def chosen_protocol(self) -> str:
@@ -115,7 +109,7 @@ class AgendaItemForm(FlaskForm):
             self.protocol.data, self.protocol_other.data = OTHER_PROTOCOL, stored
 
 
-class MoveItemForm(FlaskForm):
+class MoveItemForm(BaseForm):
     direction = SelectField(choices=[("up", "Up"), ("down", "Down")])
 
 
@@ -125,7 +119,7 @@ STATUS_LABELS = {"present": "Present", "late": "Late", "excused": "Excused",
                  "absent": "Absent"}
 
 
-class _AttendanceBase(FlaskForm):
+class _AttendanceBase(BaseForm):
     def statuses(self) -> dict[int, str]:
         """The choices made, by person id (people left without one are not included)."""
         return {person_id: self[name].data for person_id, name in self.person_fields.items()
@@ -151,23 +145,22 @@ def attendance_form(people, current: dict[int, str]):
 # --- notes and follow-ups ------------------------------------------------------------------
 
 
-class NotesForm(FlaskForm):
-    notes = TextAreaField("Notes", validators=[Length(max=100_000)], filters=[clean_text])
+class NotesForm(BaseForm):
+    notes = TextAreaField("Notes", validators=[limited(TEXT_MAX)])
     notes_version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
-class NoteTakerForm(FlaskForm):
+class NoteTakerForm(BaseForm):
     user_id = SelectField("Note-taker", coerce=int, choices=[])
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(BaseForm):
     assignee_id = SelectField("Assigned to", coerce=int, choices=[],
                               validators=[InputRequired()])
-    text = StringField("Follow-up", validators=[InputRequired(), Length(max=1000)],
-                       filters=[clean_text])
+    text = StringField("Follow-up", validators=[InputRequired(), limited(1000)])
     due_on = DateField("Due on", validators=[Optional()])
 
 
-class FollowUpPlanForm(FlaskForm):
+class FollowUpPlanForm(BaseForm):
     focus_area_id = SelectField("Focus area", coerce=int, choices=[],
                                 validators=[InputRequired()])

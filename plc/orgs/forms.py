@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-from plc.formtools import clean_text
+from plc.formtools import BaseForm, limited
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(BaseForm):
     name = StringField(
         "Name",
-        filters=[clean_text],
-        validators=[DataRequired(message="Enter a name."), Length(max=200)],
+        validators=[DataRequired(message="Enter a name."), limited(200)],
     )

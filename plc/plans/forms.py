@@ -3,12 +3,10 @@ many as there are, plus a few blank ones; blank rows are ignored, so no script i
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -17,11 +15,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from plc.assessments.queries import Sheet
-from plc.formtools import clean_text
+from plc.formtools import BaseForm, PlainForm, limited
 from plc.plans.models import (
     BARRIER_KINDS,
     DRAFT,
@@ -43,7 +41,7 @@ FOCUS_TEXT_FIELDS = ("change", *SUPPORT_FIELDS, "evidence")
 
 
 def _text(label: str) -> TextAreaField:
-    return TextAreaField(label, validators=[Length(max=TEXT_MAX)], filters=[clean_text])
+    return TextAreaField(label, validators=[limited(TEXT_MAX)])
 
 
 def _version() -> IntegerField:
@@ -54,18 +52,17 @@ def _version() -> IntegerField:
 STATUS_CHOICES = [(s, STATUS_LABELS[s].capitalize()) for s in STEP_STATUSES]
 
 
-class BarrierEntry(Form):
+class BarrierEntry(PlainForm):
     id = HiddenField()
     kind = SelectField("Kind", choices=[(k, BARRIER_LABELS[k].capitalize())
                                         for k in BARRIER_KINDS], default=SKILL)
-    text = StringField("What is holding me back", validators=[Length(max=TEXT_MAX)],
-                       filters=[clean_text])
+    text = StringField("What is holding me back", validators=[limited(TEXT_MAX)])
     remove = BooleanField("Remove")
 
 
-class StepEntry(Form):
+class StepEntry(PlainForm):
     id = HiddenField()
-    text = StringField("Action step", validators=[Length(max=TEXT_MAX)], filters=[clean_text])
+    text = StringField("Action step", validators=[limited(TEXT_MAX)])
     due_on = DateField("Due on", validators=[Optional()])
     status = SelectField("Status", choices=STATUS_CHOICES, default=NOT_STARTED)
     remove = BooleanField("Remove")
@@ -75,7 +72,7 @@ class StepEntry(Form):
             raise ValidationError("Write the step, or clear its date.")
 
 
-class FocusEntry(Form):
+class FocusEntry(PlainForm):
     competency_id = SelectField("Competency", coerce=int, default=0)
     change = _text("The change I want to make")
     current_level_id = SelectField("Current rating", coerce=int, default=0)
@@ -90,7 +87,7 @@ class FocusEntry(Form):
     remove = BooleanField("Remove this focus area")
 
 
-class PlanForm(FlaskForm):
+class PlanForm(BaseForm):
     version = _version()
     focus_areas = FieldList(FormField(FocusEntry), min_entries=MAX_FOCUS_AREAS,
                             max_entries=MAX_FOCUS_AREAS)
@@ -147,7 +144,7 @@ AUDIENCES = {
 }
 
 
-class ShareForm(FlaskForm):
+class ShareForm(BaseForm):
     version = _version()
     visibility = RadioField("Who can see my plan",
                             choices=[(key, label) for key, (label, _) in AUDIENCES.items()])
@@ -156,15 +153,15 @@ class ShareForm(FlaskForm):
 # --- starting -----------------------------------------------------------------------------
 
 
-class StartForm(FlaskForm):
-    # Set by the button pressed: "assessment" or "empty".
-    source = StringField()
+class StartForm(BaseForm):
+    # Set by the button pressed: "assessment" or "empty" (a value, not text anyone types).
+    source = HiddenField()
 
 
 # --- progress updates ---------------------------------------------------------------------
 
 
-class UpdateTextForm(FlaskForm):
+class UpdateTextForm(BaseForm):
     version = _version()
     did = _text("What I did")
     learned = _text("What I learned")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -14,27 +13,28 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Email, InputRequired, NumberRange, Optional, ValidationError
 
 from plc.accounts.forms import time_zone_choices, valid_time_zone
-from plc.formtools import clean_text
+from plc.formtools import BaseForm, limited
 from plc.programs.models import COHORT_ROLES, FACILITATOR, MEMBER
+from plc.programs.roster import MAX_BYTES as ROSTER_MAX_BYTES
 from plc.rubrics import queries as rubric_queries
 from plc.rubrics.services import DEFAULT_KEY
 
 ROLE_LABELS = {MEMBER: "Member", FACILITATOR: "Facilitator"}
 
 
-class ProgramForm(FlaskForm):
+class ProgramForm(BaseForm):
     name = StringField(
-        "Name", validators=[InputRequired(), Length(max=200)], filters=[clean_text]
+        "Name", validators=[InputRequired(), limited(200)]
     )
     starts_on = DateField("Start date", validators=[InputRequired()])
     ends_on = DateField("End date", validators=[InputRequired()])
     time_zone = SelectField("Time zone", validators=[InputRequired(), valid_time_zone])
     # Left out (an older client, a script), it means the bundled default.
     framework_id = SelectField("Rubric framework", coerce=int, validate_choice=False)
-    description = TextAreaField("Description", validators=[Length(max=5000)], filters=[clean_text])
+    description = TextAreaField("Description", validators=[limited(5000)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,26 +75,25 @@ def framework_choices() -> list[tuple[int, str]]:
     return choices
 
 
-class CohortForm(FlaskForm):
+class CohortForm(BaseForm):
     name = StringField(
-        "Name", validators=[InputRequired(), Length(max=200)], filters=[clean_text]
+        "Name", validators=[InputRequired(), limited(200)]
     )
-    description = TextAreaField("Description", validators=[Length(max=5000)], filters=[clean_text])
+    description = TextAreaField("Description", validators=[limited(5000)])
 
 
-class LeadForm(FlaskForm):
+class LeadForm(BaseForm):
     email = EmailField(
         "E-mail of the new program lead",
-        validators=[InputRequired(), Email(), Length(max=254)],
-        filters=[clean_text],
+        validators=[InputRequired(), Email(), limited(254)],
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(BaseForm):
     email = EmailField(
-        "E-mail", validators=[InputRequired(), Email(), Length(max=254)], filters=[clean_text]
+        "E-mail", validators=[InputRequired(), Email(), limited(254)]
     )
-    name = StringField("Name", validators=[InputRequired(), Length(max=200)], filters=[clean_text])
+    name = StringField("Name", validators=[InputRequired(), limited(200)])
     role = SelectField("Role in the cohort", validators=[InputRequired()])
     organization_id = SelectField("District or school", coerce=int, default=0)
 
@@ -104,7 +103,7 @@ class InviteForm(FlaskForm):
         self.organization_id.choices = organizations
 
 
-class RosterUploadForm(FlaskForm):
+class RosterUploadForm(BaseForm):
     roster = FileField(
         "Roster file (CSV)",
         validators=[
@@ -114,13 +113,13 @@ class RosterUploadForm(FlaskForm):
     )
 
 
-class RosterConfirmForm(FlaskForm):
+class RosterConfirmForm(BaseForm):
     # The checked file travels back with the confirmation and is checked again there:
     # nothing is stored between the preview and the import.
-    csv_text = HiddenField(validators=[InputRequired()])
+    csv_text = HiddenField(validators=[InputRequired(), limited(ROSTER_MAX_BYTES)])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     """The promote / make-member buttons on the roster."""
 
     role = SelectField(choices=list(COHORT_ROLES), validators=[InputRequired()])

@@ -16,6 +16,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from plc.accounts.services import normalize_email
+from plc.formtools import clean_line
 from plc.programs.models import COHORT_ROLES, FACILITATOR, MEMBER
 
 COLUMNS = ("name", "email", "district", "school", "role")
@@ -155,7 +156,8 @@ def _read_row(number: int, record: list[str], columns: dict[str, int]) -> Roster
         index = columns.get(name)
         if index is None or index >= len(record):
             return ""
-        return " ".join(record[index].split())  # trims, and folds stray line breaks and tabs
+        # Trimmed, control characters dropped, stray line breaks and tabs folded.
+        return " ".join(clean_line(record[index]).split())
 
     return RosterRow(
         number=number,

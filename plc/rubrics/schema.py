@@ -13,6 +13,8 @@ import re
 
 import yaml
 
+from plc.formtools import CONTROL_CHARACTERS
+
 TOP_KEYS = ("key", "name", "description", "question_prompt", "levels", "categories",
             "competencies")
 REQUIRED_TOP_KEYS = ("key", "name", "levels", "categories", "competencies")
@@ -78,7 +80,23 @@ def validate(data) -> list[str]:
     level_values = _check_levels(errors, data.get("levels"))
     categories = _check_categories(errors, data.get("categories"))
     _check_competencies(errors, data.get("competencies"), level_values, categories)
+    errors += _control_characters(data, "")
     return errors
+
+
+def _control_characters(value, place: str) -> list[str]:
+    """Every text, key or value, holding a control character (databases refuse NUL in
+    text, and no framework means a bell or an escape), by its place."""
+    if isinstance(value, dict):
+        return [problem for key, item in value.items()
+                for problem in _control_characters(key, place or "(top)")
+                + _control_characters(item, f"{place}.{key}" if place else str(key))]
+    if isinstance(value, list):
+        return [problem for i, item in enumerate(value)
+                for problem in _control_characters(item, f"{place}[{i}]")]
+    if isinstance(value, str) and (found := CONTROL_CHARACTERS.search(value)):
+        return [f"{place}: holds the control character U+{ord(found.group()):04X}"]
+    return []
 
 
 def _check_text(errors, mapping: dict, key: str, place: str, required: bool = False,

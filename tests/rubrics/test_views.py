@@ -79,6 +79,19 @@ def test_an_invalid_upload_lists_the_problems_and_saves_nothing(app, client, log
     assert framework_count() == 0
 
 
+def test_a_control_character_is_refused_naming_its_place(app, client, login_as, admin, small):
+    """JSON's \\u0000 is a NUL once parsed: PostgreSQL would refuse it with a 500."""
+    login_as(admin)
+    small["competencies"][0]["name"] = "Vision\x00"
+    small["competencies"][0]["levels"][1] = ["Sets a\x07 direction"]
+    response = upload(client, schema.dump(small, "json"), "small.json")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "nothing was saved" in html
+    assert "competencies[0].name: holds the control character U+0000" in html
+    assert "competencies[0].levels.1[0]: holds the control character U+0007" in html
+    assert framework_count() == 0
+
+
 def test_an_unreadable_or_wrongly_named_upload_is_refused(app, client, login_as, admin):
     login_as(admin)
     assert "not valid YAML" in upload(client, "key: [", "x.yaml").get_data(as_text=True)

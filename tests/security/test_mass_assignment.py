@@ -14,19 +14,22 @@ import re
 import pytest
 
 from plc.extensions import db
-from tests.matrix import OK
 from tests.permission_world import PERMISSION
 from tests.security.snapshot import database_snapshot, differences
-from tests.security.valid_posts import VALID_POSTS
-from tests.test_permissions import CASES, client_as
+from tests.security.valid_posts import (
+    allowed_posts,
+    allowed_role,
+    missing_post_message,
+    success_codes,
+    valid_data,
+)
+from tests.test_permissions import client_as
 
 # Values that differ from one run to the next whatever the request: times, random secrets.
 VOLATILE_COLUMN = re.compile(r"(_at|_hash|^token|^key|^day|^snapshot)$|^(sent_at|body)$")
 VOLATILE_TABLES = frozenset({"user_sessions", "login_failures", "outbox"})
 
-# Posts whose success is a page that shows what would happen (saving nothing yet).
-PREVIEWS = {"programs.import_roster"}
-POSTS = [case for case in CASES if case.method == "POST" and OK in case.expected.values()]
+POSTS = allowed_posts()
 INPUT_NAME = re.compile(r"<(?:input|select|textarea|button)\b[^>]*\bname=\"([^\"]+)\"")
 
 
@@ -65,17 +68,16 @@ def normalized_snapshot() -> dict:
 
 
 def post_as_allowed_role(app, world, case, with_extras: bool) -> dict:
-    role = next(r for r, outcome in case.expected.items() if outcome == OK)
+    role = allowed_role(case)
     client = client_as(app, world, role)
     url = case.url(world)
-    data = {**case.data(world), **VALID_POSTS.get(case.id, lambda w: {})(world)}
+    data = valid_data(case, world)
     if with_extras:
         offered = form_field_names(client, url) | set(data)
         data.update({k: v for k, v in extra_fields(world).items() if k not in offered})
     response = client.post(url, data=data)
-    succeeded = (200,) if case.endpoint in PREVIEWS else (302, 303)
-    assert response.status_code in succeeded, f"{role}: {response.status_code}: add a " \
-        f"successful submission to tests/security/valid_posts.py"
+    assert response.status_code in success_codes(case), \
+        missing_post_message(role, response.status_code)
     assert role == "anonymous" or "/login" not in (response.location or "") \
         or case.endpoint == "accounts.logout"
     return normalized_snapshot()

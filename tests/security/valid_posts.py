@@ -12,7 +12,8 @@ import io
 from datetime import date, timedelta
 
 from tests import factories
-from tests.matrix import CSV
+from tests.matrix import CSV, OK
+from tests.test_permissions import CASES
 
 
 def _roster(_w):
@@ -92,3 +93,31 @@ VALID_POSTS = {
         "version": str(w.meeting_a.version), "day": SOON, "start": "17:00",
         "duration_minutes": "60"},
 }
+
+
+# --- the posts every input test makes ---------------------------------------------------------
+
+# Posts whose success is a page that shows what would happen (saving nothing yet).
+PREVIEWS = {"programs.import_roster"}
+
+
+def allowed_posts() -> list:
+    """Every state-changing case of the permission matrix that some role may make."""
+    return [case for case in CASES if case.method == "POST" and OK in case.expected.values()]
+
+
+def allowed_role(case) -> str:
+    return next(role for role, outcome in case.expected.items() if outcome == OK)
+
+
+def valid_data(case, world) -> dict:
+    """The case's own data, completed so that the post does its work."""
+    return {**case.data(world), **VALID_POSTS.get(case.id, lambda w: {})(world)}
+
+
+def success_codes(case) -> tuple[int, ...]:
+    return (200,) if case.endpoint in PREVIEWS else (302, 303)
+
+
+def missing_post_message(role: str, status: int) -> str:
+    return f"{role}: {status}: add a successful submission to tests/security/valid_posts.py"
