@@ -34,7 +34,7 @@ class Defaults:
     MAIL_SEND_AFTER_REQUEST = True
     MAIL_DIR: str | None = None  # None: instance/mail
     MAIL_MAX_ATTEMPTS = 12
-    BASE_URL: str | None = None  # used in e-mailed links when there is no request (CLI)
+    BASE_URL: str | None = None  # where e-mailed links point (else the request's host)
     # Login throttling: failures counted in the database, so every worker sees them.
     LOGIN_MAX_FAILURES = 10  # per account
     LOGIN_MAX_FAILURES_PER_ADDRESS = 100

@@ -3,8 +3,9 @@ that e-mail carries.
 
 Services queue mail from requests and from jobs (CLI commands, reminders, digests) alike, so
 they build no URL themselves: they ask here for the link to a thing. It is made absolute where
-the site lives: the request's host when there is a request, else BASE_URL (PLC_BASE_URL),
-else SERVER_NAME, else localhost.
+the site lives: BASE_URL (PLC_BASE_URL) when it is set, even in a request, so that a forged
+Host header cannot point a password-reset or invitation link elsewhere; without it the
+request's host, else SERVER_NAME, else localhost.
 """
 
 from __future__ import annotations
@@ -67,9 +68,9 @@ def meeting_link(meeting_id: int) -> str:
 
 def _absolute(path_of, *args, **kwargs) -> str:
     """``path_of(*args, **kwargs)`` as an absolute URL, with or without a request."""
-    if has_request_context():
-        return request.host_url.rstrip("/") + path_of(*args, **kwargs)
     cfg = current_app.config
+    if has_request_context() and not cfg.get("BASE_URL"):
+        return request.host_url.rstrip("/") + path_of(*args, **kwargs)
     base = cfg.get("BASE_URL") or (f"http://{cfg['SERVER_NAME']}" if cfg.get("SERVER_NAME")
                                    else "http://localhost")
     with current_app.test_request_context(base_url=base):

@@ -1,4 +1,4 @@
-"""Every access rule of PRODUCT.md, in one place.
+"""Every access rule of docs/product.md, in one place.
 
 ``can_*(user, obj)`` answers one question about one object; ``visible_*(user)`` gives the
 matching filter for list queries. Views call ``require(...)``; templates get these functions
@@ -240,7 +240,7 @@ MIN_AGGREGATE_GROUP = 5
 
 
 def can_view_rating_aggregates(user, program: Program) -> bool:
-    """The programme's ratings overview: its program leads (not site admins: PRODUCT.md gives
+    """The programme's ratings overview: its program leads (not site admins: docs/product.md gives
     them no ratings, not even aggregated)."""
     return roles_of(user).leads(program.id)
 
@@ -278,7 +278,7 @@ def can_take_attendance(user, cohort: Cohort) -> bool:
 
 
 def can_view_attendance(user, cohort: Cohort) -> bool:
-    """A whole meeting's attendance: facilitators and program leads (PRODUCT.md); members see
+    """A whole meeting's attendance: facilitators and program leads (docs/product.md); members see
     only their own record, site admins none."""
     return can_schedule_meetings(user, cohort)
 
@@ -293,7 +293,7 @@ def can_write_notes(user, meeting, cohort: Cohort) -> bool:
 
 # --- action plans ------------------------------------------------------------------------
 # "author_cohort_ids": the cohorts of the plan's programme where its author is a member
-# (programs.queries.member_cohort_ids). PRODUCT.md: a draft is the author's alone; shared
+# (programs.queries.member_cohort_ids). docs/product.md: a draft is the author's alone; shared
 # with the cohort, its peers and facilitators read it; facilitators-only, the facilitators.
 # Program leads see status and dates (dashboards), never the text, unless they are also in
 # the cohort; site admins see no plan.
@@ -413,7 +413,7 @@ def plan_readers(plan_author_column, visibility_column):
 
 def can_view_cohort_feed(user, cohort: Cohort) -> bool:
     """The cohort's recent activity (plan and comment text): its own people only. Program
-    leads and site admins outside the cohort see no plan text (PRODUCT.md), so no feed."""
+    leads and site admins outside the cohort see no plan text (docs/product.md), so no feed."""
     return roles_of(user).belongs_to(cohort.id)
 
 

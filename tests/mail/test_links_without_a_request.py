@@ -71,3 +71,15 @@ def test_a_notification_links_to_what_it_is_about_and_to_the_profile(job, world)
     body = mail_to("told@example.org")
     assert f"See it: {SITE}/\n" in body
     assert f"{SITE}/profile" in body
+
+
+def test_a_forged_host_header_does_not_move_a_reset_link(app, world):
+    """With BASE_URL set, the request's Host header is not where the link points: else
+    whoever asks for someone else's reset could send them a link to their own server."""
+    app.config["BASE_URL"] = SITE
+    client = app.test_client()
+    response = client.post("/password-reset", data={"email": "member_a@example.org"},
+                           headers={"Host": "evil.example"})
+    assert response.status_code in (302, 303)
+    body = mail_to("member_a@example.org")
+    assert f"{SITE}/password-reset/" in body and "evil.example" not in body
