@@ -62,6 +62,8 @@ class Change:
     first: int | None
     latest: int | None
     ratings: int  # how many checkpoints rated it
+    first_checkpoint: str = ""
+    latest_checkpoint: str = ""
 
     @property
     def delta(self) -> int | None:
@@ -77,13 +79,14 @@ class Change:
 
     @property
     def text(self) -> str:
+        """In words a facilitator reads at a glance: "Baseline 1 → Mid-year 2 (+1)"."""
         if self.ratings == 0:
             return "not rated yet"
+        first = f"{self.first_checkpoint} {self.first}".strip()
         if self.ratings == 1:
-            return f"{self.first}, one rating so far"
-        if self.delta == 0:
-            return f"{self.first} to {self.latest}, no change"
-        return f"{self.first} to {self.latest}, {self.delta:+d}"
+            return f"{first} (one rating so far)"
+        latest = f"{self.latest_checkpoint} {self.latest}".strip()
+        return f"{first} → {latest} ({f'{self.delta:+d}' if self.delta else 'no change'})"
 
 
 @dataclass
@@ -126,6 +129,8 @@ def changes_by_member(ratings: list[FocusRating]) -> dict[int, list[Change]]:
             result[user_id].append(Change(
                 number, rows[0].name, rated[0].value if rated else None,
                 rated[-1].value if rated else None, len(rated),
+                rated[0].checkpoint_name if rated else "",
+                rated[-1].checkpoint_name if rated else "",
             ))
     return result
 

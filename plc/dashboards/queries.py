@@ -320,6 +320,7 @@ class FocusRating:
     checkpoint_position: int
     checkpoint_id: int
     value: int | None  # None: the plan's competency, not rated at any checkpoint yet
+    checkpoint_name: str | None = None
 
 
 def focus_ratings(cohort_id: int, program_id: int) -> list[FocusRating]:
@@ -328,7 +329,8 @@ def focus_ratings(cohort_id: int, program_id: int) -> list[FocusRating]:
     of that competency on the programme's checkpoints. One statement."""
     rated = (
         select(SelfAssessment.user_id, Rating.competency_id, Checkpoint.position,
-               Checkpoint.id.label("checkpoint_id"), Level.value)
+               Checkpoint.id.label("checkpoint_id"), Level.value,
+               Checkpoint.name.label("checkpoint_name"))
         .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
         .join(Rating, Rating.assessment_id == SelfAssessment.id)
         .join(Level, Level.id == Rating.level_id)
@@ -340,7 +342,7 @@ def focus_ratings(cohort_id: int, program_id: int) -> list[FocusRating]:
     rows = db.session.execute(
         select(ActionPlan.user_id, Competency.number, Competency.name,
                func.coalesce(rated.c.position, 0), func.coalesce(rated.c.checkpoint_id, 0),
-               rated.c.value)
+               rated.c.value, rated.c.checkpoint_name)
         .select_from(Membership)
         .join(ActionPlan, (ActionPlan.user_id == Membership.user_id)
               & (ActionPlan.program_id == program_id))

@@ -54,11 +54,17 @@ def _choice(name: str, allowed) -> str:
     return value if value in allowed else next(iter(allowed))
 
 
+# ?select=flagged: the page with every flagged member ticked, so that one link selects them
+# all without JavaScript (with it, static/js/dashboard.js ticks them in place).
+SELECT_FLAGGED = "flagged"
+
+
 @bp.get("/cohorts/<int:cohort_id>/dashboard")
 @login_required
 def cohort_dashboard(cohort_id: int):
     cohort = _cohort(cohort_id, permissions.can_view_cohort_dashboard)
-    return _render_dashboard(cohort, _nudge_form(cohort))
+    return _render_dashboard(cohort, _nudge_form(cohort),
+                             select_flagged=request.args.get("select") == SELECT_FLAGGED)
 
 
 def _nudge_form(cohort: Cohort, formdata=None) -> forms.NudgeForm:
@@ -67,7 +73,8 @@ def _nudge_form(cohort: Cohort, formdata=None) -> forms.NudgeForm:
     return form
 
 
-def _render_dashboard(cohort: Cohort, form: forms.NudgeForm, status: int = 200):
+def _render_dashboard(cohort: Cohort, form: forms.NudgeForm, status: int = 200,
+                      select_flagged: bool = False):
     program = cohort.program
     limits = figures.Thresholds.of(program)
     counted, counted_at = reports.cohort_figures(cohort, limits.missed_meetings)
@@ -79,10 +86,15 @@ def _render_dashboard(cohort: Cohort, form: forms.NudgeForm, status: int = 200):
     sort = _choice("sort", figures.SORTS)
     only = _choice("filter", figures.FILTERS)
     rows = figures.arrange(all_rows, sort, only)
+    flagged = [r.user_id for r in rows if r.flags]
+    if select_flagged:
+        form.user_ids.data = flagged
     return render_template(
         "dashboards/cohort.html", title=f"Dashboard · {cohort.name}", cohort=cohort,
         program=program, rows=rows, flagged=sum(1 for r in all_rows if r.flags),
-        total=len(all_rows), sort=sort, only=only, sorts=figures.SORTS,
+        flagged_shown=len(flagged), selected=len(form.user_ids.data or ()),
+        select_flagged=SELECT_FLAGGED, total=len(all_rows), sort=sort, only=only,
+        sorts=figures.SORTS,
         filters=figures.FILTERS, limits=limits, form=form, counted_at=counted_at,
     ), status
 

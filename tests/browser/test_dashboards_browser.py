@@ -33,14 +33,16 @@ def test_facilitator_nudges_two_members_who_see_it(live_server, checker, known):
     sign_in(checker, known["facilitator"])
     checker.goto(f"/cohorts/{known['cohort']}/dashboard")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dashboard")
-    page.get_by_label("Show").select_option("nudge")
-    checker.click(page.get_by_role("button", name="Apply"))
+    expect(page.get_by_role("button", name="Apply")).to_be_hidden()  # filters apply at once
+    checker.navigate(lambda: page.get_by_label("Show").select_option("nudge"))
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(4)  # Ann has no flag
     expect(page.get_by_role("row", name="Ben Member")).to_contain_text(
         "missed the last 2 meetings")
+    expect(page.locator("#nudge-count")).to_have_text("No member selected yet.")
     page.get_by_label("Select Ben Member").check()
     page.get_by_label("Select Eve Member").check()
+    expect(page.locator("#nudge-count")).to_have_text("2 members selected.")
     page.get_by_label("Message").fill("Please post an update before Thursday.")
     checker.click(page.get_by_role("button", name="Send nudge"))
     expect(page.get_by_text("Nudge sent to Ben Member, Eve Member.")).to_be_visible()
@@ -58,6 +60,20 @@ def test_facilitator_nudges_two_members_who_see_it(live_server, checker, known):
     sign_in(checker, known["ann"])
     checker.goto("/notifications")
     expect(page.get_by_text("Please post an update before Thursday.")).to_have_count(0)
+
+
+def test_facilitator_nudges_every_flagged_member_with_one_selection(live_server, checker,
+                                                                     known):
+    page = checker.page
+    sign_in(checker, known["facilitator"])
+    checker.goto(f"/cohorts/{known['cohort']}/dashboard")
+    page.get_by_role("link", name="Select all 4 flagged members").click()  # ticks in place
+    expect(page.locator("#nudge-count")).to_have_text("4 members selected.")
+    expect(page.get_by_label("Select Ann Member")).not_to_be_checked()  # Ann has no flag
+    page.get_by_label("Message").fill("A word from your facilitator.")
+    checker.click(page.get_by_role("button", name="Send nudge"))
+    expect(page.get_by_text(
+        "Nudge sent to Ben Member, Cat Member, Dan Member, Eve Member.")).to_be_visible()
 
 
 def test_facilitator_reads_growth_and_lead_reads_participation_on_a_phone(live_server,

@@ -77,10 +77,10 @@ def test_rating_changes_on_focus_competencies_since_the_baseline(known):
     rows = _rows(known)
     ann = {c.number: c for c in rows["Ann"].changes}
     assert (ann[1].first, ann[1].latest, ann[1].delta, ann[1].arrow) == (2, 3, 1, "↑")
-    assert ann[1].text == "2 to 3, +1"
-    assert (ann[2].delta, ann[2].arrow, ann[2].text) == (-1, "↓", "3 to 2, -1")
+    assert ann[1].text == "Baseline 2 → Mid-year 3 (+1)"
+    assert (ann[2].delta, ann[2].arrow, ann[2].text) == (-1, "↓", "Baseline 3 → Mid-year 2 (-1)")
     assert 3 not in ann  # rated, but not a focus of the plan
-    assert [c.text for c in rows["Cat"].changes] == ["2, one rating so far"]
+    assert [c.text for c in rows["Cat"].changes] == ["Baseline 2 (one rating so far)"]
     assert rows["Ben"].changes == []  # a draft plan keeps even its competencies private
     assert (rows["Ann"].submitted, rows["Ann"].checkpoints_open) == (2, 2)
 
@@ -111,7 +111,10 @@ def test_the_page_shows_each_members_cells(app, known):
     html = client.get(f"/cohorts/{known.cohort.id}/dashboard").text
     ann = _row_html(html, "Ann Member")
     assert "Shared with the cohort" in ann and "today" in ann and "2 of 2" in ann
-    assert "2 to 3, +1" in ann and "3 to 2, -1" in ann
+    changes = re.findall(r'<div class="rating-change">(.*?)</div>', ann)
+    assert [re.sub(r"<[^>]+>", "", c) for c in changes] == [
+        "Competency 1: ↑ Baseline 2 → Mid-year 3 (+1)",
+        "Competency 2: ↓ Baseline 3 → Mid-year 2 (-1)"]
     assert "67%" in ann and "(2 of 3)" in ann and "1 / 2" in ann and "none" in ann
     ben = _row_html(html, "Ben Member")
     assert "Draft" in ben and "never" in ben and "1 of 2" in ben and "33%" in ben
@@ -135,6 +138,18 @@ def test_filter_and_sort(app, known):
     html = client.get(f"/cohorts/{known.cohort.id}/dashboard?sort=flags&filter=bogus").text
     names = re.findall(r'<th scope="row">(\w+) Member</th>', html)
     assert names[0] == "Ben" and names[-1] == "Ann" and len(names) == 5
+
+
+def test_one_link_selects_every_flagged_member_without_javascript(app, known):
+    client = app.test_client()
+    login(client, known.facilitator)
+    html = client.get(f"/cohorts/{known.cohort.id}/dashboard").text
+    assert "Select all 4 flagged members" in html and "No member selected yet." in html
+    html = client.get(f"/cohorts/{known.cohort.id}/dashboard?select=flagged").text
+    ticked = re.findall(r'<tr data-user-id="\d+">\s*<td>\s*<input [^>]*checked[^>]*>\s*'
+                        r'<label class="visually-hidden" for="[^"]+">Select (\w+) Member', html)
+    assert sorted(ticked) == ["Ben", "Cat", "Dan", "Eve"]  # Ann has no flag
+    assert "4 members selected." in html
 
 
 def test_nudge_reaches_the_selected_members_only(app, known):
