@@ -273,10 +273,17 @@ def _growth(program_id: int, person_id: int):
     return render_template(
         "assessments/growth.html",
         title=("My growth" if own else f"Growth of {name}") + f" · {program.name}",
-        program=program, table=data, chart=growth.chart(data, _levels(program, visible)),
-        own=own, person_name=name,
+        program=program, table=data, **_pictures(data, _levels(program, visible)),
+        changes=growth.changes_in_words(data), own=own, person_name=name,
         assessment_ids={a.checkpoint_id: a.id for a in visible},
     )
+
+
+def _pictures(data: growth.Table, levels) -> dict:
+    """A line chart from two checkpoints on; with one, the baseline's bars."""
+    if len(data.checkpoints) == 1:
+        return {"chart": None, "baseline": growth.baseline(data, levels)}
+    return {"chart": growth.chart(data, levels), "baseline": None}
 
 
 def _levels(program: Program, visible: list[SelfAssessment]) -> list[tuple[int, str]]:
