@@ -75,7 +75,7 @@ def test_lead_sees_participation_without_private_text_or_ratings(app, known):
             assert marker not in body, f"{marker} leaked on {url}"
         # No individual rating: no level labels, no rating changes.
         for words in ("Not very much", "To some extent", "Mostly", "Role model",
-                      "Rating change", "2 to 3"):
+                      "Rating change", "→ Mid-year"):
             assert words not in body, f"{words!r} on {url}"
     dashboard = pages[f"/programs/{known.program.id}/dashboard"]
     assert "North District" in dashboard and "South District" in dashboard
@@ -88,6 +88,10 @@ def test_lead_sees_participation_without_private_text_or_ratings(app, known):
     assert 4 <= months <= 6  # the programme began 120 days ago
     assert re.findall(r"<td>([^<]*)</td>", row) == [
         "5", "3", "3", "3", f"{3 / months:.1f}", "33%", "0.4"]
+    # The months so far, not rows of zeros for the months to come.
+    month_rows = re.findall(r'<th scope="row"><time datetime="\d{4}-\d{2}">', dashboard)
+    assert len(month_rows) == months
+    assert "still to come appear as they begin" in dashboard
     # Ratings: only through the ratings overview's aggregates.
     assert f"/programs/{known.program.id}/ratings" in dashboard
     participation = pages[f"/cohorts/{known.cohort.id}/participation"]
