@@ -52,6 +52,10 @@ CASES: list[Case] = [
     Case("plans.edit_plan", "GET", lambda w: f"/plans/{PLAN(w)}/edit", PLAN_A_AUTHOR),
     Case("plans.edit_plan", "POST", lambda w: f"/plans/{PLAN(w)}/edit", PLAN_A_AUTHOR,
          edit_data),
+    # With nothing newer than its source, the author is sent back to the plan (302).
+    Case("plans.catch_up", "GET", lambda w: f"/plans/{PLAN(w)}/catch-up", PLAN_A_AUTHOR),
+    Case("plans.catch_up", "POST", lambda w: f"/plans/{PLAN(w)}/catch-up", PLAN_A_AUTHOR,
+         lambda w: {"version": str(w.plan_a.version), "ratings": "y"}),
     Case("plans.share", "POST", lambda w: f"/plans/{PLAN(w)}/share", PLAN_A_AUTHOR,
          lambda w: {"visibility": "facilitators", "version": str(w.plan_a.version)}),
     Case("plans.new_update", "GET", lambda w: f"/plans/{PLAN(w)}/updates/new", PLAN_A_AUTHOR),
@@ -76,6 +80,9 @@ BUDGETS: dict[str, int] = {
     "plans.plan": 18,
     # 4 + plan, author's cohorts, focus areas (3), the rubric (3).
     "plans.edit_plan": 14,
+    # 4 + plan, author's cohorts, the rubric (3), focus areas (3), the latest worksheet
+    # (3: with its ratings and changes) and its levels in the rubric.
+    "plans.catch_up": 15,
     # the same as the edit page, plus the cohort's meetings to link the update to.
     "plans.new_update": 15,
     # 4 + plan, author's cohorts, the revision at the date, focus areas (3), the rubric (3):

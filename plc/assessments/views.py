@@ -15,6 +15,7 @@ from plc import permissions
 from plc.assessments import aggregates, forms, growth, queries, services
 from plc.assessments.models import Checkpoint, SelfAssessment
 from plc.errors import DomainError, show_on_form
+from plc.plans import queries as plan_queries
 from plc.programs import queries as program_queries
 from plc.programs.loading import managed_program
 from plc.programs.models import Program
@@ -184,7 +185,8 @@ def _int_or_none(value) -> int | None:
 
 
 def _render_read_only(assessment, checkpoint, program, sheet, is_open: bool, own: bool,
-                      author_name: str | None = None, title: str | None = None):
+                      author_name: str | None = None, title: str | None = None,
+                      plan_step: tuple[str, int | None] | None = None):
     by_competency = {r.competency_id: r for r in assessment.ratings} if assessment else {}
     return render_template(
         "assessments/assessment.html",
@@ -193,7 +195,7 @@ def _render_read_only(assessment, checkpoint, program, sheet, is_open: bool, own
         assessment=assessment, checkpoint=checkpoint, program=program, sheet=sheet,
         ratings=by_competency, changes=assessment.changes if assessment else [],
         is_open=is_open, own=own, author_name=author_name,
-        reopen_form=forms.ReopenForm(), share_form=forms.ShareForm(),
+        reopen_form=forms.ReopenForm(), share_form=forms.ShareForm(), plan_step=plan_step,
     )
 
 
@@ -206,7 +208,21 @@ def view_assessment(assessment_id: int):
     own = permissions.can_edit_assessment(current_user, assessment)
     is_open = checkpoint.is_open(queries.today_in(program.time_zone))
     return _render_read_only(assessment, checkpoint, program, sheet, is_open, own=own,
-                             author_name=None if own else assessment.user.name)
+                             author_name=None if own else assessment.user.name,
+                             plan_step=_plan_step(assessment, program) if own else None)
+
+
+def _plan_step(assessment: SelfAssessment, program: Program) -> tuple[str, int | None] | None:
+    """The way on from one's latest submitted worksheet: ("start", None) to turn its top 3
+    changes into a new plan, ("catch-up", plan id) to bring the plan up to date with it."""
+    if not assessment.is_submitted or plan_queries.latest_submitted_id(
+            assessment.user_id, program.id) != assessment.id:
+        return None
+    plan = plan_queries.own_plan(assessment.user_id, program.id)
+    if plan is None:
+        cohort_ids = program_queries.member_cohort_ids(assessment.user_id, program.id)
+        return ("start", None) if permissions.can_keep_plan(current_user, cohort_ids) else None
+    return None if plan.source_assessment_id == assessment.id else ("catch-up", plan.id)
 
 
 @bp.post("/assessments/<int:assessment_id>/reopen")

@@ -12,6 +12,7 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -148,6 +149,17 @@ class ShareForm(BaseForm):
     version = _version()
     visibility = RadioField("Who can see my plan",
                             choices=[(key, label) for key, (label, _) in AUDIENCES.items()])
+
+
+# --- catching up with a newer self-assessment --------------------------------------------
+
+
+class CatchUpForm(BaseForm):
+    version = _version()
+    ratings = BooleanField("Update the current ratings of my focus areas", default=True)
+    # The worksheet's changes offered as new focus areas, by their index in the offer;
+    # the view sets the choices.
+    take = SelectMultipleField("Add as focus areas", coerce=int, choices=[])
 
 
 # --- starting -----------------------------------------------------------------------------

@@ -164,19 +164,39 @@ def cohort_meetings(cohort_ids: frozenset[int]) -> list[Meeting]:
 # --- starting a plan --------------------------------------------------------------------
 
 
+def _latest_submitted(user_id: int, program_id: int, *columns):
+    """``columns`` of the person's latest submitted worksheet in the programme: the latest
+    checkpoint's, the latest submitted there if there were two."""
+    return (
+        select(*columns)
+        .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
+        .where(SelfAssessment.user_id == user_id, Checkpoint.program_id == program_id,
+               SelfAssessment.status == SUBMITTED)
+        .order_by(Checkpoint.position.desc(), SelfAssessment.submitted_at.desc())
+        .limit(1)
+    )
+
+
 def latest_submitted_assessment(user_id: int, program_id: int) -> SelfAssessment | None:
     """The person's latest submitted worksheet in the programme, with its ratings and changes
     (three statements)."""
     return db.session.execute(
-        select(SelfAssessment)
-        .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
-        .where(SelfAssessment.user_id == user_id, Checkpoint.program_id == program_id,
-               SelfAssessment.status == SUBMITTED)
+        _latest_submitted(user_id, program_id, SelfAssessment)
         .options(joinedload(SelfAssessment.checkpoint), selectinload(SelfAssessment.ratings),
                  selectinload(SelfAssessment.changes))
-        .order_by(Checkpoint.position.desc(), SelfAssessment.submitted_at.desc())
-        .limit(1)
     ).scalar_one_or_none()
+
+
+def latest_submitted_id(user_id: int, program_id: int) -> int | None:
+    return db.session.scalar(_latest_submitted(user_id, program_id, SelfAssessment.id))
+
+
+def newer_assessment(plan: ActionPlan) -> str | None:
+    """The checkpoint name of the author's latest submitted self-assessment in the plan's
+    programme when the plan does not follow it yet (one statement)."""
+    latest = db.session.execute(_latest_submitted(plan.user_id, plan.program_id,
+                                                  SelfAssessment.id, Checkpoint.name)).first()
+    return latest.name if latest and latest.id != plan.source_assessment_id else None
 
 
 def latest_levels(user_id: int, program: Program) -> dict[int, int]:
@@ -185,14 +205,7 @@ def latest_levels(user_id: int, program: Program) -> dict[int, int]:
     value, so a worksheet made on an earlier version of the framework still counts."""
     if program.framework_id is None:
         return {}
-    latest = (
-        select(SelfAssessment.id)
-        .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
-        .where(SelfAssessment.user_id == user_id, Checkpoint.program_id == program.id,
-               SelfAssessment.status == SUBMITTED)
-        .order_by(Checkpoint.position.desc(), SelfAssessment.submitted_at.desc())
-        .limit(1).scalar_subquery()
-    )
+    latest = _latest_submitted(user_id, program.id, SelfAssessment.id).scalar_subquery()
     rated_competency = select(Competency.id, Competency.number).subquery()
     rated_level = select(Level.id, Level.value).subquery()
     target_competency = Competency.__table__.alias("target_competency")

@@ -167,6 +167,82 @@ def _has_content(change) -> bool:
     ))
 
 
+# --- catching up with a newer self-assessment --------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatingMove:
+    focus_area: FocusArea
+    old_level_id: int | None
+    new_level_id: int
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """What the author's latest self-assessment, newer than the plan, would change in it: the
+    current ratings of its focus areas, and the worksheet's top changes the plan lacks (as
+    focus areas not saved yet, in the worksheet's order)."""
+
+    assessment: SelfAssessment
+    ratings: tuple[RatingMove, ...]
+    offers: tuple[FocusArea, ...]
+    free_slots: int
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.ratings or self.offers)
+
+
+def catch_up(plan: ActionPlan, focus_areas: list[FocusArea], latest: SelfAssessment | None,
+             sheet: Sheet, latest_levels: dict[int, int]) -> CatchUp | None:
+    """None when the plan already follows the latest self-assessment (it was started from
+    it, or brought up to date with it). Reads only: nothing is written."""
+    if latest is None or plan.source_assessment_id == latest.id:
+        return None
+    ratings = tuple(RatingMove(fa, fa.current_level_id, latest_levels[fa.competency_id])
+                    for fa in focus_areas
+                    if fa.competency_id in latest_levels
+                    and latest_levels[fa.competency_id] != fa.current_level_id)
+    held_competencies = {fa.competency_id for fa in focus_areas if fa.competency_id}
+    held_changes = {_same_text(fa.change) for fa in focus_areas if fa.change}
+    offers = tuple(fa for fa in _focus_areas_from(latest, sheet)
+                   if fa.competency_id not in held_competencies
+                   and _same_text(fa.change) not in held_changes)
+    return CatchUp(latest, ratings, offers, MAX_FOCUS_AREAS - len(focus_areas))
+
+
+def _same_text(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def bring_up_to_date(actor: User, plan: ActionPlan, sheet: Sheet, catch: CatchUp, *,
+                     loaded_version: int, move_ratings: bool, take: list[int]) -> ActionPlan:
+    """Apply what the author chose of ``catch`` (the current ratings, some of the offered
+    changes as new focus areas); either way the plan now follows that self-assessment."""
+    plan = queries.plan_for_update(plan.id)
+    if plan.version != loaded_version:
+        raise StalePlan()
+    if any(not 0 <= index < len(catch.offers) for index in take):
+        raise DomainError("Choose among the changes offered.")
+    if len(take) > catch.free_slots:
+        raise DomainError(
+            f"A plan has at most {MAX_FOCUS_AREAS} focus areas: choose at most "
+            f"{catch.free_slots} of the changes, or remove a focus area from the plan first.",
+            field="take")
+    if move_ratings:
+        for move in catch.ratings:
+            move.focus_area.current_level_id = move.new_level_id
+    used = {fa.position for fa in plan.focus_areas}
+    free = [p for p in range(1, MAX_FOCUS_AREAS + 1) if p not in used]
+    for index, position in zip(sorted(take), free, strict=False):
+        offer = catch.offers[index]
+        offer.position = position
+        plan.focus_areas.append(offer)
+    plan.source_assessment_id = catch.assessment.id
+    _keep_revision(actor, plan, sheet)
+    return plan
+
+
 # --- editing the plan ---------------------------------------------------------------------
 
 

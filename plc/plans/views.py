@@ -69,6 +69,7 @@ def plan(plan_id: int):
     updates = queries.updates_page(plan.id, updates_page)
     return render_template(
         "plans/plan.html", title=_title(plan, own), own=own, plan=plan, program=plan.program,
+        newer_checkpoint=queries.newer_assessment(plan) if own else None,
         zone=plan.program.time_zone, focus_areas=queries.focus_areas(plan.id),
         **_rubric_context(queries.rubric(plan.program)), updates=updates,
         threads=feedback_queries.plan_threads(plan.id, [u.id for u in updates.items],
@@ -132,6 +133,39 @@ def edit_plan(plan_id: int):
     return render_template("plans/edit.html", title=_title(plan, True, "Edit: "), plan=plan,
                            program=plan.program, form=form, saved_now=saved_now,
                            zone=plan.program.time_zone, **_rubric_context(sheet))
+
+
+# --- catching up with a newer self-assessment --------------------------------------------
+
+
+@bp.route("/plans/<int:plan_id>/catch-up", methods=["GET", "POST"])
+@login_required
+def catch_up(plan_id: int):
+    """A preview of what the latest self-assessment changes in the plan; nothing is written
+    before the author confirms what to take."""
+    plan, _cohort_ids = editable_plan(plan_id)
+    program = plan.program
+    sheet = queries.rubric(program)
+    focus_areas = queries.focus_areas(plan.id)
+    catch = services.catch_up(plan, focus_areas,
+                              queries.latest_submitted_assessment(current_user.id, program.id),
+                              sheet, queries.latest_levels(current_user.id, program))
+    if catch is None:
+        flash("Your plan already follows your latest self-assessment.", "info")
+        return redirect(url_for("plans.plan", plan_id=plan_id))
+    form = forms.CatchUpForm(data={"version": plan.version})
+    form.take.choices = [(i, offer.change or "") for i, offer in enumerate(catch.offers)]
+    if form.validate_on_submit():
+        with refusal_shown_on(form):
+            services.bring_up_to_date(current_user, plan, sheet, catch,
+                                      loaded_version=form.version.data or 0,
+                                      move_ratings=form.ratings.data, take=form.take.data)
+            flash(f"Your plan now follows your {catch.assessment.checkpoint.name} "
+                  "self-assessment.", "success")
+            return redirect(url_for("plans.plan", plan_id=plan_id))
+    return render_template("plans/catch_up.html", title=_title(plan, True, "Bring up to date: "),
+                           plan=plan, program=program, form=form, catch=catch,
+                           focus_areas=focus_areas, **_rubric_context(sheet))
 
 
 def _show_on_nested_form(form, error: DomainError) -> None:
