@@ -21,3 +21,5 @@ def register(app) -> None:
     app.jinja_env.globals.update(permissions.JINJA_GLOBALS)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["markdown"] = markdown.render
+    # {{ steps|select('overdue_on', today) }}: the overdue among a focus area's steps.
+    app.jinja_env.tests["overdue_on"] = lambda step, today: step.is_overdue(today)

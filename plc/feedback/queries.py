@@ -38,6 +38,12 @@ class ThreadList(list):
         self.author_cohort_ids = author_cohort_ids
         self.people = people if people is not None else {}
 
+    @property
+    def newest(self) -> Comment | None:
+        """The latest comment or reply of these threads that is not removed."""
+        return max((c for t in self for c in (t.comment, *t.replies) if not c.is_deleted),
+                   key=lambda c: c.id, default=None)
+
 
 @dataclass
 class PlanThreads:

@@ -143,6 +143,14 @@ class ActionStep(db.Model):
 
     focus_area: Mapped[FocusArea] = relationship(back_populates="steps", lazy="raise_on_sql")
 
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (DONE, DROPPED)
+
+    def is_overdue(self, today: date) -> bool:
+        """Past its date and neither done nor dropped (``today`` in the programme's zone)."""
+        return self.due_on is not None and self.due_on < today and not self.is_closed
+
 
 class PlanRevision(db.Model):
     """The plan as it stood after one save: a JSON snapshot of its content."""

@@ -15,6 +15,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from plc import permissions
+from plc.assessments.queries import today_in
 from plc.errors import DomainError, show_on_form
 from plc.feedback import queries as feedback_queries
 from plc.plans import forms, queries, revisions, services
@@ -70,6 +71,7 @@ def plan(plan_id: int):
     return render_template(
         "plans/plan.html", title=_title(plan, own), own=own, plan=plan, program=plan.program,
         newer_checkpoint=queries.newer_assessment(plan) if own else None,
+        today=today_in(plan.program.time_zone),
         zone=plan.program.time_zone, focus_areas=queries.focus_areas(plan.id),
         **_rubric_context(queries.rubric(plan.program)), updates=updates,
         threads=feedback_queries.plan_threads(plan.id, [u.id for u in updates.items],

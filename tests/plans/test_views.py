@@ -3,13 +3,22 @@ concurrent saves), sharing, progress updates, what changed, the cohort's list.""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from html import unescape
 
 from sqlalchemy import select
 
 from plc.extensions import db
+from plc.feedback.models import Comment
 from plc.plans import queries, services
-from plc.plans.models import FACILITATORS_ONLY, SHARED_WITH_COHORT, ActionPlan, ProgressUpdate
+from plc.plans.models import (
+    DONE,
+    FACILITATORS_ONLY,
+    SHARED_WITH_COHORT,
+    ActionPlan,
+    ActionStep,
+    ProgressUpdate,
+)
 from tests.conftest import login
 from tests.plans.conftest import content, start_plan, submit_baseline
 from tests.plans.formdata import form_values
@@ -249,3 +258,35 @@ def test_the_cohort_list_shows_what_each_viewer_may_see(client, setting):
     client.post("/logout")
     login(client, setting.admin)
     assert client.get(url).status_code == 404
+
+
+def test_the_plan_page_opens_with_a_summary_then_the_conversation(app, client, setting):
+    """Summary first (each focus area's ratings, steps done, overdue), the feedback before the
+    updates with a visible Reply and a link to the newest comment, "what changed" only when
+    asked."""
+    submit_baseline(setting)
+    plan = start_plan(setting, from_assessment=queries.latest_submitted_assessment(
+        setting.member.id, setting.program.id))
+    plan.visibility = SHARED_WITH_COHORT
+    first, second = db.session.execute(
+        select(ActionStep).join(ActionStep.focus_area).where(
+            ActionStep.text.in_(["Observe two classes", "Ask for feedback"]))
+        .order_by(ActionStep.position)).scalars()
+    first.due_on, first.status = date.today() - timedelta(days=3), DONE  # done: not overdue
+    second.due_on = date.today() - timedelta(days=3)
+    older = Comment(plan_id=plan.id, author_id=setting.peer.id, body="First thought")
+    db.session.add(older)
+    db.session.flush()
+    db.session.add(Comment(plan_id=plan.id, author_id=setting.facilitator.id, body="Later",
+                           parent_id=older.id))
+    db.session.commit()
+    newest = db.session.scalar(select(Comment.id).order_by(Comment.id.desc()))
+    login(client, setting.member)
+    html = client.get(f"/plans/{plan.id}").text
+    summary = html[html.index('id="summary-heading"'):html.index('id="focus-heading"')]
+    assert "1 of 2 steps done" in summary and "1 overdue" in summary
+    assert f'href="#comment-{newest}">Newest feedback, from Fay Facilitator' in summary
+    assert html.count(">Overdue</span>") == 1
+    assert html.index('id="comments-plan"') < html.index('id="timeline-heading"')
+    assert '<summary class="btn btn-sm btn-outline-secondary">Reply' in html
+    assert '<details class="mb-4" id="what-changed">' in html
