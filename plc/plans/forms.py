@@ -153,6 +153,10 @@ class ShareForm(BaseForm):
 # --- starting -----------------------------------------------------------------------------
 
 
+class StepDoneForm(BaseForm):
+    """"Mark done" beside an action step (on the home page): the CSRF token alone."""
+
+
 class StartForm(BaseForm):
     # Set by the button pressed: "assessment" or "empty" (a value, not text anyone types).
     source = HiddenField()
