@@ -27,14 +27,14 @@ from plc.notifications import queries as notification_queries
 from plc.programs.models import Membership, Program
 
 # The order of the to-do list: tier first, then the date within a tier (earliest first).
-OVERDUE, TODAY, UPDATE, ANSWER, FOLLOW_UP, AGENDA, NUDGE, WORKSHEET = range(8)
+OVERDUE, TODAY, UPDATE, ANSWER, FOLLOW_UP, AGENDA, NUDGE, WORKSHEET, START_PLAN = range(9)
 NO_DATE = date.max
 
 
 @dataclass(frozen=True)
 class Todo:
     """One thing to do. ``kind`` says how the template words it and where it links:
-    step, follow_up, attendance, update, answer, agenda, nudge, worksheet."""
+    step, follow_up, attendance, update, answer, agenda, nudge, worksheet, plan."""
 
     kind: str
     tier: int
@@ -123,12 +123,16 @@ def _member_part(user, mine: list[Membership], meetings: dict[int, Meeting],
         else:
             next_step.setdefault(step.program_id, step)
     cards = []
+    started: set[int] = set()  # programmes offered "Start your action plan"
     for m in mine:
         plan = plans.get(m.cohort.program_id)
         card = MemberCohort(m, meetings.get(m.cohort_id), plan,
                             next_step.get(m.cohort.program_id),
                             _update_due(plan, last_started.get(m.cohort_id)))
         cards.append(card)
+        if plan is None and m.cohort.program_id not in started:
+            started.add(m.cohort.program_id)
+            todo.append(Todo("plan", START_PLAN, cohort=m.cohort))
         if card.update_due:
             day = (card.next_meeting.starts_at.astimezone(ZoneInfo(m.cohort.program.time_zone))
                    .date() if card.next_meeting else None)

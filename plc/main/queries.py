@@ -143,8 +143,16 @@ def waiting_for_answer(user_id: int) -> list[WaitingComment]:
     mine = aliased(Comment)
     owner = aliased(User)
     author = aliased(User)
-    mentioned = exists().where(Notification.user_id == user_id, Notification.kind == MENTION,
-                               Notification.comment_id == Comment.id)
+    # The candidates first, each found through an index (my plans; my notifications), so that
+    # the page never walks every comment of the site.
+    questions = (
+        select(Comment.id).join(ActionPlan, ActionPlan.id == Comment.plan_id)
+        .where(ActionPlan.user_id == user_id, Comment.kind == QUESTION)
+    )
+    mentions = select(Notification.comment_id).where(
+        Notification.user_id == user_id, Notification.kind == MENTION,
+        Notification.comment_id.is_not(None))
+    mentioned = Comment.id.in_(mentions)
     answered = exists().where(
         mine.author_id == user_id, mine.deleted_at.is_(None), mine.plan_id == Comment.plan_id,
         func.coalesce(mine.parent_id, mine.id) == func.coalesce(Comment.parent_id, Comment.id),
@@ -159,9 +167,8 @@ def waiting_for_answer(user_id: int) -> list[WaitingComment]:
         .join(ActionPlan, ActionPlan.id == Comment.plan_id)
         .join(owner, owner.id == ActionPlan.user_id)
         .outerjoin(author, author.id == Comment.author_id)
-        .where(Comment.deleted_at.is_(None),
-               or_(Comment.author_id.is_(None), Comment.author_id != user_id),
-               or_(is_question, mentioned), ~answered)
+        .where(Comment.id.in_(questions.union(mentions)), Comment.deleted_at.is_(None),
+               or_(Comment.author_id.is_(None), Comment.author_id != user_id), ~answered)
         .order_by(Comment.created_at, Comment.id)
     ).tuples()
     return [WaitingComment(*row) for row in rows]

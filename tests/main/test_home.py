@@ -66,6 +66,9 @@ def test_member_without_a_plan_is_offered_to_start_one(app, world, client, login
     page = client.get("/").text
     assert "Start your action plan" in page
     assert f"/programs/{world.program.id}/plan" in page
+    texts = [text_of(i) for i in todo_items(page)]
+    assert texts[-1].startswith("Write your action plan")  # after the open worksheet
+    assert any(t.startswith("Your self-assessment for Baseline") for t in texts)
 
 
 def test_facilitator_sees_who_has_not_updated_and_attendance_on_meeting_day(
