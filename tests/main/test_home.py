@@ -224,7 +224,7 @@ def test_follow_ups_and_an_open_worksheet_are_on_the_list(app, world, client, lo
     follow_up = next(t for t in texts if "Follow-up: Share the observation tool" in t)
     assert "Open the follow-up" in follow_up and "Overdue" not in follow_up
     worksheet = next(t for t in texts if "Your self-assessment for Baseline" in t)
-    assert "Continue your worksheet" in worksheet  # member_a's draft
+    assert "Continue the self-assessment" in worksheet  # member_a's draft
 
     world.follow_up_a.due_on = (utcnow() - timedelta(days=2)).date()
     db.session.commit()
