@@ -124,6 +124,7 @@ def _member_part(user, mine: list[Membership], meetings: dict[int, Meeting],
             next_step.setdefault(step.program_id, step)
     cards = []
     started: set[int] = set()  # programmes offered "Start your action plan"
+    asked: set[int] = set()  # plans asked for an update
     for m in mine:
         plan = plans.get(m.cohort.program_id)
         card = MemberCohort(m, meetings.get(m.cohort_id), plan,
@@ -133,7 +134,8 @@ def _member_part(user, mine: list[Membership], meetings: dict[int, Meeting],
         if plan is None and m.cohort.program_id not in started:
             started.add(m.cohort.program_id)
             todo.append(Todo("plan", START_PLAN, cohort=m.cohort))
-        if card.update_due:
+        if card.update_due and plan.plan_id not in asked:  # one plan, two cohorts: once
+            asked.add(plan.plan_id)
             day = (card.next_meeting.starts_at.astimezone(ZoneInfo(m.cohort.program.time_zone))
                    .date() if card.next_meeting else None)
             todo.append(Todo("update", UPDATE, day, False, m.cohort, card.next_meeting,
