@@ -43,7 +43,8 @@ CASES: list[Case] = [
          MEETING_A_STAFF, lambda w: {"direction": "down"}),
     # --- attendance
     *both("meetings.attendance", lambda w: f"/meetings/{M(w)}/attendance", MEETING_A_STAFF,
-          lambda w: {f"status-{w.users['member_a'].id}": "present"}),
+          # meeting_a is ten days ahead: saving asks for the "record it anyway" tick.
+          lambda w: {f"status-{w.users['member_a'].id}": "present", "confirm_early": "y"}),
     Case("meetings.my_attendance", "GET", lambda w: f"/cohorts/{A(w)}/my-attendance",
          COHORT_A_VIEW),
     # --- notes and follow-ups

@@ -65,6 +65,9 @@ CASES: list[Case] = [
     *both("plans.edit_update",
           lambda w: f"/plans/{PLAN(w)}/updates/{w.update_a.id}/edit", PLAN_A_AUTHOR,
           lambda w: {"version": str(w.update_a.version), "did": "Observed one class, twice"}),
+    # "Mark done" on the home page: only the author marks a step of their own plan done.
+    Case("plans.mark_step_done", "POST", lambda w: f"/steps/{w.step_a.id}/done",
+         PLAN_A_AUTHOR),
     Case("plans.cohort_plans", "GET", lambda w: f"/cohorts/{A(w)}/plans", COHORT_A_PLANS),
     Case("plans.cohort_plans", "GET", lambda w: f"/cohorts/{B(w)}/plans", COHORT_B_PLANS,
          label="B"),

@@ -114,7 +114,8 @@ def test_demo_has_the_year_so_far_and_sends_no_mail(app, client):
     assert (count(Attendance) > 0) == (held > 0)
     login(client, "ana.alvarez@example.org", demo.DEMO_PASSWORD)
     home = client.get("/").text
-    assert "Your cohorts" in home and "Shared with your cohort" in home
+    assert "Your cohorts" in home and "Open my action plan" in home
+    assert "(shared with your cohort)" in home and 'id="todo"' in home
 
 
 def test_school_year_runs_september_to_june():

@@ -18,18 +18,21 @@ def home():
     # Two queries however many programmes: open checkpoints, then the user's worksheets there.
     open_checkpoints = assessment_queries.open_checkpoints_for_member(current_user.id)
     checkpoint_ids = [cp.id for cps in open_checkpoints.values() for cp in cps]
+    statuses = assessment_queries.statuses(current_user.id, checkpoint_ids)
     memberships = program_queries.my_memberships(current_user)
     led_programs = program_queries.my_led_programs(current_user)
+    page = home_page.home_for(current_user, memberships, open_checkpoints, statuses)
     return render_template(
         "main/home.html",
         title="Home",
-        member_cohorts=home_page.member_cohorts(current_user.id, memberships),
-        facilitated=home_page.facilitated_cohorts(memberships),
+        todo=page.todo,
+        member_cohorts=page.member_cohorts,
+        facilitated=page.facilitated,
         lead=home_page.lead_summary(led_programs),
         led_programs=led_programs,
         unread_feedback=home_queries.unread_feedback_count(current_user.id),
         open_checkpoints=open_checkpoints,
-        worksheet_statuses=assessment_queries.statuses(current_user.id, checkpoint_ids),
+        worksheet_statuses=statuses,
     )
 
 

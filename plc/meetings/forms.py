@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     RadioField,
@@ -120,6 +121,10 @@ STATUS_LABELS = {"present": "Present", "late": "Late", "excused": "Excused",
 
 
 class _AttendanceBase(BaseForm):
+    # Shown only for a meeting that has not started (plc/meetings/services.record_attendance).
+    confirm_early = BooleanField(
+        "Record it anyway: I know this meeting has not started yet")
+
     def statuses(self) -> dict[int, str]:
         """The choices made, by person id (people left without one are not included)."""
         return {person_id: self[name].data for person_id, name in self.person_fields.items()

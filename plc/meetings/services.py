@@ -295,10 +295,18 @@ def _set_presenters(meeting: Meeting, item: AgendaItem, user_ids: tuple[int, ...
 # --- attendance ----------------------------------------------------------------------------
 
 
-def record_attendance(actor: User, meeting: Meeting, statuses: dict[int, str]) -> int:
+NOT_STARTED_YET = ("This meeting has not started yet, so nothing is saved. If you mean to "
+                   "record attendance ahead of it, tick “Record it anyway” and save again.")
+
+
+def record_attendance(actor: User, meeting: Meeting, statuses: dict[int, str], *,
+                      ahead_confirmed: bool = False) -> int:
     """Record (or correct) each listed person's attendance; people left without a choice keep
     what they had, and an unchanged status keeps who recorded it and when. Returns how many
-    people have a status now."""
+    people have a status now. A meeting that has not started yet is recorded only when the
+    person confirms it (``ahead_confirmed``): attendance taken days ahead is usually a slip."""
+    if meeting.starts_at > utcnow() and not ahead_confirmed:
+        raise DomainError(NOT_STARTED_YET, "confirm_early")
     if set(statuses.values()) - set(ATTENDANCE_STATUSES):
         raise DomainError("Choose present, late, excused or absent.")
     roster_ids = {person.id for person in queries.roster(meeting.cohort_id)}

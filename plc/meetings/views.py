@@ -402,14 +402,15 @@ def attendance(meeting_id: int):
         for name in form.person_fields.values():
             form[name].data = "present"
     elif form.validate_on_submit():
-        with refusal_flashed():
-            saved = services.record_attendance(current_user, meeting, form.statuses())
+        with refusal_shown_on(form):
+            saved = services.record_attendance(current_user, meeting, form.statuses(),
+                                               ahead_confirmed=form.confirm_early.data)
             flash(f"Attendance is saved ({saved} of {len(people)} recorded).", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return render_template(
         "meetings/attendance.html", title=f"Attendance · {_titled(meeting)}",
         meeting=meeting, cohort=meeting.cohort, zone=meeting.cohort.program.time_zone,
-        form=form, people=people, recorded=recorded,
+        form=form, people=people, recorded=recorded, not_started=meeting.starts_at > utcnow(),
     )
 
 

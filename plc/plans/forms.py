@@ -165,6 +165,10 @@ class CatchUpForm(BaseForm):
 # --- starting -----------------------------------------------------------------------------
 
 
+class StepDoneForm(BaseForm):
+    """"Mark done" beside an action step (on the home page): the CSRF token alone."""
+
+
 class StartForm(BaseForm):
     # Set by the button pressed: "assessment" or "empty" (a value, not text anyone types).
     source = HiddenField()

@@ -14,7 +14,7 @@ from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
 from plc.assessments.queries import Sheet, sheet
 from plc.extensions import db
 from plc.meetings.models import Meeting
-from plc.plans.models import ActionPlan, FocusArea, PlanRevision, ProgressUpdate
+from plc.plans.models import ActionPlan, ActionStep, FocusArea, PlanRevision, ProgressUpdate
 from plc.programs.models import MEMBER, Cohort, Membership, Program
 from plc.programs.queries import member_cohort_ids
 from plc.rubrics.models import Competency, Level
@@ -49,6 +49,14 @@ def focus_areas(plan_id: int) -> list[FocusArea]:
         .order_by(FocusArea.position)
         .execution_options(populate_existing=True)
     ).scalars())
+
+
+def step_plan_id(step_id: int) -> int | None:
+    """The plan an action step belongs to (one statement); None for an unknown step."""
+    return db.session.execute(
+        select(FocusArea.plan_id).join(ActionStep, ActionStep.focus_area_id == FocusArea.id)
+        .where(ActionStep.id == step_id)
+    ).scalar_one_or_none()
 
 
 def plan_for_update(plan_id: int) -> ActionPlan:

@@ -26,7 +26,9 @@ from plc.notifications import events
 from plc.plans import queries, revisions
 from plc.plans.models import (
     BARRIER_KINDS,
+    DONE,
     DRAFT,
+    DROPPED,
     MAX_FOCUS_AREAS,
     NOT_STARTED,
     SKILL,
@@ -490,6 +492,28 @@ def edit_update(actor: User, update: ProgressUpdate, values: UpdateTextValues,
     update.updated_at = utcnow()
     _flush_or_stale(StaleUpdate)
     return update
+
+
+# --- one step done -------------------------------------------------------------------------
+
+
+def mark_step_done(actor: User, plan: ActionPlan, step_id: int, sheet: Sheet) -> tuple[
+        ActionStep, bool]:
+    """Mark one of the plan's steps done (the home page's "Mark done"), keeping a revision
+    like every other change. Returns the step and whether it changed (a second click on the
+    same button changes nothing). A dropped step is changed on the plan's edit page."""
+    plan = queries.plan_for_update(plan.id)
+    step = next((s for fa in plan.focus_areas for s in fa.steps if s.id == step_id), None)
+    if step is None:
+        raise DomainError("That step is not on this plan.")
+    if step.status == DONE:
+        return step, False
+    if step.status == DROPPED:
+        raise DomainError(f"“{step.text}” was dropped from the plan: change it on the plan's "
+                          "edit page if you did it after all.")
+    step.status = DONE
+    _keep_revision(actor, plan, sheet)
+    return step, True
 
 
 # --- from other areas ---------------------------------------------------------------------

@@ -243,6 +243,29 @@ def share(plan_id: int):
     return redirect(url_for("plans.plan", plan_id=plan_id))
 
 
+# --- one step done (from the home page) ----------------------------------------------------
+
+
+@bp.post("/steps/<int:step_id>/done")
+@login_required
+def mark_step_done(step_id: int):
+    """The home page's "Mark done" beside an overdue step: the plan's author alone; back to
+    home, where the step has left the to-do list."""
+    plan_id = queries.step_plan_id(step_id)
+    permissions.require(plan_id is not None)
+    plan, _cohort_ids = editable_plan(plan_id)
+    form = forms.StepDoneForm()
+    if form.validate_on_submit():
+        with refusal_flashed():
+            step, changed = services.mark_step_done(current_user, plan, step_id,
+                                                    queries.rubric(plan.program))
+            flash(f"Marked done: “{step.text}”." if changed
+                  else f"“{step.text}” was already marked done.", "success")
+    else:
+        flash("The step was not changed: the page had expired. Please try again.", "error")
+    return redirect(url_for("main.home"))
+
+
 # --- progress updates ---------------------------------------------------------------------
 
 

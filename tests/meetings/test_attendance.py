@@ -3,6 +3,7 @@ only their own record; counts on the meeting list."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -123,3 +124,44 @@ def test_the_list_shows_counts_per_past_meeting(app, people, client_for, count_q
     page = client_for(people.facilitator).get(f"/cohorts/{people.cohort.id}/meetings").text
     assert "Attendance: 1 of 2 present or late" in page
     assert "Attendance: not taken" in page
+
+
+# --- a meeting that has not started (issue 14 item 9) ------------------------------------
+
+
+def test_attendance_ahead_of_the_meeting_asks_for_confirmation_and_saves_nothing(
+        app, people, client_for):
+    meeting = make_meeting(people.cohort, utcnow() + timedelta(days=8))
+    db.session.commit()
+    client = client_for(people.facilitator)
+    page = client.get(f"/meetings/{meeting.id}/attendance").text
+    assert "Not started yet:" in page
+    assert 'name="confirm_early"' in page and "Record it anyway" in page
+
+    response = client.post(f"/meetings/{meeting.id}/attendance",
+                           data={f"status-{people.member.id}": "present"})
+    assert response.status_code == 200  # the form again, with the reason next to the box
+    error = response.text.split('id="confirm_early-error"', 1)[1].split("</div>", 1)[0]
+    assert "has not started yet, so nothing is saved" in error
+    box = re.search(r'<input[^>]*name="confirm_early"[^>]*>', response.text).group(0)
+    assert 'aria-invalid="true"' in box and 'aria-describedby="confirm_early-error"' in box
+    # What was chosen is still chosen, to save again with the tick.
+    assert 'value="present" autocomplete="off" checked' in response.text
+    assert statuses(meeting.id) == {}
+
+    response = client.post(f"/meetings/{meeting.id}/attendance", data={
+        f"status-{people.member.id}": "present", "confirm_early": "y"})
+    assert response.status_code == 302
+    assert statuses(meeting.id) == {people.member.id: ("present", people.facilitator.id)}
+
+
+def test_a_meeting_under_way_needs_no_confirmation(app, people, client_for):
+    meeting = make_meeting(people.cohort, utcnow() - timedelta(minutes=5))
+    db.session.commit()
+    client = client_for(people.facilitator)
+    page = client.get(f"/meetings/{meeting.id}/attendance").text
+    assert "Not started yet" not in page and 'name="confirm_early"' not in page
+    response = client.post(f"/meetings/{meeting.id}/attendance",
+                           data={f"status-{people.member.id}": "late"})
+    assert response.status_code == 302
+    assert statuses(meeting.id) == {people.member.id: ("late", people.facilitator.id)}
