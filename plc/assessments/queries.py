@@ -41,6 +41,13 @@ def checkpoint_has_worksheets(checkpoint_id: int) -> bool:
     ).scalar()
 
 
+def checkpoint_has_submissions(checkpoint_id: int) -> bool:
+    return db.session.execute(
+        select(exists().where(SelfAssessment.checkpoint_id == checkpoint_id,
+                              SelfAssessment.status == SUBMITTED))
+    ).scalar()
+
+
 def checkpoint_with_program(checkpoint_id: int) -> tuple[Checkpoint, Program] | None:
     row = db.session.execute(
         select(Checkpoint, Program)
