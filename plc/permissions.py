@@ -251,7 +251,23 @@ def can_view_worksheet_status(user, cohort: Cohort) -> bool:
 
 
 # --- meetings ---------------------------------------------------------------------------
-# Seeing a cohort's meetings (list, page, .ics) is seeing the cohort: can_view_cohort.
+# docs/product.md: a cohort's meetings (date, place, agenda, .ics) are seen by its people and
+# the programme's leads; attendance figures by its facilitators and the leads; the notes and
+# follow-ups, the cohort's own discussion, by its members and facilitators only. Site admins
+# run the site, not the cohorts: no meeting at all (unless they are in the cohort).
+
+
+def can_view_meetings(user, cohort: Cohort) -> bool:
+    """A cohort's meetings (list, page, .ics, follow-up links): its people and the programme's
+    leads. Everyone else, site admins included, gets 404."""
+    roles = roles_of(user)
+    return roles.belongs_to(cohort.id) or roles.leads(cohort.program_id)
+
+
+def can_read_meeting_notes(user, cohort: Cohort) -> bool:
+    """A meeting's notes and follow-ups: the cohort's members and facilitators. Program leads
+    see the meeting, its agenda and attendance figures, not what was said; site admins none."""
+    return roles_of(user).belongs_to(cohort.id)
 
 
 def can_schedule_meetings(user, cohort: Cohort) -> bool:
@@ -278,17 +294,24 @@ def can_take_attendance(user, cohort: Cohort) -> bool:
 
 
 def can_view_attendance(user, cohort: Cohort) -> bool:
-    """A whole meeting's attendance: facilitators and program leads (docs/product.md); members see
-    only their own record, site admins none."""
+    """A whole meeting's attendance: facilitators and program leads (docs/product.md); members
+    see only their own record, site admins none."""
     return can_schedule_meetings(user, cohort)
 
 
 def can_write_notes(user, meeting, cohort: Cohort) -> bool:
-    """Notes and follow-ups: facilitators, program leads, and the meeting's note-taker."""
-    if can_schedule_meetings(user, cohort):
+    """Notes and follow-ups: the cohort's facilitators and the meeting's note-taker (a person
+    of the cohort). Not program leads: one does not write what one may not read."""
+    roles = roles_of(user)
+    if roles.facilitates(cohort.id):
         return True
     return bool(getattr(user, "is_authenticated", False) and meeting.note_taker_id == user.id
-                and roles_of(user).belongs_to(cohort.id))
+                and roles.belongs_to(cohort.id))
+
+
+def can_choose_note_taker(user, cohort: Cohort) -> bool:
+    """Ask a member to take a meeting's notes: the cohort's facilitators."""
+    return roles_of(user).facilitates(cohort.id)
 
 
 # --- action plans ------------------------------------------------------------------------
@@ -427,7 +450,8 @@ def can_open_notification(user, notification) -> bool:
 
 
 def can_complete_follow_up(user, follow_up, meeting, cohort: Cohort) -> bool:
-    """Mark a follow-up done: its assignee, or whoever writes the meeting's notes."""
+    """Mark a follow-up done: its assignee, or whoever writes the meeting's notes (seeing the
+    follow-up at all is can_read_meeting_notes)."""
     if getattr(user, "is_authenticated", False) and follow_up.assignee_id == user.id:
         return True
     return can_write_notes(user, meeting, cohort)

@@ -41,9 +41,12 @@ ASSESSMENT_A = expect(404, anonymous=LOGIN, deactivated=LOGIN, member_a=OK, faci
 ASSESSMENT_A_AUTHOR = {**ASSESSMENT_A, "facilitator_a": 403}
 RATING_AGGREGATES_P = expect(404, anonymous=LOGIN, deactivated=LOGIN, program_lead=OK)
 NO_RATING_AGGREGATES = expect(404, anonymous=LOGIN, deactivated=LOGIN)
-# Meetings: seen by whoever sees the cohort; scheduled by its facilitators and the leads.
-MEETINGS_A_SCHEDULE = {**COHORT_A_VIEW, "member_a": 403, "site_admin": 403}
-MEETINGS_B_SCHEDULE = {**COHORT_B_VIEW, "member_b": 403, "site_admin": 403}
+# Meetings: seen by the cohort's people and the programme's leads, not by site admins (they
+# see the cohort's roster, none of its meetings); scheduled by its facilitators and the leads.
+COHORT_A_MEETINGS = {**COHORT_A_VIEW, "site_admin": 404}
+COHORT_B_MEETINGS = {**COHORT_B_VIEW, "site_admin": 404}
+MEETINGS_A_SCHEDULE = {**COHORT_A_MEETINGS, "member_a": 403}
+MEETINGS_B_SCHEDULE = {**COHORT_B_MEETINGS, "member_b": 403}
 
 CSV = (
     "name,email,district,school,role\r\n"

@@ -21,8 +21,10 @@ from tests.matrix import (  # noqa: F401  (re-exported for tests/test_query_budg
     ASSESSMENT_A,
     ASSESSMENT_A_AUTHOR,
     COHORT_A_LEADS,
+    COHORT_A_MEETINGS,
     COHORT_A_ROSTER,
     COHORT_A_VIEW,
+    COHORT_B_MEETINGS,
     COHORT_B_ROSTER,
     COHORT_B_VIEW,
     CSV,
@@ -161,18 +163,19 @@ BASE_CASES: list[Case] = [
     Case("assessments.ratings_overview", "GET", lambda w: f"/programs/{Q(w)}/ratings",
          NO_RATING_AGGREGATES, label="other"),
     # --- meetings
-    Case("meetings.cohort_meetings", "GET", lambda w: f"/cohorts/{A(w)}/meetings", COHORT_A_VIEW),
-    Case("meetings.cohort_meetings", "GET", lambda w: f"/cohorts/{B(w)}/meetings", COHORT_B_VIEW,
-         label="B"),
+    Case("meetings.cohort_meetings", "GET", lambda w: f"/cohorts/{A(w)}/meetings",
+         COHORT_A_MEETINGS),
+    Case("meetings.cohort_meetings", "GET", lambda w: f"/cohorts/{B(w)}/meetings",
+         COHORT_B_MEETINGS, label="B"),
     *both("meetings.new_meeting", lambda w: f"/cohorts/{A(w)}/meetings/new",
           MEETINGS_A_SCHEDULE),
     *both("meetings.new_meeting", lambda w: f"/cohorts/{B(w)}/meetings/new",
           MEETINGS_B_SCHEDULE, label="B"),
     *both("meetings.new_series", lambda w: f"/cohorts/{A(w)}/meetings/series/new",
           MEETINGS_A_SCHEDULE),
-    Case("meetings.meeting", "GET", lambda w: f"/meetings/{w.meeting_a.id}", COHORT_A_VIEW),
+    Case("meetings.meeting", "GET", lambda w: f"/meetings/{w.meeting_a.id}", COHORT_A_MEETINGS),
     Case("meetings.meeting_ics", "GET", lambda w: f"/meetings/{w.meeting_a.id}.ics",
-         COHORT_A_VIEW),
+         COHORT_A_MEETINGS),
     *both("meetings.move_meeting", lambda w: f"/meetings/{w.meeting_a.id}/move",
           MEETINGS_A_SCHEDULE),
     Case("meetings.cancel_meeting", "POST", lambda w: f"/meetings/{w.meeting_a.id}/cancel",
@@ -315,3 +318,18 @@ def test_the_plans_author_does_not_reword_an_update_someone_else_wrote(world):
 def test_a_notification_is_opened_by_its_recipient_alone(world, role):
     assert permissions.can_open_notification(person(world, role),
                                              world.notification_a) is (role == "member_a")
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "deactivated"])
+def test_meeting_notes_are_the_cohorts_alone(world, role):
+    """Notes and follow-ups: cohort A's members and facilitators read them; its facilitators
+    write them (and a note-taker, none here); the programme's lead sees the meeting, not its
+    notes; site admins see no meeting at all (issue 17)."""
+    user, cohort = person(world, role), world.cohort_a
+    permissions.forget_roles()
+    assert permissions.can_read_meeting_notes(user, cohort) is (
+        role in ("member_a", "facilitator_a"))
+    assert permissions.can_write_notes(user, world.meeting_a, cohort) is (
+        role == "facilitator_a")
+    assert permissions.can_view_meetings(user, cohort) is (
+        role in ("member_a", "facilitator_a", "program_lead"))

@@ -1,11 +1,18 @@
 """The programme's ratings overview for program leads: per checkpoint and competency, how many
 people rated themselves and, for groups of MIN_AGGREGATE_GROUP or more only, how their ratings
 spread over the levels and their average. Pure functions over the grouped counts of
-queries.rating_counts; ``cell`` is the one place where small groups are suppressed."""
+queries.rating_counts; ``cell`` is the one place where small groups are suppressed.
+
+Figures that cannot be differenced: a checkpoint shows figures only once it has closed. While
+it is open each submission would change them, and two looks, before and after one more
+person submits, would give that person's ratings away; its table says instead that its
+figures are shown when it closes (PENDING cells). After closing no worksheet on it changes.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from plc.assessments import queries
 from plc.assessments.queries import RatingCount
@@ -20,6 +27,7 @@ class Cell:
     counts: tuple[int, ...] = ()  # people per level, in the order of Overview.levels
     average: float | None = None
     protects: bool = False  # hidden although large enough: it would reveal a smaller group
+    pending: bool = False  # the checkpoint is still open: nothing shown until it closes
 
     @property
     def shown(self) -> bool:
@@ -32,6 +40,7 @@ class Cell:
 
 SUPPRESSED = Cell()
 PROTECTING = Cell(protects=True)
+PENDING = Cell(pending=True)
 
 
 def cell(by_value: dict[int, int], values: tuple[int, ...]) -> Cell:
@@ -70,6 +79,11 @@ class Row:
 class Table:
     checkpoint_name: str
     rows: tuple[Row, ...]
+    open_until: date | None = None  # set while the checkpoint has not closed: no figures
+
+    @property
+    def pending(self) -> bool:
+        return self.open_until is not None
 
 
 @dataclass(frozen=True)
@@ -87,9 +101,13 @@ class Overview:
 
 def overview(checkpoints: list[tuple[int, str]], cohorts: list[tuple[int, str]],
              competencies: list[tuple[int, str]], levels: list[tuple[int, str]],
-             counts: list[RatingCount], program_name: str = "Whole programme") -> Overview:
+             counts: list[RatingCount], program_name: str = "Whole programme",
+             open_until: dict[int, date] | None = None) -> Overview:
     """Competencies are matched by number across framework versions and named as in the
-    programme's framework; a level value only an older version has gets a column of its own."""
+    programme's framework; a level value only an older version has gets a column of its own.
+    ``open_until`` gives the checkpoints that have not closed (id -> closing day): their
+    tables hold PENDING cells whatever ``counts`` says of them."""
+    open_until = open_until or {}
     scale = dict(levels)
     for c in counts:
         scale.setdefault(c.value, f"Level {c.value}")
@@ -112,6 +130,8 @@ def overview(checkpoints: list[tuple[int, str]], cohorts: list[tuple[int, str]],
     }
 
     def figures(cohort_id: int | None, cp_id: int, number: int) -> Cell:
+        if cp_id in open_until:
+            return PENDING
         shown = cell(found.get((cohort_id, cp_id, number), {}), values)
         if shown.shown and cohort_id in hidden[(cp_id, number)]:
             return PROTECTING
@@ -122,7 +142,7 @@ def overview(checkpoints: list[tuple[int, str]], cohorts: list[tuple[int, str]],
             Table(cp_name, tuple(
                 Row(number, names[number], figures(cohort_id, cp_id, number))
                 for number in order
-            ))
+            ), open_until.get(cp_id))
             for cp_id, cp_name in checkpoints
         ))
 
@@ -132,16 +152,20 @@ def overview(checkpoints: list[tuple[int, str]], cohorts: list[tuple[int, str]],
     )
 
 
-def program_overview(program) -> Overview | None:
+def program_overview(program, today: date | None = None) -> Overview | None:
     """The programme's overview as the ratings overview page shows it, for any reader of it
-    (the page, the dashboards' exports); None while the programme has no rubric. Six
-    statements whatever the amount of data."""
+    (the page, the dashboards' exports); None while the programme has no rubric. ``today``
+    is the programme's (its time zone's) date unless given. Figures only for the checkpoints
+    that closed before today. Six statements whatever the amount of data."""
     if program.framework_id is None:
         return None
+    today = today or queries.today_in(program.time_zone)
+    checkpoints = queries.checkpoints(program.id)
     return overview(
-        [(cp.id, cp.name) for cp in queries.checkpoints(program.id)],
+        [(cp.id, cp.name) for cp in checkpoints],
         queries.program_cohorts(program.id),
         queries.competency_names(program.framework_id),
         queries.level_scale(program.framework_id),
-        queries.rating_counts(program.id, program.framework_id),
+        queries.rating_counts(program.id, program.framework_id, closed_before=today),
+        open_until={cp.id: cp.closes_on for cp in checkpoints if not cp.has_closed(today)},
     )

@@ -35,6 +35,11 @@ class Checkpoint(db.Model):
     def is_open(self, today: date) -> bool:
         return self.opens_on <= today <= self.closes_on
 
+    def has_closed(self, today: date) -> bool:
+        """Past its closing day: no worksheet on it is written, submitted or reopened any
+        more, so its aggregates stop changing (plc/assessments/aggregates.py)."""
+        return self.closes_on < today
+
 
 class SelfAssessment(db.Model):
     __tablename__ = "self_assessments"

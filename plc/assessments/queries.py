@@ -41,6 +41,13 @@ def checkpoint_has_worksheets(checkpoint_id: int) -> bool:
     ).scalar()
 
 
+def checkpoint_has_submissions(checkpoint_id: int) -> bool:
+    return db.session.execute(
+        select(exists().where(SelfAssessment.checkpoint_id == checkpoint_id,
+                              SelfAssessment.status == SUBMITTED))
+    ).scalar()
+
+
 def checkpoint_with_program(checkpoint_id: int) -> tuple[Checkpoint, Program] | None:
     row = db.session.execute(
         select(Checkpoint, Program)
@@ -299,12 +306,15 @@ class RatingCount:
     people: int
 
 
-def rating_counts(program_id: int, framework_id: int) -> list[RatingCount]:
-    """Submitted worksheets on the programme's checkpoints, made on any version of the
-    programme's framework (same key), grouped by checkpoint, competency number and level value:
-    once for the whole programme and once per cohort (where the author is a member; someone in
-    two cohorts counts in each). Two statements whatever the amount of data. No individual
-    rating leaves this function; suppressing small groups is aggregates.cell's job."""
+def rating_counts(program_id: int, framework_id: int, *, closed_before: date
+                  ) -> list[RatingCount]:
+    """Submitted worksheets on the programme's checkpoints that closed before
+    ``closed_before`` (today: an open checkpoint's counts would change with each submission,
+    so they never leave the database), made on any version of the programme's framework
+    (same key), grouped by checkpoint, competency number and level value: once for the whole
+    programme and once per cohort (where the author is a member; someone in two cohorts counts
+    in each). Two statements whatever the amount of data. No individual rating leaves this
+    function; suppressing small groups is aggregates.cell's job."""
     people = func.count(distinct(SelfAssessment.user_id))
     same_key = select(Framework.key).where(Framework.id == framework_id).scalar_subquery()
 
@@ -319,8 +329,8 @@ def rating_counts(program_id: int, framework_id: int) -> list[RatingCount]:
                   & (Competency.framework_id == SelfAssessment.framework_id))
             .join(Level, (Level.id == Rating.level_id)
                   & (Level.framework_id == SelfAssessment.framework_id))
-            .where(Checkpoint.program_id == program_id, SelfAssessment.status == SUBMITTED,
-                   Framework.key == same_key)
+            .where(Checkpoint.program_id == program_id, Checkpoint.closes_on < closed_before,
+                   SelfAssessment.status == SUBMITTED, Framework.key == same_key)
             .group_by(*columns, Checkpoint.id, Competency.number, Level.value)
         )
 

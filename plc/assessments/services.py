@@ -70,8 +70,13 @@ class CheckpointValues:
 
 
 def update_checkpoints(actor: User, program: Program, checkpoints: list[Checkpoint],
-                       values: list[CheckpointValues]) -> None:
-    """Rename and re-date the programme's checkpoints, all at once (names swap safely)."""
+                       values: list[CheckpointValues], *, today: date) -> None:
+    """Rename and re-date the programme's checkpoints, all at once (names swap safely).
+
+    A checkpoint that has closed with submitted worksheets stays closed: the ratings overview
+    shows its figures, and were it to open again, the figures after its second closing minus
+    those after its first would be the late worksheets' ratings (plc/assessments/aggregates.py).
+    ``today`` is the programme's date."""
     by_id = {cp.id: cp for cp in checkpoints}
     if {v.checkpoint_id for v in values} != set(by_id):
         raise DomainError("The checkpoints changed while you were editing; reload the page.")
@@ -81,6 +86,13 @@ def update_checkpoints(actor: User, program: Program, checkpoints: list[Checkpoi
     for v in values:
         if v.closes_on < v.opens_on:
             raise DomainError(f"{v.name}: the closing date must not be before the opening date.")
+        cp = by_id[v.checkpoint_id]
+        if (cp.has_closed(today) and v.closes_on >= today
+                and queries.checkpoint_has_submissions(cp.id)):
+            raise DomainError(
+                f"{cp.name} has closed and the ratings overview shows its figures, so it cannot "
+                "open again: a late worksheet's ratings could then be told from the change. "
+                "Add a further checkpoint instead.")
     # Temporary names first: the unique (program, name) constraint is checked row by row.
     for cp in checkpoints:
         cp.name = f"~{cp.id}"

@@ -63,7 +63,8 @@ def checkpoints(program_id: int):
             for e in (entry.form for entry in form.checkpoints)
         ]
         with refusal_flashed():
-            services.update_checkpoints(current_user, program, items, values)
+            services.update_checkpoints(current_user, program, items, values,
+                                        today=queries.today_in(program.time_zone))
             flash("The checkpoints are saved.", "success")
             return redirect(url_for("assessments.checkpoints", program_id=program.id))
     return render_template("assessments/checkpoints.html", title=f"Checkpoints: {program.name}",

@@ -4,11 +4,12 @@ and the programme's rating aggregates.
 Only what a program lead may see: names, cohorts, districts, plan status and dates, and
 counts. No plan text, no comment text, no individual rating. Ratings leave only as the
 ratings overview's aggregates (plc/assessments/aggregates.py, with its suppression of groups
-under MIN_AGGREGATE_GROUP), for the whole programme and its cohorts: in the programme's XLSX
-("Ratings" sheet) and its ratings CSV. A cohort's or a district's export has no ratings: such
-a group is often small, and a district breakdown would need suppression of its own.
-Every text cell that a spreadsheet could take for a formula is neutralised with a leading
-apostrophe, and file names are plain ASCII.
+under MIN_AGGREGATE_GROUP, and no figure for a checkpoint that has not closed), for the whole
+programme and its cohorts: in the programme's XLSX ("Ratings" sheet) and its ratings CSV.
+A cohort's or a district's export has no ratings: such a group is often small, and a district
+breakdown would need suppression of its own. No meeting notes either: they are the cohort's
+(permissions.can_read_meeting_notes). Every text cell that a spreadsheet could take for a
+formula is neutralised with a leading apostrophe, and file names are plain ASCII.
 """
 
 from __future__ import annotations
@@ -76,12 +77,15 @@ def attendance_rows(records: list[AttendanceRecord], cohort_names: dict[int, str
     ]
 
 
-# The words of the ratings overview page for the two kinds of hidden group.
+# The words of the ratings overview page for the two kinds of hidden group, and for a
+# checkpoint that is still open.
 FEWER = f"fewer than {MIN_AGGREGATE_GROUP}"
 HIDDEN = "hidden"
+OPEN = "open"
 FEWER_NOTE = f"not shown: fewer than {MIN_AGGREGATE_GROUP} people"
 HIDDEN_NOTE = ("not shown: with the programme total it would reveal a group of fewer than "
                f"{MIN_AGGREGATE_GROUP}")
+OPEN_NOTE = "shown when the checkpoint closes (after {day})"
 
 
 def ratings_header(overview: Overview | None) -> tuple:
@@ -92,7 +96,8 @@ def ratings_header(overview: Overview | None) -> tuple:
 
 def ratings_rows(overview: Overview | None) -> list[tuple]:
     """One row per group, checkpoint and competency. A hidden group's figure cells hold the
-    overview's words ("fewer than 5", "hidden"), never a number."""
+    overview's words ("fewer than 5", "hidden", or "open" while the checkpoint is), never a
+    number."""
     if overview is None:
         return []
     found = []
@@ -102,6 +107,9 @@ def ratings_rows(overview: Overview | None) -> list[tuple]:
                 c = row.cell
                 if c.shown:
                     figures, note = (c.people, *c.counts, round(c.average, 2)), ""
+                elif c.pending:
+                    word, note = OPEN, OPEN_NOTE.format(day=table.open_until.isoformat())
+                    figures = (word,) * (len(overview.levels) + 2)
                 else:
                     word, note = (HIDDEN, HIDDEN_NOTE) if c.protects else (FEWER, FEWER_NOTE)
                     figures = (word,) * (len(overview.levels) + 2)

@@ -1,5 +1,9 @@
 """RFC 5545 calendars of meetings (icalendar package): times in UTC, cancellations kept as
-STATUS:CANCELLED so that subscribed calendars drop them, a stable UID per meeting."""
+STATUS:CANCELLED so that subscribed calendars drop them, a stable UID per meeting.
+
+An event carries the meeting's title, time, place and link, never its notes or follow-ups:
+those are the cohort's (permissions.can_read_meeting_notes), and a calendar file is forwarded
+and synced to other devices and services, whoever downloaded it."""
 
 from __future__ import annotations
 

@@ -39,9 +39,17 @@ def _titled(meeting: Meeting) -> str:
 def _visible_meeting(meeting_id: int) -> Meeting:
     meeting = queries.meeting(meeting_id)
     permissions.require(
-        meeting is not None and permissions.can_view_cohort(current_user, meeting.cohort)
+        meeting is not None and permissions.can_view_meetings(current_user, meeting.cohort)
     )
     return meeting
+
+
+def _meetings_cohort(cohort_id: int) -> Cohort:
+    """A cohort whose meetings the viewer may see, or 404 (site admins see the cohort's
+    roster, not its meetings)."""
+    cohort = visible_cohort(cohort_id)
+    permissions.require(permissions.can_view_meetings(current_user, cohort))
+    return cohort
 
 
 # --- a cohort's meetings -------------------------------------------------------------------
@@ -50,7 +58,7 @@ def _visible_meeting(meeting_id: int) -> Meeting:
 @bp.get("/cohorts/<int:cohort_id>/meetings")
 @login_required
 def cohort_meetings(cohort_id: int):
-    cohort = visible_cohort(cohort_id)
+    cohort = _meetings_cohort(cohort_id)
     meetings = queries.cohort_meetings(cohort.id)
     now = utcnow()
     counts = roster_size = None
@@ -68,7 +76,7 @@ def cohort_meetings(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/meetings/new", methods=["GET", "POST"])
 @login_required
 def new_meeting(cohort_id: int):
-    cohort = visible_cohort(cohort_id)
+    cohort = _meetings_cohort(cohort_id)
     permissions.require(permissions.can_schedule_meetings(current_user, cohort), 403)
     form = forms.MeetingForm()
     if form.validate_on_submit():
@@ -86,7 +94,7 @@ def new_meeting(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/meetings/series/new", methods=["GET", "POST"])
 @login_required
 def new_series(cohort_id: int):
-    cohort = visible_cohort(cohort_id)
+    cohort = _meetings_cohort(cohort_id)
     permissions.require(permissions.can_schedule_meetings(current_user, cohort), 403)
     form = forms.SeriesForm()
     if not form.is_submitted():
@@ -129,6 +137,8 @@ def meeting(meeting_id: int):
     cohort = meeting.cohort
     items = queries.agenda(meeting.id)
     presenters = queries.presenters(meeting.id) if items else {}
+    # Notes and follow-ups are the cohort's: not even read for a program lead.
+    notes_readable = permissions.can_read_meeting_notes(current_user, cohort)
     return render_template(
         "meetings/meeting.html", title=_titled(meeting),
         meeting=meeting, cohort=cohort, zone=cohort.program.time_zone,
@@ -138,11 +148,12 @@ def meeting(meeting_id: int):
         protocols=dict(PROTOCOLS),
         preparation=_preparation(meeting),
         my_attendance=_my_attendance(meeting),
-        follow_ups=queries.follow_ups(meeting.id),
+        notes_readable=notes_readable,
+        follow_ups=queries.follow_ups(meeting.id) if notes_readable else [],
         # The form first (arguments run in order): its roster puts the note-taker in the
         # session, which spares a statement.
         note_taker_form=_note_taker_form(meeting),
-        note_taker=queries.user(meeting.note_taker_id),
+        note_taker=queries.user(meeting.note_taker_id) if notes_readable else None,
     )
 
 
@@ -171,7 +182,7 @@ def _my_attendance(meeting: Meeting):
 
 
 def _note_taker_form(meeting: Meeting):
-    if not permissions.can_schedule_meetings(current_user, meeting.cohort):
+    if not permissions.can_choose_note_taker(current_user, meeting.cohort):
         return None
     form = forms.NoteTakerForm(user_id=meeting.note_taker_id or 0)
     form.user_id.choices = _note_taker_choices(meeting)
@@ -419,7 +430,7 @@ def attendance(meeting_id: int):
 def my_attendance(cohort_id: int):
     """A person's own record in a cohort: their attendance and their follow-ups, no one
     else's."""
-    cohort = visible_cohort(cohort_id)
+    cohort = _meetings_cohort(cohort_id)
     return render_template(
         "meetings/my_attendance.html", title=f"My attendance · {cohort.name}", cohort=cohort,
         zone=cohort.program.time_zone,
@@ -469,7 +480,7 @@ def notes(meeting_id: int):
 @login_required
 def note_taker(meeting_id: int):
     meeting = _visible_meeting(meeting_id)
-    permissions.require(permissions.can_schedule_meetings(current_user, meeting.cohort), 403)
+    permissions.require(permissions.can_choose_note_taker(current_user, meeting.cohort), 403)
     form = forms.NoteTakerForm()
     form.user_id.choices = _note_taker_choices(meeting)
     back = redirect(url_for("meetings.meeting", meeting_id=meeting.id, _anchor="notes"))
@@ -503,9 +514,13 @@ def follow_up_new(meeting_id: int):
 
 
 def _visible_follow_up(follow_up_id: int) -> tuple[FollowUp, Meeting]:
+    """A follow-up is part of the meeting's notes: whoever may not read them does not learn
+    that it exists (404)."""
     follow_up = queries.follow_up(follow_up_id)
     permissions.require(follow_up is not None)
-    return follow_up, _visible_meeting(follow_up.meeting_id)
+    meeting = _visible_meeting(follow_up.meeting_id)
+    permissions.require(permissions.can_read_meeting_notes(current_user, meeting.cohort))
+    return follow_up, meeting
 
 
 def _back_to(meeting: Meeting):

@@ -1,9 +1,13 @@
-"""The programme's ratings overview: program leads see aggregates of 5 or more people only."""
+"""The programme's ratings overview: program leads see aggregates of 5 or more people only,
+and of a checkpoint only once it has closed."""
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
 from html.parser import HTMLParser
 
+import openpyxl
 import pytest
 
 from plc.assessments import aggregates, queries
@@ -12,6 +16,7 @@ from plc.extensions import db
 from plc.permissions import MIN_AGGREGATE_GROUP
 from plc.programs.models import FACILITATOR
 from tests import factories
+from tests.assessments.conftest import form_data
 from tests.assessments.test_visibility import make_assessment
 from tests.conftest import login
 
@@ -21,9 +26,10 @@ COHORT_B = [[4, 1, 1], [4, 1, 2], [4, 1, 3]]
 LEVELS = ["1 Not very much", "2 To some extent", "3 Mostly", "4 Role model"]
 
 
-def seed(sheet, a=COHORT_A, b=COHORT_B, tag=""):
-    """People of cohort A and B with submitted worksheets (plus things that must not count: a
-    draft in B, and a facilitator's worksheet in the other cohort's programme)."""
+def seed(sheet, a=COHORT_A, b=COHORT_B, tag="", close=True):
+    """People of cohort A and B with submitted worksheets on Mid-year (plus something that must
+    not count: a draft in B); then, unless ``close`` is false, Mid-year closes (yesterday, by
+    the programme's calendar): figures show only for a closed checkpoint."""
     people = []
     for cohort, rows, name in ((sheet.cohort, a, "a"), (sheet.other_cohort, b, "b")):
         for i, values in enumerate(rows):
@@ -36,8 +42,15 @@ def seed(sheet, a=COHORT_A, b=COHORT_B, tag=""):
     factories.add_member(sheet.other_cohort, drafter)
     db.session.commit()
     make_assessment(sheet, drafter, sheet.open_checkpoint, [1, 1, 1]).status = DRAFT
+    if close:
+        close_midyear(sheet)
     db.session.commit()
     return people
+
+
+def close_midyear(sheet) -> None:
+    sheet.open_checkpoint.closes_on = queries.today_in(sheet.program.time_zone) - timedelta(1)
+    db.session.commit()
 
 
 class Tables(HTMLParser):
@@ -185,7 +198,8 @@ def test_someone_in_two_cohorts_counts_in_each(app, sheet):
     people = seed(sheet, a=COHORT_A, b=COHORT_A[:4])  # B: 4 people, then a fifth from A
     factories.add_member(sheet.other_cohort, people[5])
     db.session.commit()
-    counts = queries.rating_counts(sheet.program.id, sheet.framework.id)
+    counts = queries.rating_counts(sheet.program.id, sheet.framework.id,
+                                   closed_before=queries.today_in(sheet.program.time_zone))
     people_in = {
         cohort_id: sum(c.people for c in counts if c.cohort_id == cohort_id and c.number == 1)
         for cohort_id in (None, sheet.cohort.id, sheet.other_cohort.id)
@@ -255,3 +269,85 @@ def test_statement_count_does_not_grow_with_data(app, sheet, count_queries):
         factories.add_member(sheet.cohort, extra, FACILITATOR)
     db.session.commit()
     assert statements() == small
+
+
+# --- figures that cannot be differenced (issue 17) --------------------------------------------
+
+
+def main_of(html: str) -> str:
+    """The page's own content (the layout around it holds a fresh CSRF token each time)."""
+    return html[html.index('<main id="main"'):html.index("</main>")]
+
+
+def ratings_sheet(client, sheet) -> list[list]:
+    book = openpyxl.load_workbook(io.BytesIO(
+        client.get(f"/programs/{sheet.program.id}/participation.xlsx").data))
+    return [[cell.value for cell in row] for row in book["Ratings"].iter_rows()]
+
+
+def looks(client, sheet) -> tuple:
+    """Everything a program lead can read of the ratings: the page, the CSV, the XLSX sheet."""
+    page = client.get(f"/programs/{sheet.program.id}/ratings")
+    csv_file = client.get(f"/programs/{sheet.program.id}/ratings.csv")
+    assert page.status_code == csv_file.status_code == 200
+    return main_of(page.text), csv_file.data, ratings_sheet(client, sheet)
+
+
+def submit_worksheet(sheet, tag: str, values: list[int]) -> None:
+    """One more person of cohort A submits Mid-year through the worksheet page."""
+    person = factories.make_user(f"agg-late-{tag}@example.org")
+    factories.add_member(sheet.cohort, person)
+    db.session.commit()
+    ratings = dict(zip(sheet.competency_ids, values, strict=True))
+    response = login_client(person).post(f"/checkpoints/{sheet.open_checkpoint.id}/worksheet",
+                                         data=form_data(sheet, ratings, action="submit"))
+    assert response.status_code == 302, response.text[:500]
+
+
+def test_no_two_looks_while_a_checkpoint_is_open_differ_by_one_persons_ratings(app, sheet):
+    seed(sheet, close=False)  # 9 people have submitted Mid-year, which is still open
+    client = login_client(sheet.lead)
+    first = looks(client, sheet)
+    page, csv_text = first[0], first[1].decode("utf-8-sig")
+    programme = section_html(page, "ratings-programme")
+    assert "<strong>Mid-year</strong>: shown when the checkpoint closes" in programme
+    assert "· Mid-year:" not in page  # no table for it at all, not even its people count
+    # Distinct from a small group: Baseline (closed, nobody submitted) says "fewer than 5".
+    assert [row[1:] for row in Tables(page).table("ratings-programme", "Baseline")] == [
+        ["fewer than 5", "not shown"]] * 3
+    midyear_rows = [line for line in csv_text.splitlines() if ",Mid-year," in line]
+    assert len(midyear_rows) == 3 * 3  # the programme and both cohorts, 3 competencies each
+    assert all(line.endswith("shown when the checkpoint closes (after 2099-12-31)")
+               and ",open,open,open,open,open,open," in line for line in midyear_rows)
+
+    for n, values in enumerate(([4, 4, 4], [1, 1, 1], [2, 3, 4])):
+        submit_worksheet(sheet, str(n), values)
+        assert looks(client, sheet) == first, f"submission {n} changed what the lead sees"
+
+    close_midyear(sheet)
+    closed = looks(client, sheet)
+    assert closed != first
+    assert "shown when the checkpoint closes" not in closed[0]
+    assert Tables(closed[0]).table("ratings-programme", "Mid-year") == [
+        ["1. Competency 1", "12", "2", "3", "2", "5", "2.83"],
+        ["2. Competency 2", "12", "4", "4", "3", "1", "2.08"],
+        ["3. Competency 3", "12", "3", "1", "1", "7", "3.00"],
+    ]
+    assert any(row[:4] == ["Whole programme", "Mid-year", "1. Competency 1", 12]
+               for row in closed[2])
+
+
+def test_a_checkpoint_shows_figures_from_the_day_after_it_closes(app, sheet):
+    seed(sheet, close=False)
+    last_day = sheet.open_checkpoint.closes_on
+    on_last_day = aggregates.program_overview(sheet.program, today=last_day)
+    day_after = aggregates.program_overview(sheet.program, today=last_day + timedelta(1))
+    mid = {t.checkpoint_name: t for t in on_last_day.groups[0].tables}["Mid-year"]
+    assert mid.pending and mid.open_until == last_day
+    assert all(row.cell == aggregates.PENDING for row in mid.rows)
+    mid = {t.checkpoint_name: t for t in day_after.groups[0].tables}["Mid-year"]
+    assert not mid.pending and mid.rows[0].cell.people == 9
+    # An open checkpoint's counts never leave the database.
+    open_counts = queries.rating_counts(sheet.program.id, sheet.framework.id,
+                                        closed_before=last_day)
+    assert [c for c in open_counts if c.checkpoint_id == sheet.open_checkpoint.id] == []

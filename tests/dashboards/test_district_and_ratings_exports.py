@@ -134,6 +134,14 @@ def _extras_level(known) -> int:
     ).scalars().first()
 
 
+def _close_baseline(known) -> None:
+    """Baseline closes (yesterday): a checkpoint's figures show only once it has closed."""
+    baseline = db.session.execute(select(Checkpoint).where(
+        Checkpoint.program_id == known.program.id, Checkpoint.name == "Baseline")).scalar_one()
+    baseline.closes_on = known.now.date() - timedelta(days=1)
+    db.session.commit()
+
+
 def _ratings_by_key(rows: list[dict]) -> dict[tuple[str, str, str], dict]:
     return {(r["Group"], r["Checkpoint"], r["Competency"]): r for r in rows}
 
@@ -162,7 +170,7 @@ def _assert_known_figures(by_key, level: int, group: str) -> None:
 def test_the_ratings_csv_has_the_overviews_figures_and_suppression(app, known):
     seed.add_members(known, 3)
     known.cohort.name = "=Evil cohort"
-    db.session.commit()
+    _close_baseline(known)
     client = _client(app, known.lead)
     response = client.get(f"/programs/{known.program.id}/ratings.csv")
     rows = _csv(response)
@@ -204,7 +212,7 @@ def test_a_large_group_that_would_reveal_a_small_one_is_hidden(app, known):
                                   submitted_at=known.now, changes=[],
                                   ratings=[Rating(competency_id=competencies[0].id,
                                                   level_id=levels[3].id)]))
-    db.session.commit()
+    _close_baseline(known)
     rows = _csv(_client(app, known.lead).get(f"/programs/{known.program.id}/ratings.csv"))
     hidden = [r for r in rows if r["People"] == "hidden"]
     assert hidden, "the complementary suppression should hide a group"
@@ -215,6 +223,7 @@ def test_a_large_group_that_would_reveal_a_small_one_is_hidden(app, known):
 
 def test_the_programme_xlsx_has_a_ratings_sheet_and_cohorts_none(app, known):
     seed.add_members(known, 3)
+    _close_baseline(known)
     client = _client(app, known.lead)
     book = openpyxl.load_workbook(io.BytesIO(
         client.get(f"/programs/{known.program.id}/participation.xlsx").data))
@@ -259,3 +268,22 @@ def test_statement_counts_do_not_grow(app, known, count_queries):
     # Ten extras at its schools, and the first call's two people of its own extra cohorts.
     assert len(_csv(_client(app, known.lead).get(_district_url(known, district)))) == 12
     assert _counts(app, known, count_queries, urls) == small
+
+
+def test_an_open_checkpoint_has_no_figure_in_either_export(app, known):
+    """Baseline is open: its rows in the CSV and the "Ratings" sheet hold the word "open" and
+    say when they will show, never a number (tests/assessments/test_aggregates.py proves that
+    a further submission changes nothing while it is open)."""
+    seed.add_members(known, 3)
+    client = _client(app, known.lead)
+    rows = _csv(client.get(f"/programs/{known.program.id}/ratings.csv"))
+    baseline = [r for r in rows if r["Checkpoint"] == "Baseline"]
+    assert baseline and all(r["Note"].startswith("shown when the checkpoint closes (after ")
+                            for r in baseline)
+    for r in baseline:
+        assert {r[h] for h in ("People", *LEVELS, "Average")} == {"open"}
+    book = openpyxl.load_workbook(io.BytesIO(
+        client.get(f"/programs/{known.program.id}/participation.xlsx").data))
+    sheet_rows = [[c.value for c in row] for row in book["Ratings"].iter_rows(min_row=2)]
+    assert [r for r in sheet_rows if r[1] == "Baseline"] == [
+        list(r.values()) for r in baseline]

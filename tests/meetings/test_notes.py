@@ -34,22 +34,23 @@ def test_notes_are_markdown_for_everyone_in_the_cohort(app, people, client_for):
 
 
 def test_a_stale_save_is_refused_and_the_typed_text_kept(app, people, client_for):
-    meeting = make_meeting(people.cohort, utcnow() - timedelta(hours=2))
+    meeting = make_meeting(people.cohort, utcnow() - timedelta(hours=2),
+                           note_taker_id=people.member.id)
     db.session.commit()
-    facilitator, lead = client_for(people.facilitator), client_for(people.lead)
+    facilitator, taker = client_for(people.facilitator), client_for(people.member)
     assert facilitator.post(f"/meetings/{meeting.id}/notes", data={
         "notes": "Notes by the facilitator", "notes_version": "0"}).status_code == 302
-    # The lead opened the form at version 0 too and saves afterwards.
-    response = lead.post(f"/meetings/{meeting.id}/notes", data={
-        "notes": "Lead's typed text", "notes_version": "0"})
+    # The note-taker opened the form at version 0 too and saves afterwards.
+    response = taker.post(f"/meetings/{meeting.id}/notes", data={
+        "notes": "Mo's typed text", "notes_version": "0"})
     assert response.status_code == 200
     assert "Someone else saved these notes" in response.text
-    assert "Lead&#39;s typed text" in response.text  # kept in the box
+    assert "Mo&#39;s typed text" in response.text  # kept in the box
     assert "<p>Notes by the facilitator</p>" in response.text  # what is saved now is shown
     assert 'name="notes_version" type="hidden" value="1"' in response.text
     assert fresh(Meeting, meeting.id).notes == "Notes by the facilitator"
     # Saving again, now on top of the current version, works.
-    assert lead.post(f"/meetings/{meeting.id}/notes", data={
+    assert taker.post(f"/meetings/{meeting.id}/notes", data={
         "notes": "Merged notes", "notes_version": "1"}).status_code == 302
     assert fresh(Meeting, meeting.id).notes == "Merged notes"
 
@@ -133,3 +134,39 @@ def test_a_follow_up_becomes_a_step_on_the_assignees_plan(app, people, client_fo
     # A second time adds nothing.
     member.post(f"/follow-ups/{follow_up.id}/plan", data={"focus_area_id": str(area.id)})
     assert len(db.session.execute(select(ActionStep)).scalars().all()) == 1
+
+
+def test_notes_and_follow_ups_are_the_cohorts_not_the_program_leads(app, people, client_for):
+    """docs/product.md: program leads see the meeting, its agenda and attendance, not its notes
+    or follow-ups; they neither write notes nor learn that a follow-up exists."""
+    meeting = make_meeting(people.cohort, utcnow() - timedelta(hours=2),
+                           notes="We **agreed** on peer visits")
+    follow_up = FollowUp(meeting_id=meeting.id, assignee_id=people.member.id,
+                         text="Share the observation tool")
+    db.session.add(follow_up)
+    db.session.commit()
+    for person in (people.member, people.peer, people.facilitator):
+        page = client_for(person).get(f"/meetings/{meeting.id}").text
+        assert "<strong>agreed</strong>" in page and "Share the observation tool" in page
+
+    lead = client_for(people.lead)
+    page = lead.get(f"/meetings/{meeting.id}")
+    assert page.status_code == 200 and meeting.title in page.text
+    assert "agreed" not in page.text and "Share the observation tool" not in page.text
+    assert "only its members and facilitators read them" in page.text
+    assert f"/meetings/{meeting.id}/notes" not in page.text  # no "Write notes" button
+    assert "Set the note-taker" not in page.text and "Take attendance" in page.text
+    assert lead.get(f"/meetings/{meeting.id}/notes").status_code == 403
+    assert lead.post(f"/meetings/{meeting.id}/notes", data={
+        "notes": "Overwritten", "notes_version": "0"}).status_code == 403
+    assert lead.post(f"/meetings/{meeting.id}/follow-ups/new", data={
+        "assignee_id": str(people.member.id), "text": "From the lead"}).status_code == 403
+    assert lead.post(f"/meetings/{meeting.id}/note-taker", data={
+        "user_id": str(people.member.id)}).status_code == 403
+    for action in ("done", "delete"):
+        assert lead.post(f"/follow-ups/{follow_up.id}/{action}").status_code == 404
+    assert lead.get(f"/follow-ups/{follow_up.id}/plan").status_code == 404
+    db.session.expire_all()
+    kept = db.session.get(Meeting, meeting.id)
+    assert (kept.notes, kept.note_taker_id) == ("We **agreed** on peer visits", None)
+    assert db.session.get(FollowUp, follow_up.id).done_at is None
