@@ -124,4 +124,4 @@ def test_program_dashboard_draws_four_described_sparklines(app, client):
     for svg in svgs:
         assert "<desc" in svg and "polyline" in svg
     # The table stays as the text alternative.
-    assert "<caption>The programme year, month by month (UTC months)</caption>" in page
+    assert "<caption>The programme year so far, month by month (UTC months)" in page
