@@ -32,6 +32,7 @@ from tests.matrix import (  # noqa: F401  (re-exported for tests/test_query_budg
     MEETINGS_B_SCHEDULE,
     NO_RATING_AGGREGATES,
     OK,
+    OWN_SESSION,
     OTHER_PROGRAM,
     PROGRAM_CREATORS,
     PROGRAM_P,
@@ -64,6 +65,16 @@ BASE_CASES: list[Case] = [
     *both("accounts.request_reset", lambda w: "/password-reset", PUBLIC),
     *both("accounts.reset_password", lambda w: "/password-reset/not-a-token", DEAD_LINK),
     *both("accounts.accept_invitation", lambda w: f"/invitation/{w.invitation_token}", PUBLIC),
+    # The code step of signing in: without a password given first, back to the sign-in page
+    # (a signed-in person goes home).
+    *both("accounts.login_code", lambda w: "/login/code", SIGNED_IN),
+    *both("accounts.two_factor", lambda w: "/account/two-factor", SIGNED_IN),
+    Case("accounts.disable_two_factor", "POST", lambda w: "/account/two-factor/off", SIGNED_IN),
+    Case("accounts.user_sessions", "GET", lambda w: "/account/sessions", SIGNED_IN),
+    Case("accounts.end_session", "POST",
+         lambda w: f"/account/sessions/{w.other_session_a}/end", OWN_SESSION),
+    Case("accounts.end_other_sessions", "POST", lambda w: "/account/sessions/end-others",
+         SIGNED_IN),
     # --- site administration
     Case("admin.index", "GET", lambda w: "/admin/", ADMIN_ONLY),
     Case("admin.organizations", "GET", lambda w: "/admin/organizations", ADMIN_ONLY),
