@@ -22,6 +22,7 @@ from flask_migrate import upgrade
 from sqlalchemy import event
 
 from plc import create_app
+from plc.config import Defaults
 from plc.extensions import db
 from tests import factories
 from tests.databases import worker_database
@@ -34,6 +35,9 @@ REQUIRE_ALL = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # Read by create_app only: a test that changes one of these gets an app of its own.
 CREATION_SETTINGS = ("SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_ENGINE_OPTIONS", "ENV_NAME",
                      "PROXY_COUNT", "BENCH")
+
+
+REQUIRE_TOTP_DEFAULT = Defaults.REQUIRE_TOTP_FOR
 
 
 def base_config(tmp_path, database_uri: str) -> dict:
@@ -51,6 +55,15 @@ def base_config(tmp_path, database_uri: str) -> dict:
         # Pages count afresh on every request; tests/dashboards/test_figures_cache.py turns the
         # cache on to prove it.
         "FIGURES_CACHE_SECONDS": 0,
+        # Site admins and program leads must have a second factor in production (the default,
+        # plc/config.py). The suite's many sign-ins as admins and leads skip it; the tests that
+        # prove it, and those on the permission world (whose admin and lead are enrolled: the
+        # matrix, the budgets, GETs change nothing), turn it on with REQUIRE_TOTP_DEFAULT.
+        "REQUIRE_TOTP_FOR": "",
+        # A session's last-seen stamp (once per interval) would otherwise land in whichever
+        # test first runs minutes after its world was built; tests/accounts/test_sessions.py
+        # sets the real interval to prove it.
+        "SESSION_SEEN_INTERVAL_SECONDS": 10**9,
     }
 
 
@@ -167,6 +180,12 @@ class IsolatedClient(FlaskClient):
         if has_app_context():  # not when following a redirect: that runs in the bare context
             db.session.commit()
         return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def second_factor_required(app):
+    """Second factors required as in production (site admins and program leads)."""
+    app.config["REQUIRE_TOTP_FOR"] = REQUIRE_TOTP_DEFAULT
 
 
 @pytest.fixture

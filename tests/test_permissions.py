@@ -32,8 +32,8 @@ from tests.matrix import (  # noqa: F401  (re-exported for tests/test_query_budg
     MEETINGS_B_SCHEDULE,
     NO_RATING_AGGREGATES,
     OK,
-    OWN_SESSION,
     OTHER_PROGRAM,
+    OWN_SESSION,
     PROGRAM_CREATORS,
     PROGRAM_P,
     PUBLIC,
@@ -237,7 +237,7 @@ def test_every_route_is_in_the_matrix(app):
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_matrix(app, worlds, world, case: Case):
+def test_matrix(app, worlds, world, second_factor_required, case: Case):
     """Every role against this route. Roles that are refused share one world (a refusal must
     change nothing); a role that is allowed to change something gets a world of its own."""
     failures = []
