@@ -244,3 +244,18 @@ def disable(user: User, proof: str, address: str) -> None:
     db.session.delete(factor)
     db.session.flush()
     user.has_second_factor = False
+
+
+def reset(user: User) -> bool:
+    """For a person who lost their phone and their recovery codes (``flask plc
+    reset-second-factor``, run by whoever runs the server): the second factor and the codes
+    go, every session of theirs ends; they set it up again at their next sign-in if their
+    role requires it. False if they had none."""
+    factor = queries.second_factor(user.id)
+    if factor is None:
+        return False
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.delete(factor)
+    sessions.revoke_sessions(user)
+    db.session.flush()
+    return True

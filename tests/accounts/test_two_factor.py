@@ -382,3 +382,27 @@ def test_a_required_role_cannot_turn_it_off(app, world):
     assert response.status_code == 200
     assert db.session.scalar(select(func.count()).select_from(TotpFactor).where(
         TotpFactor.user_id == world.users["site_admin"].id)) == 1
+
+
+# --- a lost phone and lost recovery codes ------------------------------------------------------
+
+
+def test_the_server_operator_can_reset_a_lost_second_factor(app, client, second_factor_required):
+    admin = factories.make_user("admin@example.org", admin=True)
+    factories.enrol(admin)
+    two_factor._new_recovery_codes(admin)
+    db.session.commit()
+    assert login(client, admin).status_code == 302
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["plc", "reset-second-factor", "Admin@Example.org"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(TotpFactor)) == 0
+    assert db.session.scalar(select(func.count()).select_from(RecoveryCode)) == 0
+    assert client.get("/").status_code == 302  # signed out everywhere
+    # Their next sign-in is the password, then setting a factor up again (a site admin).
+    assert password_step(client, admin).location == "/"
+    assert client.get("/admin/").location.endswith(ENROL)
+    again = runner.invoke(args=["plc", "reset-second-factor", "admin@example.org"])
+    assert again.exit_code != 0 and "has no second factor" in again.output
+    nobody = runner.invoke(args=["plc", "reset-second-factor", "nobody@example.org"])
+    assert nobody.exit_code != 0
