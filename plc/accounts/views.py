@@ -124,9 +124,10 @@ def two_factor_page():
             return redirect(url_for("accounts.two_factor"))
         return _render_two_factor_status(forms.DisableTwoFactorForm())
     form = forms.EnrolForm()
-    secret = None
+    # A form sent back (an empty code, a wrong one) keeps the key the app already holds.
+    secret = (two_factor.secret_from_enrolment(current_user, form.enrolment.data)
+              if request.method == "POST" else None)
     if form.validate_on_submit():
-        secret = two_factor.secret_from_enrolment(current_user, form.enrolment.data)
         if secret is None:
             form.code.errors.append("This set-up page was too old. Scan the new QR code below "
                                     "(or type the new key), then enter a new code.")

@@ -87,6 +87,14 @@ def test_enrolment_shows_a_local_qr_code_and_the_key_and_needs_a_first_code(clie
     assert factor.user_id == member.id and factor.secret == secret
 
 
+def test_an_empty_code_keeps_the_key_the_app_already_has(client, member, login_as):
+    login_as(member)
+    page = client.get(ENROL).text
+    again = client.post(ENROL, data={"enrolment": enrolment_field(page), "code": ""})
+    assert again.status_code == 200 and "Enter the code your app shows." in again.text
+    assert secret_on(again.text) == secret_on(page)
+
+
 def test_recovery_codes_are_shown_once_and_stored_hashed(client, member, login_as):
     login_as(member)
     page = client.get(ENROL).text
