@@ -83,7 +83,7 @@ def require(allowed: bool, status: int = 404) -> None:
 def needs_second_factor(user, required: frozenset[str]) -> bool:
     """Whether this person must sign in with a second factor: site admins and program leads,
     those of the two that ``required`` (PLC_REQUIRE_TOTP_FOR, read by plc.config) names."""
-    if user is None or not user.is_authenticated:
+    if not required or user is None or not user.is_authenticated:
         return False
     roles = roles_of(user)
     return (("admins" in required and roles.is_admin)

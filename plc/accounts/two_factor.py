@@ -137,8 +137,9 @@ def _new_recovery_codes(user: User) -> list[str]:
 
 
 def _recovery_code() -> str:
-    raw = secrets.token_hex(5)  # 40 bits each; a guesser is throttled long before
-    return f"{raw[:5]}-{raw[5:]}"
+    # 80 bits: too many to try online (throttled) or against a stolen table of their SHA-256s.
+    raw = secrets.token_hex(10)
+    return "-".join(raw[i:i + 5] for i in range(0, 20, 5))
 
 
 def normalize_code(text: str | None) -> str:
