@@ -1,5 +1,6 @@
-"""``flask plc ...`` commands: create-admin, demo, send-mail, send-digests, send-reminders,
-import-framework, export-framework. Each owns its transactions (``job_transaction``)."""
+"""``flask plc ...`` commands: create-admin, reset-second-factor, demo, send-mail,
+send-digests, send-reminders, import-framework, export-framework. Each owns its transactions
+(``job_transaction``)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,24 @@ def create_admin(email: str, name: str, password: str):
         user.active = True
         user.password_hash = passwords.hash_password(password)
     click.echo(f"Site admin {user.email} is ready.")
+
+
+@plc_group.command("reset-second-factor")
+@click.argument("email")
+def reset_second_factor(email: str):
+    """Remove someone's second factor (a lost phone and lost recovery codes)."""
+    from plc.accounts import two_factor
+    from plc.accounts.services import user_by_email
+
+    with job_transaction():
+        user = user_by_email(email)
+        if user is None:
+            raise click.ClickException(f"No account has the e-mail address {email}.")
+        removed = two_factor.reset(user)
+    if not removed:
+        raise click.ClickException(f"{user.email} has no second factor.")
+    click.echo(f"{user.email} has no second factor now and is signed out everywhere; they set "
+               "one up again at their next sign-in if their role requires it.")
 
 
 @plc_group.command("demo")

@@ -43,6 +43,14 @@ class Defaults:
     PROXY_COUNT = 0
     LOGIN_FAILURE_WINDOW_SECONDS = 60
     RESET_TOKEN_MINUTES = 30
+    # Two-factor sign-in (TOTP): who must have it, a comma-separated list of "admins" (site
+    # admins) and "leads" (program leads); "" for nobody. Everyone else may turn it on.
+    REQUIRE_TOTP_FOR = "admins,leads"
+    # Wrong codes at the second step, counted per person in the database (every worker).
+    TOTP_MAX_FAILURES = 5
+    TOTP_FAILURE_WINDOW_SECONDS = 15 * 60
+    # A session's "last seen" is written at most this often (not on every request).
+    SESSION_SEEN_INTERVAL_SECONDS = 5 * 60
     INVITATION_DAYS = 7
     # argon2id at OWASP ASVS's minimum (time 2, memory 19 MiB, parallelism 1).
     ARGON2_TIME_COST = 2
@@ -98,6 +106,7 @@ def _derive(app) -> None:
     cfg["MAIL_DIR"] = cfg["MAIL_DIR"] or str(instance / "mail")
     if not cfg.get("SECRET_KEY") and (instance / "secret_key").exists():
         cfg["SECRET_KEY"] = (instance / "secret_key").read_text().strip()
+    required_roles(cfg["REQUIRE_TOTP_FOR"])  # a misspelt role stops the start, never ignored
     production = cfg["ENV_NAME"] == "production"
     cfg["SESSION_COOKIE_SECURE"] = production
     cfg["REMEMBER_COOKIE_SECURE"] = production
@@ -110,6 +119,20 @@ def _derive(app) -> None:
 
 class ConfigError(RuntimeError):
     pass
+
+
+TOTP_ROLES = ("admins", "leads")
+
+
+def required_roles(setting: str) -> frozenset[str]:
+    """PLC_REQUIRE_TOTP_FOR as a set; an unknown word is refused at start-up, not ignored."""
+    roles = frozenset(word.strip().lower() for word in (setting or "").split(",")
+                      if word.strip())
+    unknown = roles - set(TOTP_ROLES)
+    if unknown:
+        raise ConfigError(f"PLC_REQUIRE_TOTP_FOR takes {', '.join(TOTP_ROLES)} or nothing; "
+                          f"not {', '.join(sorted(unknown))}.")
+    return roles
 
 
 def check_secret_key(key: str | None) -> None:

@@ -1,6 +1,14 @@
 """Imports every model so that SQLAlchemy's registry (and Alembic) sees the whole schema."""
 
-from plc.accounts.models import LoginFailure, PasswordReset, User, UserSession
+from plc.accounts.models import (
+    LoginFailure,
+    PasswordReset,
+    RecoveryCode,
+    SecondFactorFailure,
+    TotpFactor,
+    User,
+    UserSession,
+)
 from plc.api.models import ApiToken
 from plc.assessments.models import Checkpoint, PlannedChange, Rating, SelfAssessment
 from plc.dashboards.models import Nudge
@@ -67,6 +75,9 @@ __all__ = [
     "PasswordReset",
     "Program",
     "ProgramLead",
+    "RecoveryCode",
+    "SecondFactorFailure",
+    "TotpFactor",
     "User",
     "UserSession",
 ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from flask import abort, g
 from sqlalchemy import false, or_, true
 
-from plc.accounts.models import User
+from plc.accounts.models import User, UserSession
 from plc.plans.models import FACILITATORS_ONLY, SHARED_WITH_COHORT
 from plc.programs import queries as program_queries
 from plc.programs.models import FACILITATOR, MEMBER, Cohort, Membership, Program
@@ -75,6 +75,25 @@ def forget_roles() -> None:
 def require(allowed: bool, status: int = 404) -> None:
     if not allowed:
         abort(status)
+
+
+# --- accounts -----------------------------------------------------------------------------
+
+
+def needs_second_factor(user, required: frozenset[str]) -> bool:
+    """Whether this person must sign in with a second factor: site admins and program leads,
+    those of the two that ``required`` (PLC_REQUIRE_TOTP_FOR, read by plc.config) names."""
+    if not required or user is None or not user.is_authenticated:
+        return False
+    roles = roles_of(user)
+    return (("admins" in required and roles.is_admin)
+            or ("leads" in required and bool(roles.led_program_ids)))
+
+
+def can_end_session(user, user_session: UserSession | None) -> bool:
+    """A signed-in browser is signed out by its own person only (the "Your sessions" page)."""
+    return (user is not None and user.is_authenticated and user_session is not None
+            and user_session.user_id == user.id and user_session.revoked_at is None)
 
 
 # --- site administration ----------------------------------------------------------------

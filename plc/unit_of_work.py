@@ -19,8 +19,10 @@ view keeps its success path inside the ``with`` block and its refused path after
             return redirect(url_for("programs.cohort", cohort_id=cohort.id))
     return render_template("programs/cohort_form.html", form=form, ...)
 
-The one write kept although the request is refused is asked for by name, where it happens:
-``keep_writes=True`` (the failed sign-in record, which the throttle counts).
+The write kept although the request is refused is asked for by name, where it happens:
+``keep_writes=True`` (a failed sign-in or a wrong second-factor code, which the throttles
+count). The one write a GET makes is a session's "last seen" stamp, at most every few minutes,
+in a transaction of its own (plc/accounts/sessions.py).
 
 Jobs (CLI commands, reminders, digests, the outbox) run outside requests and own their
 transactions: each is a ``job_transaction()`` block.

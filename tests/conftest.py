@@ -22,6 +22,7 @@ from flask_migrate import upgrade
 from sqlalchemy import event
 
 from plc import create_app
+from plc.config import Defaults
 from plc.extensions import db
 from tests import factories
 from tests.databases import worker_database
@@ -34,6 +35,9 @@ REQUIRE_ALL = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # Read by create_app only: a test that changes one of these gets an app of its own.
 CREATION_SETTINGS = ("SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_ENGINE_OPTIONS", "ENV_NAME",
                      "PROXY_COUNT", "BENCH")
+
+
+REQUIRE_TOTP_DEFAULT = Defaults.REQUIRE_TOTP_FOR
 
 
 def base_config(tmp_path, database_uri: str) -> dict:
@@ -51,6 +55,15 @@ def base_config(tmp_path, database_uri: str) -> dict:
         # Pages count afresh on every request; tests/dashboards/test_figures_cache.py turns the
         # cache on to prove it.
         "FIGURES_CACHE_SECONDS": 0,
+        # Site admins and program leads must have a second factor in production (the default,
+        # plc/config.py). The suite's many sign-ins as admins and leads skip it; the tests that
+        # prove it, and those on the permission world (whose admin and lead are enrolled: the
+        # matrix, the budgets, GETs change nothing), turn it on with REQUIRE_TOTP_DEFAULT.
+        "REQUIRE_TOTP_FOR": "",
+        # A session's last-seen stamp (once per interval) would otherwise land in whichever
+        # test first runs minutes after its world was built; tests/accounts/test_sessions.py
+        # sets the real interval to prove it.
+        "SESSION_SEEN_INTERVAL_SECONDS": 10**9,
     }
 
 
@@ -170,16 +183,43 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
+def second_factor_required(app):
+    """Second factors required as in production (site admins and program leads)."""
+    app.config["REQUIRE_TOTP_FOR"] = REQUIRE_TOTP_DEFAULT
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
 
 def login(client, user_or_email, password: str = factories.PASSWORD, remember: bool = False):
+    """Sign in through the form; a person with a second factor also gets past the code step
+    (with the code their app would show: tests/accounts/test_two_factor.py proves that step)."""
     email = getattr(user_or_email, "email", user_or_email)
     data = {"email": email, "password": password}
     if remember:
         data["remember"] = "y"
-    return client.post("/login", data=data)
+    response = client.post("/login", data=data)
+    if response.status_code == 302 and response.location.endswith("/login/code"):
+        response = client.post("/login/code", data={"code": current_code(email)})
+    return response
+
+
+def current_code(email: str) -> str:
+    """The code the person's app shows now. The harness signs in as often as a test needs, so
+    it forgets the step last used (replay refusal: tests/accounts/test_two_factor.py)."""
+    import pyotp
+    from sqlalchemy import select
+
+    from plc.accounts.models import TotpFactor, User
+
+    factor = db.session.execute(
+        select(TotpFactor).join(User, User.id == TotpFactor.user_id)
+        .where(User.email == email.strip().lower())).scalar_one()
+    factor.last_used_step = None
+    db.session.commit()
+    return pyotp.TOTP(factor.secret).now()
 
 
 def sign_in_with_session(client, session_key: str) -> None:

@@ -6,12 +6,14 @@ import itertools
 from datetime import date
 
 from plc.accounts import passwords
-from plc.accounts.models import User
+from plc.accounts.models import TotpFactor, User
 from plc.extensions import db
 from plc.orgs.models import DISTRICT, SCHOOL, Organization
 from plc.programs.models import MEMBER, Cohort, Membership, Program, ProgramLead
 
 PASSWORD = "correct horse battery"
+# The authenticator secret of every enrolled person the factories make (pyotp.TOTP(...).now()).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _seq = itertools.count(1)
 _hash_cache: dict[str, str] = {}
 
@@ -134,3 +136,11 @@ def rubric(framework_id: int) -> tuple[list, list]:
         select(Level).where(Level.framework_id == framework_id).order_by(Level.value)
     ).scalars().all()
     return list(competencies), list(levels)
+
+
+def enrol(user: User, secret: str = TOTP_SECRET) -> TotpFactor:
+    """Give ``user`` a second factor, as if they had set up their authenticator app."""
+    factor = TotpFactor(user_id=user.id, secret=secret)
+    db.session.add(factor)
+    db.session.flush()
+    return factor

@@ -34,6 +34,8 @@ COHORT_A_LEADS = {**COHORT_A_ROSTER, "facilitator_a": 403}
 COHORT_B_VIEW = expect(OK, anonymous=LOGIN, deactivated=LOGIN, member_a=404, facilitator_a=404)
 COHORT_B_ROSTER = {**COHORT_B_VIEW, "member_b": 403}
 DEAD_LINK = expect(404)
+# One of member_a's signed-in browsers: only member_a signs it out.
+OWN_SESSION = expect(404, anonymous=LOGIN, deactivated=LOGIN, member_a=OK)
 # Self-assessments: members keep their own; a worksheet is read by its author and the
 # facilitators of the author's cohort, never by program leads or site admins (aggregates only).
 WORKSHEET = expect(404, anonymous=LOGIN, deactivated=LOGIN, member_a=OK, member_b=OK)

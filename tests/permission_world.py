@@ -71,6 +71,8 @@ class World:
     # role -> the key of a server-side session already signed in (tests/conftest.py's
     # sign_in_with_session), so that the matrix's thousands of requests skip the sign-in form.
     session_keys: dict[str, str] = field(default_factory=dict)
+    # Another signed-in browser of member_a's (the "Your sessions" page signs it out).
+    other_session_a: int | None = None
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -86,6 +88,10 @@ def build_world() -> World:
         if role != "anonymous"
     }
     users["site_admin"].is_site_admin = True
+    # Site admins and program leads must sign in with a second factor (PLC_REQUIRE_TOTP_FOR):
+    # these two have one, and their ready-made sessions passed it.
+    factories.enrol(users["site_admin"])
+    factories.enrol(users["program_lead"])
     framework = factories.make_framework("matrix-framework")
     program = factories.make_program("Matrix Programme", lead=users["program_lead"])
     program.framework_id = framework.id
@@ -122,6 +128,12 @@ def _add_sessions(world: World) -> None:
         key, key_hash = new_token()
         db.session.add(UserSession(user_id=user.id, key_hash=key_hash, user_agent="matrix"))
         world.session_keys[role] = key
+    phone = UserSession(user_id=world.users["member_a"].id, key_hash=new_token()[1],
+                        user_agent="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) "
+                                   "AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1")
+    db.session.add(phone)
+    db.session.flush()
+    world.other_session_a = phone.id
 
 
 def _add_plan(world: World) -> None:

@@ -35,6 +35,7 @@ from tests.matrix import (  # noqa: F401  (re-exported for tests/test_query_budg
     NO_RATING_AGGREGATES,
     OK,
     OTHER_PROGRAM,
+    OWN_SESSION,
     PROGRAM_CREATORS,
     PROGRAM_P,
     PUBLIC,
@@ -66,6 +67,16 @@ BASE_CASES: list[Case] = [
     *both("accounts.request_reset", lambda w: "/password-reset", PUBLIC),
     *both("accounts.reset_password", lambda w: "/password-reset/not-a-token", DEAD_LINK),
     *both("accounts.accept_invitation", lambda w: f"/invitation/{w.invitation_token}", PUBLIC),
+    # The code step of signing in: without a password given first, back to the sign-in page
+    # (a signed-in person goes home).
+    *both("accounts.login_code", lambda w: "/login/code", SIGNED_IN),
+    *both("accounts.two_factor", lambda w: "/account/two-factor", SIGNED_IN),
+    Case("accounts.disable_two_factor", "POST", lambda w: "/account/two-factor/off", SIGNED_IN),
+    Case("accounts.user_sessions", "GET", lambda w: "/account/sessions", SIGNED_IN),
+    Case("accounts.end_session", "POST",
+         lambda w: f"/account/sessions/{w.other_session_a}/end", OWN_SESSION),
+    Case("accounts.end_other_sessions", "POST", lambda w: "/account/sessions/end-others",
+         SIGNED_IN),
     # --- site administration
     Case("admin.index", "GET", lambda w: "/admin/", ADMIN_ONLY),
     Case("admin.organizations", "GET", lambda w: "/admin/organizations", ADMIN_ONLY),
@@ -229,7 +240,7 @@ def test_every_route_is_in_the_matrix(app):
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_matrix(app, worlds, world, case: Case):
+def test_matrix(app, worlds, world, second_factor_required, case: Case):
     """Every role against this route. Roles that are refused share one world (a refusal must
     change nothing); a role that is allowed to change something gets a world of its own."""
     failures = []

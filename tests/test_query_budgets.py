@@ -52,7 +52,8 @@ def measure(app, world, case, count_queries) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("case", PAGES, ids=lambda c: c.id)
-def test_page_query_count_does_not_grow_with_data(app, worlds, grown_world, count_queries, case):
+def test_page_query_count_does_not_grow_with_data(app, worlds, grown_world, count_queries,
+                                                 second_factor_required, case):
     small = measure(app, grown_world, case, count_queries)
     large = measure(app, worlds.clone(GROWN_5), case, count_queries)
     assert small == large, f"{case.id}: statements grew with the data: {small} -> {large}"

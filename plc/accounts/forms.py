@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from plc.accounts.models import NOTIFY_CHOICES
@@ -64,3 +71,29 @@ class ProfileForm(BaseForm):
     organization_id = SelectField("Organization", coerce=int)
     time_zone = SelectField("Time zone", validators=[InputRequired(), valid_time_zone])
     notify = SelectField("E-mail notifications", choices=NOTIFY_CHOICES)
+
+
+class SecondFactorForm(BaseForm):
+    code = StringField(
+        "Code from your authenticator app, or a recovery code",
+        validators=[InputRequired(message="Enter the code."), limited(40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text",
+                   "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+class EnrolForm(BaseForm):
+    # The secret the page showed, signed and bound to the person (plc/accounts/two_factor.py).
+    enrolment = HiddenField(validators=[InputRequired()])
+    code = StringField(
+        "The 6-digit code your app shows now",
+        validators=[InputRequired(message="Enter the code your app shows."), limited(20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                   "spellcheck": "false"},
+    )
+
+
+class DisableTwoFactorForm(BaseForm):
+    proof = PasswordField("Your password, or the code your app shows now",
+                          validators=[InputRequired()],
+                          render_kw={"autocomplete": "current-password"})

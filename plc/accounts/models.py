@@ -43,8 +43,12 @@ class User(db.Model):
 
     organization: Mapped[Organization | None] = relationship(lazy="raise_on_sql")
 
-    # Set by the login machinery to the key of the server-side session this request runs in.
-    session_key = None  # a plain attribute, not a column
+    # Set by the login machinery (plc/accounts/sessions.py:load_user) for the request's user:
+    # the key and id of the server-side session it runs in, and whether the person has a
+    # second factor. Plain attributes, not columns.
+    session_key = None
+    session_id = None
+    has_second_factor = False
 
     # --- Flask-Login protocol -------------------------------------------------------
     is_anonymous = False
@@ -81,6 +85,8 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
     user_agent: Mapped[str] = mapped_column(String(200), default="")
+    # Stamped at most once every SESSION_SEEN_INTERVAL_SECONDS (plc/accounts/sessions.py).
+    last_seen_at: Mapped[datetime | None] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(lazy="raise_on_sql")
 
@@ -109,3 +115,44 @@ class PasswordReset(db.Model):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="raise_on_sql")
+
+
+class TotpFactor(db.Model):
+    """A person's second factor: an RFC 6238 authenticator app, confirmed by a first code.
+
+    ``last_used_step`` is the 30-second time step of the last code accepted: a code is taken
+    only for a later step, so that no code works twice (plc/accounts/two_factor.py).
+    """
+
+    __tablename__ = "totp_factors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         unique=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    last_used_step: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecoveryCode(db.Model):
+    """One of the ten one-time codes given at enrolment; only its SHA-256 is stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+
+class SecondFactorFailure(db.Model):
+    """One wrong code at the second step (or when turning it off). Counted per person over a
+    window, in the database, so that every worker sees them."""
+
+    __tablename__ = "second_factor_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

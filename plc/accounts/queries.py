@@ -1,11 +1,13 @@
-"""Account reads for the site admin's user list."""
+"""Account reads: the site admin's user list; a person's second factor and sessions."""
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from plc.accounts.models import User
+from plc.accounts.models import RecoveryCode, TotpFactor, User, UserSession
 from plc.extensions import db
 from plc.orgs.models import Organization
 
@@ -64,3 +66,35 @@ def user_for_admin(user_id: int) -> User | None:
         .where(User.id == user_id)
         .options(joinedload(User.organization).joinedload(Organization.parent))
     ).scalar_one_or_none()
+
+
+# --- second factor and sessions (the person's own) -------------------------------------------
+
+
+def second_factor(user_id: int) -> TotpFactor | None:
+    return db.session.execute(
+        select(TotpFactor).where(TotpFactor.user_id == user_id)
+    ).scalar_one_or_none()
+
+
+def recovery_codes_left(user_id: int) -> int:
+    return db.session.execute(
+        select(func.count()).select_from(RecoveryCode)
+        .where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))
+    ).scalar_one()
+
+
+def active_sessions(user_id: int, seen_since: datetime) -> list[UserSession]:
+    """The person's sessions that still work and were used since ``seen_since``, most
+    recently seen first: one statement."""
+    return list(db.session.execute(
+        select(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None),
+               func.coalesce(UserSession.last_seen_at, UserSession.created_at) >= seen_since)
+        .order_by(func.coalesce(UserSession.last_seen_at, UserSession.created_at).desc(),
+                  UserSession.id.desc())
+    ).scalars())
+
+
+def user_session(session_id: int) -> UserSession | None:
+    return db.session.get(UserSession, session_id)

@@ -1,18 +1,49 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 
-from plc.accounts import forms, services, sessions
+from plc import permissions
+from plc.accounts import devices, forms, queries, services, sessions, two_factor
 from plc.accounts.models import User
-from plc.errors import DomainError
+from plc.db import utcnow
+from plc.errors import JSON_PREFIX, DomainError, show_on_form
 from plc.extensions import db
 from plc.orgs import queries as org_queries
 from plc.unit_of_work import refusal_flashed, refusal_shown_on
 
 bp = Blueprint("accounts", __name__)
+
+# What a person who must set up a second factor (and has not) may still reach.
+OPEN_BEFORE_ENROLMENT = frozenset({"accounts.two_factor", "accounts.logout", "static",
+                                   "bootstrap.static", "main.healthz", "main.favicon"})
+# The recovery codes travel from the enrolment POST to the page that shows them once.
+_FRESH_CODES = "plc_fresh_recovery_codes"
+
+
+@bp.before_app_request
+def second_factor_first():
+    """Someone who must sign in with a second factor and has none is sent to set it up
+    before any other page (the JSON API reads no cookie: its tokens are not affected)."""
+    if request.endpoint in OPEN_BEFORE_ENROLMENT or request.path.startswith(JSON_PREFIX):
+        return None
+    if current_user.is_authenticated and two_factor.must_enrol(current_user):
+        flash("Your role needs two-factor sign-in. Please set it up to go on.", "info")
+        return redirect(url_for("accounts.two_factor"))
+    return None
 
 
 def safe_next(target: str | None) -> str:
@@ -41,8 +72,12 @@ def login():
             user = services.authenticate(
                 form.email.data, form.password.data, request.remote_addr or ""
             )
+            target = safe_next(request.args.get("next"))
+            if queries.second_factor(user.id) is not None:
+                sessions.begin_second_step(user, form.remember.data, target)
+                return redirect(url_for("accounts.login_code"))
             sessions.start_session(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(target)
     return render_template("accounts/login.html", form=form, title="Sign in")
 
 
@@ -50,6 +85,120 @@ def _refused_sign_in(form, error: DomainError) -> None:
     if isinstance(error, services.TooManyAttempts):
         abort(429, error.message)
     form.password.errors.append(error.message)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def login_code():
+    """The second step of signing in: the password was right, the code is asked for."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    pending = sessions.pending_sign_in()
+    if pending is None:
+        flash("Please sign in again.", "info")
+        return redirect(url_for("accounts.login"))
+    form = forms.SecondFactorForm()
+    if form.validate_on_submit():
+        # A wrong code is recorded although the sign-in is refused: the throttle counts it.
+        with refusal_shown_on(form, show=_refused_code, keep_writes=True):
+            used = two_factor.verify(pending.user, form.code.data, request.remote_addr or "")
+            sessions.start_session(pending.user, remember=pending.remember)
+            if used == two_factor.RECOVERY:
+                left = queries.recovery_codes_left(pending.user.id)
+                flash(f"You signed in with a recovery code; it will not work again. "
+                      f"{left} left.", "warning")
+            return redirect(pending.next_url)
+    return render_template("accounts/login_code.html", form=form, title="Enter your code")
+
+
+def _refused_code(form, error: DomainError) -> None:
+    if isinstance(error, two_factor.TooManyCodes):
+        abort(429, error.message)
+    show_on_form(form, error)
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"], endpoint="two_factor")
+@login_required
+def two_factor_page():
+    if current_user.has_second_factor:
+        if request.method == "POST":  # already on: nothing to confirm
+            return redirect(url_for("accounts.two_factor"))
+        return _render_two_factor_status(forms.DisableTwoFactorForm())
+    form = forms.EnrolForm()
+    # A form sent back (an empty code, a wrong one) keeps the key the app already holds.
+    secret = (two_factor.secret_from_enrolment(current_user, form.enrolment.data)
+              if request.method == "POST" else None)
+    if form.validate_on_submit():
+        if secret is None:
+            form.code.errors.append("This set-up page was too old. Scan the new QR code below "
+                                    "(or type the new key), then enter a new code.")
+        else:
+            with refusal_shown_on(form):
+                session[_FRESH_CODES] = two_factor.enrol(current_user, secret, form.code.data)
+                flash("Two-factor sign-in is on. Your other sessions are signed out.",
+                      "success")
+                return redirect(url_for("accounts.two_factor"))
+    secret = secret or two_factor.new_secret()
+    form.enrolment.data = two_factor.enrolment_token(current_user, secret)
+    uri = two_factor.provisioning_uri(current_user, secret)
+    return render_template(
+        "accounts/two_factor_enrol.html", form=form, title="Set up two-factor sign-in",
+        qr_code=two_factor.qr_code_data_uri(uri), secret=two_factor.grouped(secret),
+        required=two_factor.is_required(current_user))
+
+
+def _render_two_factor_status(form):
+    fresh = session.pop(_FRESH_CODES, None) if request.method == "GET" else None
+    return render_template(
+        "accounts/two_factor.html", form=form, title="Two-factor sign-in", fresh_codes=fresh,
+        codes_left=queries.recovery_codes_left(current_user.id),
+        required=two_factor.is_required(current_user))
+
+
+@bp.post("/account/two-factor/off")
+@login_required
+def disable_two_factor():
+    if not current_user.has_second_factor:
+        return redirect(url_for("accounts.two_factor"))
+    form = forms.DisableTwoFactorForm()
+    if form.validate_on_submit():
+        # A wrong code or password is counted although refused, as at sign-in.
+        with refusal_shown_on(form, show=_refused_code, keep_writes=True):
+            two_factor.disable(current_user, form.proof.data, request.remote_addr or "")
+            flash("Two-factor sign-in is off.", "success")
+            return redirect(url_for("accounts.profile"))
+    return _render_two_factor_status(form)
+
+
+@bp.get("/account/sessions")
+@login_required
+def user_sessions():
+    seen_since = utcnow() - timedelta(seconds=current_app.config["REMEMBER_COOKIE_DURATION"])
+    rows = queries.active_sessions(current_user.id, seen_since)
+    return render_template(
+        "accounts/sessions.html", title="Your sessions", describe=devices.describe,
+        rows=rows, current_id=current_user.session_id)
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    row = queries.user_session(session_id)
+    permissions.require(permissions.can_end_session(current_user, row))
+    if row.id == current_user.session_id:
+        sessions.end_session(current_user)
+        flash("You are signed out.", "info")
+        return redirect(url_for("accounts.login"))
+    sessions.revoke_session(row)
+    flash(f"{devices.describe(row.user_agent)} is signed out.", "success")
+    return redirect(url_for("accounts.user_sessions"))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    sessions.revoke_sessions(current_user, keep_current=True)
+    flash("You are signed out everywhere else.", "success")
+    return redirect(url_for("accounts.user_sessions"))
 
 
 @bp.post("/logout")

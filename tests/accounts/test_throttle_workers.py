@@ -1,4 +1,5 @@
-"""The login throttle holds across several gunicorn workers (it is not per-process memory)."""
+"""The login throttle, and the second factor's, hold across several gunicorn workers (they are
+not per-process memory)."""
 
 from __future__ import annotations
 
@@ -21,14 +22,21 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def post_login(port: int, email: str, password: str) -> int:
+def post(port: int, path: str, fields: dict, cookie: str | None = None):
     # A new connection per request, so the workers take turns accepting them.
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    body = urllib.parse.urlencode({"email": email, "password": password})
-    conn.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded"})
-    status = conn.getresponse().status
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if cookie:
+        headers["Cookie"] = cookie
+    conn.request("POST", path, urllib.parse.urlencode(fields), headers)
+    response = conn.getresponse()
+    response.read()
     conn.close()
-    return status
+    return response
+
+
+def post_login(port: int, email: str, password: str) -> int:
+    return post(port, "/login", {"email": email, "password": password}).status
 
 
 def wait_until_up(port: int, proc: subprocess.Popen) -> None:
@@ -56,6 +64,7 @@ def gunicorn(app, app_config, tmp_path):
         "PLC_WTF_CSRF_ENABLED": "false",
         "PLC_ARGON2_TIME_COST": "1",
         "PLC_ARGON2_MEMORY_COST": "1024",
+        "PLC_REQUIRE_TOTP_FOR": "admins,leads",
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "3", "--bind", f"127.0.0.1:{port}",
@@ -85,3 +94,25 @@ def test_eleventh_failure_answers_429_whichever_worker_serves_it(app, gunicorn):
     time.sleep(0.5)  # let the access log flush
     pids = {line.split()[0] for line in log.read_text().splitlines() if "/login" in line}
     assert len(pids) >= 2, f"all logins hit one worker ({pids}); the test proves nothing"
+
+
+def test_the_sixth_wrong_code_answers_429_whichever_worker_serves_it(app, gunicorn):
+    import pyotp
+
+    factories.enrol(factories.make_user("coder@example.org"))
+    db.session.commit()
+    port, log = gunicorn
+    # Half signed in: the note is in the signed cookie, so any worker takes the code step.
+    first = post(port, "/login", {"email": "coder@example.org", "password": factories.PASSWORD})
+    assert first.status == 302 and first.getheader("Location").endswith("/login/code")
+    cookie = first.getheader("Set-Cookie").split(";")[0]
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        statuses = list(pool.map(
+            lambda _: post(port, "/login/code", {"code": "000000"}, cookie).status, range(5)))
+    assert statuses == [200] * 5
+    assert post(port, "/login/code", {"code": "000000"}, cookie).status == 429
+    right = pyotp.TOTP(factories.TOTP_SECRET).now()
+    assert post(port, "/login/code", {"code": right}, cookie).status == 429
+    time.sleep(0.5)  # let the access log flush
+    pids = {line.split()[0] for line in log.read_text().splitlines() if "/login/code" in line}
+    assert len(pids) >= 2, f"all codes hit one worker ({pids}); the test proves nothing"

@@ -15,6 +15,7 @@ import re
 
 import pytest
 
+from plc.accounts.models import UserSession
 from plc.assessments.models import SelfAssessment
 from plc.extensions import db
 from plc.feedback.models import Comment
@@ -28,6 +29,7 @@ from plc.plans.models import (
     ProgressUpdate,
 )
 from plc.programs.models import FACILITATOR
+from plc.tokens import new_token
 from tests import factories
 from tests.permission_world import _meeting
 from tests.test_permissions import client_as
@@ -58,7 +60,8 @@ def side(world, cohort, member, facilitator, checkpoint) -> dict[str, int]:
     meeting = _meeting(facilitator, cohort, days_from_now=5)
     item = AgendaItem(meeting_id=meeting.id, position=1, title="Item")
     follow_up = FollowUp(meeting_id=meeting.id, assignee_id=member.id, text="Do it")
-    db.session.add_all([notification, assessment, item, follow_up])
+    browser = UserSession(user_id=member.id, key_hash=new_token()[1], user_agent="crawler")
+    db.session.add_all([notification, assessment, item, follow_up, browser])
     db.session.flush()
     return {
         "cohort_id": cohort.id, "program_id": cohort.program_id, "user_id": member.id,
@@ -66,7 +69,7 @@ def side(world, cohort, member, facilitator, checkpoint) -> dict[str, int]:
         "update_id": update.id, "comment_id": comment.id, "notification_id": notification.id,
         "assessment_id": assessment.id, "checkpoint_id": checkpoint.id,
         "meeting_id": meeting.id, "item_id": item.id, "follow_up_id": follow_up.id,
-        "org_id": world.district.id,
+        "org_id": world.district.id, "session_id": browser.id,
     }
 
 
@@ -80,7 +83,7 @@ def a_side(world) -> dict[str, int]:
         "notification_id": world.notification_a.id, "assessment_id": world.assessment_a.id,
         "checkpoint_id": world.checkpoint.id, "meeting_id": world.meeting_a.id,
         "item_id": world.agenda_item_a.id, "follow_up_id": world.follow_up_a.id,
-        "org_id": world.district.id,
+        "org_id": world.district.id, "session_id": world.other_session_a,
     }
 
 

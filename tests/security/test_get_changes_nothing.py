@@ -17,7 +17,8 @@ def test_there_are_get_routes_to_visit():
     assert len(GET_CASES) > 30
 
 
-def test_visiting_every_get_route_as_every_role_changes_nothing(app, world):
+def test_visiting_every_get_route_as_every_role_changes_nothing(app, world,
+                                                              second_factor_required):
     clients = {role: client_as(app, world, role) for role in ROLES}
     db.session.expire_all()
     before = database_snapshot()

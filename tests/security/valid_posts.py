@@ -27,6 +27,16 @@ def _framework_file(_w):
     return {"file": (io.BytesIO(schema.dump(SMALL, "yaml").encode()), "small.yaml")}
 
 
+def _enrolment(w):
+    """member_a confirms the key the enrolment page gave them with the code their app shows."""
+    import pyotp
+
+    from plc.accounts import two_factor
+
+    return {"enrolment": two_factor.enrolment_token(w.users["member_a"], factories.TOTP_SECRET),
+            "code": pyotp.TOTP(factories.TOTP_SECRET).now()}
+
+
 SOON = (date.today() + timedelta(days=20)).isoformat()
 
 VALID_POSTS = {
@@ -42,6 +52,7 @@ VALID_POSTS = {
     "POST accounts.accept_invitation": lambda w: {
         "name": "Pending Person", "password": "a brand new passphrase",
         "confirm": "a brand new passphrase"},
+    "POST accounts.two_factor": _enrolment,
     "POST admin.new_district": lambda w: {"name": "Brand New District"},
     "POST admin.new_school": lambda w: {"name": "Brand New School"},
     "POST admin.new_user": lambda w: {"email": "brand.new@example.org", "name": "Brand New",
