@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast lint setup dev-setup migrate-check clean bench loadtest
+.PHONY: run test test-fast lint setup dev-setup migrate-check clean bench loadtest screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,11 @@ loadtest: dev-setup
 	if [ -n "$(LOADTEST_DATABASE_URL)" ]; then \
 	  $(BIN)/python loadtest/run.py --database-url "$(LOADTEST_DATABASE_URL)" $(LOADTEST_ARGS); \
 	fi
+
+# Screenshots of home, worksheet, plan, growth and both dashboards, desktop and 390 px phone,
+# from the demo data (docs/screenshots/take.py; Debian's chromium). Not part of `make test`.
+screenshots: dev-setup
+	$(BIN)/python docs/screenshots/take.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
