@@ -138,6 +138,20 @@ def test_members_cannot_add_or_remove_checkpoints(app, login_as, sheet):
     assert sheet.closed_checkpoint.name in checkpoint_names(sheet.program.id)
 
 
+def both_checkpoints(sheet, baseline_closes: str, midyear_closes: str) -> dict:
+    """The checkpoints page's form, with the closing days given (both opened in 2020)."""
+    return {
+        "checkpoints-0-checkpoint_id": sheet.closed_checkpoint.id,
+        "checkpoints-0-name": "Baseline",
+        "checkpoints-0-opens_on": "2020-01-01",
+        "checkpoints-0-closes_on": baseline_closes,
+        "checkpoints-1-checkpoint_id": sheet.open_checkpoint.id,
+        "checkpoints-1-name": "Mid-year",
+        "checkpoints-1-opens_on": "2020-01-01",
+        "checkpoints-1-closes_on": midyear_closes,
+    }
+
+
 def test_a_closed_checkpoint_with_submissions_does_not_open_again(app, login_as, sheet):
     """Its figures are on the ratings overview: reopened, one late worksheet could be told
     from the figures after its second closing (issue 17). Without submissions it may."""
@@ -145,37 +159,15 @@ def test_a_closed_checkpoint_with_submissions_does_not_open_again(app, login_as,
 
     client = login_as(sheet.lead)
     url = f"/programs/{sheet.program.id}/checkpoints"
-
-    def reopen_baseline():
-        return client.post(url, data={
-            "checkpoints-0-checkpoint_id": sheet.closed_checkpoint.id,
-            "checkpoints-0-name": "Baseline",
-            "checkpoints-0-opens_on": "2020-01-01",
-            "checkpoints-0-closes_on": "2099-06-30",
-            "checkpoints-1-checkpoint_id": sheet.open_checkpoint.id,
-            "checkpoints-1-name": "Mid-year",
-            "checkpoints-1-opens_on": "2020-01-01",
-            "checkpoints-1-closes_on": "2099-12-31",
-        })
-
     make_assessment(sheet, sheet.member, sheet.closed_checkpoint, [2, 2, 2])
-    page = reopen_baseline()
+    page = client.post(url, data=both_checkpoints(sheet, "2099-06-30", "2099-12-31"))
     assert page.status_code == 200
     assert "Baseline has closed and the ratings overview shows its figures" in page.text
     assert 'value="2099-06-30"' in page.text  # the typed dates are shown again
     db.session.expire_all()
     assert db.session.get(Checkpoint, sheet.closed_checkpoint.id).closes_on == date(2020, 2, 1)
     # Its dates may still move within the past, and an open checkpoint may close early.
-    response = client.post(url, data={
-        "checkpoints-0-checkpoint_id": sheet.closed_checkpoint.id,
-        "checkpoints-0-name": "Baseline",
-        "checkpoints-0-opens_on": "2020-01-01",
-        "checkpoints-0-closes_on": "2020-03-01",
-        "checkpoints-1-checkpoint_id": sheet.open_checkpoint.id,
-        "checkpoints-1-name": "Mid-year",
-        "checkpoints-1-opens_on": "2020-01-01",
-        "checkpoints-1-closes_on": "2020-06-30",
-    })
+    response = client.post(url, data=both_checkpoints(sheet, "2020-03-01", "2020-06-30"))
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Checkpoint, sheet.closed_checkpoint.id).closes_on == date(2020, 3, 1)
@@ -183,16 +175,8 @@ def test_a_closed_checkpoint_with_submissions_does_not_open_again(app, login_as,
 
 def test_a_closed_checkpoint_without_submissions_may_open_again(app, login_as, sheet):
     client = login_as(sheet.lead)
-    response = client.post(f"/programs/{sheet.program.id}/checkpoints", data={
-        "checkpoints-0-checkpoint_id": sheet.closed_checkpoint.id,
-        "checkpoints-0-name": "Baseline",
-        "checkpoints-0-opens_on": "2020-01-01",
-        "checkpoints-0-closes_on": "2099-06-30",
-        "checkpoints-1-checkpoint_id": sheet.open_checkpoint.id,
-        "checkpoints-1-name": "Mid-year",
-        "checkpoints-1-opens_on": "2020-01-01",
-        "checkpoints-1-closes_on": "2099-12-31",
-    })
+    response = client.post(f"/programs/{sheet.program.id}/checkpoints",
+                           data=both_checkpoints(sheet, "2099-06-30", "2099-12-31"))
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Checkpoint, sheet.closed_checkpoint.id).closes_on == date(2099, 6, 30)
