@@ -22,9 +22,10 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def post(port: int, path: str, fields: dict, cookie: str | None = None):
-    # A new connection per request, so the workers take turns accepting them.
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+WORKERS = 3
+
+
+def send(conn: http.client.HTTPConnection, path: str, fields: dict, cookie: str | None):
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     if cookie:
         headers["Cookie"] = cookie
@@ -33,6 +34,27 @@ def post(port: int, path: str, fields: dict, cookie: str | None = None):
     response.read()
     conn.close()
     return response
+
+
+def post(port: int, path: str, fields: dict, cookie: str | None = None):
+    return send(http.client.HTTPConnection("127.0.0.1", port, timeout=10), path, fields, cookie)
+
+
+def post_across_workers(port: int, path: str, fields: dict, count: int,
+                        cookie: str | None = None) -> list[int]:
+    """POST `count` times, in rounds that reach every worker: a sync worker that has accepted
+    a connection waits for its request and accepts no other, so WORKERS connections opened
+    before any request is sent are held by WORKERS different workers."""
+    statuses = []
+    while len(statuses) < count:
+        conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                 for _ in range(min(WORKERS, count - len(statuses)))]
+        for conn in conns:
+            conn.connect()
+        time.sleep(0.2)  # every worker accepts its connection
+        with ThreadPoolExecutor(max_workers=len(conns)) as pool:
+            statuses += pool.map(lambda conn: send(conn, path, fields, cookie).status, conns)
+    return statuses
 
 
 def post_login(port: int, email: str, password: str) -> int:
@@ -67,7 +89,7 @@ def gunicorn(app, app_config, tmp_path):
         "PLC_REQUIRE_TOTP_FOR": "admins,leads",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "3", "--bind", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
          "--access-logfile", str(log), "--access-logformat", "%(p)s %(s)s %(U)s", "wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -83,17 +105,14 @@ def test_eleventh_failure_answers_429_whichever_worker_serves_it(app, gunicorn):
     factories.make_user("worker@example.org")
     db.session.commit()
     port, log = gunicorn
-    # Concurrent requests keep several workers busy at once, so the failures are spread.
-    with ThreadPoolExecutor(max_workers=5) as pool:
-        statuses = list(pool.map(
-            lambda _: post_login(port, "worker@example.org", "wrong password"), range(10)
-        ))
+    statuses = post_across_workers(
+        port, "/login", {"email": "worker@example.org", "password": "wrong password"}, 10)
     assert statuses == [200] * 10
     assert post_login(port, "worker@example.org", "wrong password") == 429
     assert post_login(port, "worker@example.org", factories.PASSWORD) == 429
     time.sleep(0.5)  # let the access log flush
     pids = {line.split()[0] for line in log.read_text().splitlines() if "/login" in line}
-    assert len(pids) >= 2, f"all logins hit one worker ({pids}); the test proves nothing"
+    assert len(pids) == WORKERS, f"the logins reached only {pids}; the test proves less"
 
 
 def test_the_sixth_wrong_code_answers_429_whichever_worker_serves_it(app, gunicorn):
@@ -106,13 +125,11 @@ def test_the_sixth_wrong_code_answers_429_whichever_worker_serves_it(app, gunico
     first = post(port, "/login", {"email": "coder@example.org", "password": factories.PASSWORD})
     assert first.status == 302 and first.getheader("Location").endswith("/login/code")
     cookie = first.getheader("Set-Cookie").split(";")[0]
-    with ThreadPoolExecutor(max_workers=5) as pool:
-        statuses = list(pool.map(
-            lambda _: post(port, "/login/code", {"code": "000000"}, cookie).status, range(5)))
+    statuses = post_across_workers(port, "/login/code", {"code": "000000"}, 5, cookie)
     assert statuses == [200] * 5
     assert post(port, "/login/code", {"code": "000000"}, cookie).status == 429
     right = pyotp.TOTP(factories.TOTP_SECRET).now()
     assert post(port, "/login/code", {"code": right}, cookie).status == 429
     time.sleep(0.5)  # let the access log flush
     pids = {line.split()[0] for line in log.read_text().splitlines() if "/login/code" in line}
-    assert len(pids) >= 2, f"all codes hit one worker ({pids}); the test proves nothing"
+    assert len(pids) == WORKERS, f"the codes reached only {pids}; the test proves less"
