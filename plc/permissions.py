@@ -67,6 +67,13 @@ def read_roles(users) -> None:
                                cohort_roles[user_id])
 
 
+def remember_roles(user, cohort_roles: dict[int, str], led_program_ids: frozenset[int]) -> None:
+    """The roles of the signed-in person, read with their session (accounts/sessions.py), so
+    that ``roles_of`` needs no statement of its own."""
+    g.setdefault("_plc_roles", {})[user.id] = Roles(user.is_site_admin, led_program_ids,
+                                                     cohort_roles)
+
+
 def forget_roles() -> None:
     """Call after changing someone's roles within a request."""
     g.pop("_plc_roles", None)
