@@ -11,6 +11,7 @@ from plc.accounts.models import (
 )
 from plc.api.models import ApiToken
 from plc.assessments.models import Checkpoint, PlannedChange, Rating, SelfAssessment
+from plc.audit.models import AuditEvent
 from plc.dashboards.models import Nudge
 from plc.feedback.models import Comment
 from plc.mail.models import OutboxMessage
@@ -43,6 +44,7 @@ __all__ = [
     "ApiToken",
     "AgendaItem",
     "AgendaPresenter",
+    "AuditEvent",
     "Attendance",
     "Barrier",
     "Comment",

@@ -111,6 +111,12 @@ def can_administer(user) -> bool:
     return roles_of(user).is_admin
 
 
+def can_view_audit_log(user) -> bool:
+    """The audit log of administrative acts (plc/audit): site admins, and no one else (not
+    the program leads whose acts are in it)."""
+    return roles_of(user).is_admin
+
+
 # --- programmes ------------------------------------------------------------------------
 
 

@@ -14,7 +14,14 @@ from plc import permissions
 from plc.accounts.models import User
 from plc.extensions import db
 from plc.programs.models import Cohort, Program
-from tests import matrix_api, matrix_dashboards, matrix_feedback, matrix_meetings, matrix_plans
+from tests import (
+    matrix_api,
+    matrix_audit,
+    matrix_dashboards,
+    matrix_feedback,
+    matrix_meetings,
+    matrix_plans,
+)
 from tests.conftest import sign_in_with_session
 from tests.matrix import (  # noqa: F401  (re-exported for tests/test_query_budgets.py)
     ADMIN_ONLY,
@@ -202,7 +209,7 @@ BASE_CASES: list[Case] = [
 
 CASES: list[Case] = [
     *BASE_CASES, *matrix_plans.CASES, *matrix_feedback.CASES, *matrix_meetings.CASES,
-    *matrix_dashboards.CASES, *matrix_api.CASES,
+    *matrix_dashboards.CASES, *matrix_api.CASES, *matrix_audit.CASES,
 ]
 
 

@@ -12,7 +12,14 @@ import pytest
 from plc.extensions import db
 from plc.notifications import queries as notification_queries
 from plc.notifications.models import Notification
-from tests import matrix_api, matrix_dashboards, matrix_feedback, matrix_meetings, matrix_plans
+from tests import (
+    matrix_api,
+    matrix_audit,
+    matrix_dashboards,
+    matrix_feedback,
+    matrix_meetings,
+    matrix_plans,
+)
 from tests.permission_world import GROWN_5, ROLES
 from tests.test_permissions import CASES, OK, client_as
 
@@ -36,6 +43,7 @@ BUDGETS: dict[str, int] = {
     **matrix_meetings.BUDGETS,
     **matrix_dashboards.BUDGETS,
     **matrix_api.BUDGETS,
+    **matrix_audit.BUDGETS,
 }
 
 PAGES = [c for c in CASES if c.method == "GET" and c.endpoint not in ("static", "bootstrap.static")]
