@@ -3,15 +3,15 @@
 Closing a year (``programs.services.close_program``) stamps ``Program.closed_at``. From then
 on no worksheet, rating, plan (focus areas, barriers, steps, revisions), progress update,
 comment, meeting (series, agenda, presenters, attendance, notes, follow-ups), checkpoint,
-cohort, membership or cohort invitation of that year can be added, changed or deleted: the
-session refuses it at flush time (``before_flush``) and refuses ``update()``/``delete()``
-statements run through the session on those tables (``do_orm_execute``), raising
-``plc.errors.YearClosed`` (a ``DomainError``), which the view shows like any refusal. No
-service or view carries its own "is the year closed?" test.
+cohort, membership, cohort invitation or nudge of that year can be added, changed or
+deleted: the session refuses it at flush time (``before_flush``) and refuses
+``update()``/``delete()`` statements run through the session on those tables
+(``do_orm_execute``), raising ``plc.errors.YearClosed`` (a ``DomainError``), which the view
+shows like any refusal. No service or view carries its own "is the year closed?" test.
 
-The check costs nothing while no year is closed, and one statement per transaction
-otherwise (the closed years, read once and kept in ``session.info`` until the transaction
-ends) plus one per flush that touches such content. The retention purge
+Cost: a transaction that writes such content reads which years are closed once (one
+statement, kept in ``session.info`` until the transaction ends); only when some year is
+closed does each such flush ask one more (are these rows in it?). The retention purge
 (``plc/programs/retention.py``) deletes a closed year's content inside ``purging()``, the one
 way past the check.
 
@@ -45,6 +45,7 @@ def closed_message(name: str) -> str:
 def parents() -> dict:
     """Each guarded model: (its column naming its parent, the parent model), up to Program."""
     from plc.assessments.models import Checkpoint, PlannedChange, Rating, SelfAssessment
+    from plc.dashboards.models import Nudge
     from plc.feedback.models import Comment
     from plc.meetings.models import (
         AgendaItem,
@@ -84,6 +85,7 @@ def parents() -> dict:
         AgendaPresenter: (AgendaPresenter.agenda_item_id, AgendaItem),
         Attendance: (Attendance.meeting_id, Meeting),
         FollowUp: (FollowUp.meeting_id, Meeting),
+        Nudge: (Nudge.cohort_id, Cohort),
     }
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 
 from plc.assessments.models import PlannedChange, Rating, SelfAssessment
 from plc.audit.models import AuditEvent
+from plc.dashboards import services as dashboard_services
 from plc.dashboards.models import Nudge
 from plc.db import utcnow
 from plc.errors import YearClosed
@@ -141,6 +142,7 @@ def test_a_closed_year_refuses_writes_through_its_services(app, world):
         lambda: program_services.invite_to_cohort(facilitator, cohort, email="x@example.org",
                                                   name="X", role="member",
                                                   organization_id=None),
+        lambda: dashboard_services.send_nudges(facilitator, cohort, [member], "How is it?"),
         lambda: db.session.delete(db.session.get(Comment, world.comment_a.id)) or
         db.session.flush(),
     ]
@@ -148,7 +150,7 @@ def test_a_closed_year_refuses_writes_through_its_services(app, world):
         with pytest.raises(YearClosed, match="Matrix Programme is closed"):
             attempt()
         db.session.rollback()
-    assert rows(Comment) == 1 and rows(Attendance) == 0
+    assert rows(Comment) == 1 and rows(Attendance) == 0 and rows(Nudge) == 0
 
 
 def test_a_closed_year_refuses_writes_over_http_with_a_clear_message(app, world):
