@@ -1,7 +1,7 @@
 """``flask plc ...`` commands: create-admin, reset-second-factor, demo, send-mail,
-send-digests, send-reminders, import-framework, export-framework. Each owns its
+send-digests, send-reminders, purge-expired, import-framework, export-framework. Each owns its
 transactions (``job_transaction``). The administrative ones (create-admin,
-reset-second-factor, import-framework) are audit-logged with no actor
+reset-second-factor, purge-expired --apply, import-framework) are audit-logged with no actor
 and "cli" as their address."""
 
 from __future__ import annotations
@@ -148,6 +148,38 @@ def backup_command(path: str | None):
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Backup written to {written}")
+
+
+@plc_group.command("purge-expired")
+@click.option("--apply", "apply_", is_flag=True,
+              help="Delete what is listed (without it, only list it: a dry run).")
+def purge_expired(apply_: bool):
+    """Delete the personal content of programme years closed more than PLC_RETENTION_YEARS
+    ago (plc/programs/retention.py says what goes and what stays). A dry run unless --apply;
+    safe to run daily (from cron): what was removed is not listed again."""
+    from plc.programs import retention
+
+    years = current_app.config["RETENTION_YEARS"]
+    found = retention.expired(years=years)
+    if not found:
+        click.echo(f"Nothing to remove: no programme year closed more than {years} "
+                   f"year{'s' if years != 1 else ''} ago holds personal content.")
+        return
+    click.echo(f"Programme years closed more than {years} year{'s' if years != 1 else ''} ago "
+               f"({len(found)}):")
+    for item in found:
+        program = item.program
+        click.echo(f"  {program.name} (programme #{program.id}, closed "
+                   f"{program.closed_at:%Y-%m-%d}):")
+        for kind, n in item.counts.items():
+            click.echo(f"    {kind}: {n}")
+    if not apply_:
+        click.echo("Dry run: nothing was removed. Run again with --apply to remove it.")
+        return
+    for item in found:
+        with job_transaction():
+            removed = retention.purge(item, years=years)
+        click.echo(f"Removed from {item.program.name}: {sum(removed.values())} rows.")
 
 
 @plc_group.command("import-framework")

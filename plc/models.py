@@ -35,6 +35,7 @@ from plc.plans.models import (
     PlanRevision,
     ProgressUpdate,
 )
+from plc.programs import closing  # noqa: F401  (a closed year's content is read-only)
 from plc.programs.models import Cohort, Invitation, Membership, Program, ProgramLead
 from plc.rubrics.models import Category, Competency, Descriptor, Framework, Level
 

@@ -135,6 +135,12 @@ def can_manage_program(user, program: Program) -> bool:
     return can_view_program(user, program)
 
 
+def can_close_program(user, program: Program) -> bool:
+    """Close a programme year (read-only from then on, its content deleted some years later):
+    site admins and the programme's leads, while it is open."""
+    return program.closed_at is None and can_manage_program(user, program)
+
+
 def visible_programs(user):
     roles = roles_of(user)
     if roles.is_admin:

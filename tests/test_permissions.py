@@ -114,6 +114,12 @@ BASE_CASES: list[Case] = [
     *both("programs.new_lead", lambda w: f"/programs/{P(w)}/leads/new", PROGRAM_P),
     *both("programs.new_lead", lambda w: f"/programs/{Q(w)}/leads/new", OTHER_PROGRAM,
           label="other"),
+    # Closing a year (issue 17 item 5): its leads and site admins; POST closes it.
+    Case("programs.close_program", "GET", lambda w: f"/programs/{P(w)}/close", PROGRAM_P),
+    Case("programs.close_program", "POST", lambda w: f"/programs/{P(w)}/close", PROGRAM_P,
+         lambda w: {"confirm": "y"}),
+    *both("programs.close_program", lambda w: f"/programs/{Q(w)}/close", OTHER_PROGRAM,
+          label="other"),
     Case("programs.remove_lead", "POST",
          lambda w: f"/programs/{P(w)}/leads/{w.users['program_lead'].id}/remove", PROGRAM_P),
     *both("programs.new_cohort", lambda w: f"/programs/{P(w)}/cohorts/new", PROGRAM_P),

@@ -17,11 +17,12 @@ from plc.accounts import services as account_services
 from plc.accounts.models import User
 from plc.assessments import services as assessment_services
 from plc.audit import services as audit
+from plc.db import utcnow
 from plc.errors import DomainError
 from plc.extensions import db
 from plc.mail import outbox
 from plc.orgs.models import DISTRICT, SCHOOL, Organization
-from plc.programs import queries
+from plc.programs import closing, queries
 from plc.programs.models import (
     COHORT_ROLES,
     Cohort,
@@ -115,6 +116,20 @@ def remove_program_lead(actor: User, program: Program, user_id: int) -> None:
     audit.record("lead.removed", actor=actor, target_type="user", target_id=user_id,
                  target_label=_person_label(user_id),
                  details={"program_id": program.id, "program": program.name})
+
+
+def close_program(actor: User, program: Program) -> None:
+    """Close the programme year: from now on its content is read-only (plc/programs/closing.py)
+    and it is deleted PLC_RETENTION_YEARS later (``flask plc purge-expired``)."""
+    if program.closed_at is not None:
+        raise DomainError(f"{program.name} is already closed.")
+    program.closed_at = utcnow()
+    db.session.flush()
+    closing.forget_closed(db.session())
+    audit.record("year.closed", actor=actor, target_type="program", target_id=program.id,
+                 target_label=program.name,
+                 details={"starts_on": program.starts_on.isoformat(),
+                          "ends_on": program.ends_on.isoformat()})
 
 
 # --- cohorts ---------------------------------------------------------------------------
