@@ -219,11 +219,16 @@ def update_user(actor: User, user: User, *, name: str, title: str,
     db.session.flush()
     after = _admin_fields(user)
     changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    for key in _PERSONAL_FIELDS & changes.keys():
+        changes[key] = "changed"  # the log keeps no one's words: erasure could not remove them
     if changes:
         # A change of the site-admin flag is a change of role; anything else an edit.
         audit.record("role.changed" if "site_admin" in changes else "user.edited",
                      actor=actor, target_type="user", target_id=user.id,
                      target_label=audit.user_label(user), details={"changes": changes})
+
+
+_PERSONAL_FIELDS = {"name", "title"}
 
 
 def _admin_fields(user: User) -> dict:

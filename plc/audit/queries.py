@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
 
 from plc import paging
 from plc.accounts.models import User
@@ -15,8 +16,17 @@ EVENTS_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
+class Event:
+    """An event with the names, as they are now, of the people it names by account number."""
+
+    event: AuditEvent
+    actor_name: str | None
+    target_name: str | None
+
+
+@dataclass(frozen=True)
 class EventsPage:
-    items: list[AuditEvent]
+    items: list[Event]
     number: int
     total: int
     per_page: int
@@ -40,8 +50,7 @@ def events_page(action: str = "", person: str = "", page: int = 1,
     A page past the last shows the last.
 
     ``person`` (a name or e-mail, or part of one) matches events done by, or done to, the
-    people whose account matches it now, and events whose labels hold it (a person renamed or
-    anonymised since is still found under the name the event was written with)."""
+    people whose account matches it now (the log names people by account number only)."""
     scope = []
     if action:
         scope.append(AuditEvent.action == action)
@@ -57,12 +66,15 @@ def events_page(action: str = "", person: str = "", page: int = 1,
         ))
     total = db.session.execute(select(func.count(AuditEvent.id)).where(*scope)).scalar_one()
     number = min(max(page, 1), paging.page_count(total, per_page))
+    actor, target = aliased(User), aliased(User)
     rows = db.session.execute(
-        select(AuditEvent).where(*scope)
+        select(AuditEvent, actor.name, target.name).where(*scope)
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .outerjoin(target, (AuditEvent.target_type == "user") & (target.id == AuditEvent.target_id))
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
         .offset((number - 1) * per_page).limit(per_page)
-    ).scalars()
-    return EventsPage(list(rows), number, total, per_page)
+    ).all()
+    return EventsPage([Event(*row) for row in rows], number, total, per_page)
 
 
 def events_of(action: str | None = None) -> list[AuditEvent]:

@@ -71,6 +71,12 @@ def _remote_address() -> str:
     return (request.remote_addr or "unknown")[:64]
 
 
+def person_label(user_id: int) -> str:
+    """How a person is named in the log: by account number only. The log page shows the
+    account's name as it is now; so when a person is erased (their account anonymised) the
+    log, which nothing may rewrite, holds nothing of theirs."""
+    return f"Account #{user_id}"
+
+
 def user_label(user) -> str:
-    """How a person is named in the log: their name and account number (never the e-mail)."""
-    return f"{user.name} (#{user.id})"
+    return person_label(user.id)

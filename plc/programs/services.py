@@ -114,7 +114,7 @@ def remove_program_lead(actor: User, program: Program, user_id: int) -> None:
     db.session.delete(lead)
     db.session.flush()
     audit.record("lead.removed", actor=actor, target_type="user", target_id=user_id,
-                 target_label=_person_label(user_id),
+                 target_label=audit.person_label(user_id),
                  details={"program_id": program.id, "program": program.name})
 
 
@@ -217,7 +217,8 @@ def change_role(actor: User, cohort: Cohort, membership: Membership, role: str) 
     db.session.flush()
     if old != role:
         audit.record("role.changed", actor=actor, target_type="user",
-                     target_id=membership.user_id, target_label=_person_label(membership.user_id),
+                     target_id=membership.user_id,
+                     target_label=audit.person_label(membership.user_id),
                      details={"cohort_id": cohort.id, "cohort": cohort.name,
                               "changes": {"role": [old, role]}})
 
@@ -236,14 +237,8 @@ def remove_from_cohort(actor: User, cohort: Cohort, membership: Membership) -> N
     db.session.delete(membership)
     db.session.flush()
     audit.record("membership.removed", actor=actor, target_type="user", target_id=user_id,
-                 target_label=_person_label(user_id),
+                 target_label=audit.person_label(user_id),
                  details={"cohort_id": cohort.id, "cohort": cohort.name, "role": role})
-
-
-def _person_label(user_id: int) -> str:
-    # get() reads the identity map first: no query when the caller loaded the person.
-    user = db.session.get(User, user_id)
-    return audit.user_label(user) if user is not None else f"#{user_id}"
 
 
 def _check_role(role: str) -> None:
