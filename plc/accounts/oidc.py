@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from authlib.integrations.base_client import OAuthError
+from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import FlaskIntegration
 from authlib.integrations.flask_client.apps import FlaskOAuth2App
 from cachetools import TTLCache
@@ -108,6 +108,10 @@ def finish(provider: IdentityProvider) -> dict:
         client = _client(provider)
         _checked_metadata(client, provider)
         token = fetch_token(client, provider)
+    except MismatchingStateError as error:
+        _log_refusal(provider, error)
+        raise ProviderFailure("This answer from your district does not belong to the sign-in "
+                              "this browser started. Please start again.") from error
     except OAuthError as error:
         if error.error == "access_denied":
             raise ProviderFailure("You cancelled the sign-in at your district.",

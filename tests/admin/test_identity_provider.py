@@ -19,7 +19,8 @@ SECRET = "very-secret-client-secret-4711"
 
 def settings(**changes) -> dict:
     data = {"issuer": "https://login.district-a.example", "client_id": "plc-client",
-            "client_secret": SECRET, "email_domains": "District-A.example, staff.district-a.example",
+            "client_secret": SECRET,
+            "email_domains": "District-A.example, staff.district-a.example",
             "password_sign_in": "y"}
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
