@@ -76,13 +76,14 @@ def _checked_metadata(client: FlaskOAuth2App, provider: IdentityProvider) -> Non
 
 
 def begin(provider: IdentityProvider, email: str, remember: bool, next_url: str,
-          redirect_uri: str):
-    """The redirect to the provider's sign-in page; what the callback needs is kept in the
-    session (Authlib keeps the state, nonce and PKCE verifier under its own key)."""
+          redirect_uri: str) -> str:
+    """The URL of the provider's sign-in page; what the callback needs is kept in the session
+    (Authlib keeps the state, nonce and PKCE verifier under its own key)."""
     try:
         client = _client(provider)
         _checked_metadata(client, provider)
-        response = client.authorize_redirect(redirect_uri, login_hint=email)
+        request = client.create_authorization_url(redirect_uri, login_hint=email)
+        client.save_authorize_data(redirect_uri=redirect_uri, **request)
     except (OAuthError, RequestException, ValueError, secretbox.SecretUnreadable) as error:
         current_app.logger.warning("district sign-in: provider %s unusable: %s", provider.id,
                                    type(error).__name__)
@@ -90,7 +91,7 @@ def begin(provider: IdentityProvider, email: str, remember: bool, next_url: str,
             from error
     session[_PENDING] = {"provider": provider.id, "email": email, "remember": bool(remember),
                          "next": next_url, "at": int(time.time())}
-    return response
+    return request["url"]
 
 
 def take_pending() -> PendingDistrictSignIn | None:

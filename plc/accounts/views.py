@@ -97,11 +97,16 @@ def _district_sign_in(form, provider):
     with refusal_shown_on(form, show=_refused_sign_in):
         services.check_throttle(form.email.data, request.remote_addr or "")
         try:
-            return oidc.begin(provider, services.normalize_email(form.email.data),
-                              form.remember.data, safe_next(request.args.get("next")),
-                              url_for("accounts.district_callback", _external=True))
+            url = oidc.begin(provider, services.normalize_email(form.email.data),
+                             form.remember.data, safe_next(request.args.get("next")),
+                             url_for("accounts.district_callback", _external=True))
         except oidc.ProviderFailure as failure:
             return _district_refused(provider, failure.message, 503)
+        # A page that moves on (meta refresh, and a link), not a redirect: the sign-in form's
+        # CSP (form-action 'self') would stop a redirect to another site, and a provider may
+        # send the browser on through hosts of its own (a district's federation server).
+        return render_template("accounts/district_go.html", url=url, provider=provider,
+                               title="On to your district’s sign-in")
     return render_template("accounts/login.html", form=form, title="Sign in")
 
 

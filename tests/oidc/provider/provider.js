@@ -105,7 +105,10 @@ async function interaction(req, res) {
 
 const callback = provider.callback();
 const server = http.createServer((req, res) => {
-  if (req.url.startsWith('/interaction/')) {
+  if (req.url === '/favicon.ico') {
+    res.writeHead(204);
+    res.end();
+  } else if (req.url.startsWith('/interaction/')) {
     interaction(req, res).catch((err) => {
       res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(String(err));
