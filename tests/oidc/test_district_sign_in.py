@@ -259,6 +259,17 @@ def test_a_token_with_a_wrong_claim_signed_by_the_provider_is_refused(
     assert_refused(sign_in(client, "ann@district-a.test"), words)
 
 
+def test_entra_ids_verified_domain_claim_counts_as_verified(client, districts, providers,
+                                                            altered_id_token):
+    def as_entra_sends_it(claims, _token):
+        claims = {k: v for k, v in claims.items() if k != "email_verified"}
+        return signed(providers.a, {**claims, "xms_edov": True})
+
+    altered_id_token(as_entra_sends_it)
+    assert sign_in(client, "ann@district-a.test").status_code == 302
+    assert count(IdentityLink) == 1
+
+
 def test_a_replayed_token_with_an_old_nonce_is_refused(app, client, districts,
                                                        altered_id_token):
     captured = {}
