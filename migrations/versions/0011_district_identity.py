@@ -3,7 +3,8 @@
 Hand-checked: one OpenID Connect provider per district (its client secret Fernet-encrypted,
 plc/secretbox.py; the e-mail domains it vouches for; whether password sign-in stays allowed),
 and the link of a person to a provider's subject id (issuer + sub, each pair once, one per
-person and issuer). Times are naive UTC columns (sa.DateTime, as in 0007).
+person and issuer); when a person joined by signing in through their district (they may
+have no password). Times are naive UTC columns (sa.DateTime, as in 0007).
 
 Revision ID: 0011
 Revises: 0007
@@ -50,8 +51,14 @@ def upgrade():
     with op.batch_alter_table('identity_links', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_identity_links_user_id'), ['user_id'], unique=False)
 
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('joined_by_district_at', sa.DateTime(), nullable=True))
+
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('joined_by_district_at')
+
     with op.batch_alter_table('identity_links', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_identity_links_user_id'))
 

@@ -40,6 +40,9 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deactivated_at: Mapped[datetime | None]
+    # When the person accepted their invitation by signing in through their district (they
+    # may have no password at all: plc/accounts/services.py:sign_in_with_district).
+    joined_by_district_at: Mapped[datetime | None]
 
     organization: Mapped[Organization | None] = relationship(lazy="raise_on_sql")
 
@@ -69,6 +72,11 @@ class User(db.Model):
     @property
     def has_password(self) -> bool:
         return self.password_hash is not None
+
+    @property
+    def has_joined(self) -> bool:
+        """Accepted an invitation: chose a password, or signed in through the district."""
+        return self.password_hash is not None or self.joined_by_district_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

@@ -132,7 +132,7 @@ def sign_in_with_district(provider: IdentityProvider, claims: dict) -> User:
         raise DomainError("This PLC account is deactivated. Ask a site admin if you think "
                           "this is a mistake.")
     if link is None:
-        if not user.has_password:
+        if not user.has_joined:
             _accept_invitations_by_district(user)
         db.session.add(IdentityLink(user_id=user.id, issuer=issuer, subject=subject))
         db.session.flush()
@@ -151,6 +151,7 @@ def _accept_invitations_by_district(user: User) -> None:
                           "with your district’s account again.")
     for invitation in invitations:
         invitation.accepted_at = now
+    user.joined_by_district_at = now
 
 
 # --- passwords ---------------------------------------------------------------------------
@@ -222,8 +223,9 @@ def usable_invitation(token: str) -> Invitation | None:
     ):
         return None
     user = db.session.get(User, invitation.user_id)
-    # Once the person has a password, an older invitation must not let anyone set another.
-    if user is None or not user.active or user.has_password:
+    # Once the person has joined (a password, or a sign-in through the district), an older
+    # invitation must not let anyone set a password.
+    if user is None or not user.active or user.has_joined:
         return None
     return invitation
 
@@ -306,6 +308,9 @@ def resend_invitation(actor: User, user: User) -> Invitation:
         raise DomainError("This account is deactivated. Reactivate it before inviting again.")
     if user.has_password:
         raise DomainError("This person has already set a password; they can sign in.")
+    if user.has_joined:
+        raise DomainError("This person has already joined through their district; they can "
+                          "sign in.")
     return invite_user(actor, user)
 
 

@@ -19,6 +19,9 @@ from joserfc.jwk import RSAKey
 from sqlalchemy import func, select
 
 from plc.accounts.models import IdentityLink, LoginFailure, UserSession
+from plc.accounts.queries import ACTIVE, status_of
+from plc.accounts.services import resend_invitation
+from plc.errors import DomainError
 from plc.extensions import db
 from plc.programs.models import Invitation
 from tests import factories
@@ -88,9 +91,12 @@ def test_the_first_sign_in_accepts_the_invitation(client, districts):
     db.session.expire_all()
     invitation = db.session.execute(select(Invitation).where(Invitation.user_id == ivy.id)
                                     ).scalar_one()
-    assert invitation.accepted_at is not None
+    assert invitation.accepted_at is not None and ivy.joined_by_district_at is not None
     assert count(UserSession) == 1
-    # Accepted: the invitation link no longer works.
+    # Joined, without a password: the account is active, no new invitation is sent.
+    assert status_of(ivy) == ACTIVE
+    with pytest.raises(DomainError, match="already joined through their district"):
+        resend_invitation(districts.admin, ivy)
     assert client.post("/logout").status_code == 302
     assert sign_in(client, "ivy@district-a.test").status_code == 302  # by the linked subject
 
