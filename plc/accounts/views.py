@@ -329,9 +329,15 @@ def accept_invitation(token: str):
     if invitation is None:
         return _dead_link("invitation")
     form = forms.AcceptInvitationForm()
+    invited = db.session.get(User, invitation.user_id)
     if request.method == "GET":
-        form.name.data = db.session.get(User, invitation.user_id).name
-    if form.validate_on_submit():
+        form.name.data = invited.name
+    provider = org_queries.provider_for_email(invited.email)
+    password_allowed = permissions.can_sign_in_with_password(invited, provider)
+    if request.method == "POST" and not password_allowed:
+        flash(f"{provider.organization.name} signs you in with its own account: choose "
+              "“Join with my district’s account”.", "error")
+    elif form.validate_on_submit():
         if current_user.is_authenticated:  # someone else's browser: their session ends here
             sessions.end_session(current_user)
         user = services.accept_invitation(invitation, form.name.data, form.password.data)
@@ -341,7 +347,8 @@ def accept_invitation(token: str):
             return redirect(url_for("programs.cohort", cohort_id=invitation.cohort_id))
         return redirect(url_for("main.home"))
     return render_template(
-        "accounts/accept_invitation.html", form=form, title="Accept your invitation"
+        "accounts/accept_invitation.html", form=form, title="Accept your invitation",
+        provider=provider, password_allowed=password_allowed, email=invited.email,
     )
 
 

@@ -10,6 +10,7 @@ with another key for the wrong signature, or an earlier real token for the repla
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
@@ -21,6 +22,7 @@ from sqlalchemy import func, select
 from plc.accounts.models import IdentityLink, LoginFailure, UserSession
 from plc.accounts.queries import ACTIVE, status_of
 from plc.accounts.services import resend_invitation
+from plc.db import utcnow
 from plc.errors import DomainError
 from plc.extensions import db
 from plc.programs.models import Invitation
@@ -297,3 +299,34 @@ def test_a_replayed_token_with_an_old_nonce_is_refused(app, client, districts,
     # A genuine token of an earlier sign-in, replayed into a new one: its nonce is the old one.
     altered_id_token(lambda _claims, _t: captured["id_token"])
     assert_refused(sign_in(client, "ann@district-a.test"), "could not be verified")
+
+
+# --- the invitation page -----------------------------------------------------------------------
+
+
+def invitation_link(user) -> str:
+    from plc.tokens import new_token
+
+    token, token_hash = new_token()
+    db.session.add(Invitation(user_id=user.id, token_hash=token_hash,
+                              expires_at=utcnow() + timedelta(days=1)))
+    db.session.commit()
+    return f"/invitation/{token}"
+
+
+def test_the_invitation_page_offers_the_district_and_keeps_a_password_only_if_allowed(
+        client, districts):
+    ivy = districts.people["ivy"]
+    page = client.get(invitation_link(ivy)).text
+    assert "Join with my district’s account" in page and 'name="password"' in page
+    # District B allows no password: the invitation offers only the district's account.
+    bea = factories.make_user("bea@district-b.test", "Bea", organization=districts.b,
+                              password=None)
+    db.session.commit()
+    link = invitation_link(bea)
+    page = client.get(link).text
+    assert "Join with my district’s account" in page and 'name="password"' not in page
+    client.post(link, data={"name": "Bea", "password": "long enough password",
+                            "confirm": "long enough password"})
+    db.session.expire_all()
+    assert not bea.has_joined and count(UserSession) == 0
