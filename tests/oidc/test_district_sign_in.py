@@ -9,6 +9,7 @@ with another key for the wrong signature, or an earlier real token for the repla
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -330,3 +331,20 @@ def test_the_invitation_page_offers_the_district_and_keeps_a_password_only_if_al
                             "confirm": "long enough password"})
     db.session.expire_all()
     assert not bea.has_joined and count(UserSession) == 0
+
+
+def test_no_client_secret_or_code_in_the_logs_or_pages(app, client, districts, caplog):
+    from tests.oidc.providers import CLIENT_SECRET
+
+    caplog.set_level(logging.INFO)
+    back = at_provider(start(client, "nobody@district-a.test"), "nobody@district-a.test")
+    code = dict(parse_qsl(urlsplit(back).query))["code"]
+    page = client.get(back).text  # refused: no account
+    app.config["OIDC_TIMEOUT_SECONDS"] = 0.001  # the provider "down": a warning is logged
+    down = client.post("/login", data={"email": "ann@district-a.test", "district": "1"})
+    assert down.status_code in (200, 503)
+    admin_page = app.test_client()
+    login(admin_page, districts.admin)
+    settings = admin_page.get(f"/admin/organizations/{districts.a.id}/sign-in").text
+    for text in (caplog.text, page, down.text, settings):
+        assert CLIENT_SECRET not in text and code not in text
