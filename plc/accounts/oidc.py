@@ -60,7 +60,8 @@ def _client(provider: IdentityProvider) -> FlaskOAuth2App:
         client_secret=secretbox.decrypt(provider.client_secret_encrypted),
         server_metadata_url=provider.issuer.rstrip("/") + "/.well-known/openid-configuration",
         client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256",
-                       "token_endpoint_auth_method": "client_secret_basic",
+                       # The name of a client authentication method, no secret:
+                       "token_endpoint_auth_method": "client_secret_basic",  # nosec B105
                        "default_timeout": current_app.config["OIDC_TIMEOUT_SECONDS"]},
         **(cached or {}),
     )
