@@ -142,6 +142,10 @@ def test_a_district_without_password_sign_in_refuses_the_password(client, distri
                                        "password": factories.PASSWORD})
     assert page.status_code == 200 and count(UserSession) == 0
     assert "District B signs you in with its own account" in page.text
+    # A site admin keeps the password (the way in when a provider is down).
+    factories.make_user("root@district-b.test", "Root B", organization=districts.b, admin=True)
+    db.session.commit()
+    assert login(client.application.test_client(), "root@district-b.test").status_code == 302
     # District A keeps passwords, and a password-only district signs in as before.
     assert login(client, "ann@district-a.test").status_code == 302
     assert login(client.application.test_client(), "carl@district-c.test").status_code == 302
