@@ -34,7 +34,17 @@ run: setup
 	@echo "PLC is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The tests' OpenID Connect provider (tests/oidc/provider: the `oidc-provider` npm package), when
+# Node.js is there; without it those tests skip (in CI, CI=true, they fail instead).
+OIDC_PROVIDER := tests/oidc/provider
+$(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 dev-setup: $(VENV)/.installed-dev
+	@if command -v node >/dev/null && command -v npm >/dev/null; then \
+	  $(MAKE) --no-print-directory $(OIDC_PROVIDER)/node_modules/.installed; \
+	else echo "Node.js not found: the OpenID Connect tests will be skipped (see README)"; fi
 
 # The whole suite, one worker per core (pytest-xdist; each worker has its own database and
 # app), then the 15 slowest tests. PYTEST_ARGS adds to it: "-m database" (what the PostgreSQL

@@ -55,6 +55,12 @@ class Defaults:
     # A closed programme year's personal content is deleted this many years after it closed
     # (flask plc purge-expired; plc/programs/retention.py).
     RETENTION_YEARS = 3
+    # Districts' identity provider client secrets are stored encrypted (Fernet, plc/secretbox.py)
+    # with this key: one or more Fernet keys, comma-separated, the first encrypts and all decrypt
+    # (rotation). None: a key derived from SECRET_KEY (changing SECRET_KEY then loses them).
+    SECRET_ENCRYPTION_KEY: str | None = None
+    # Seconds PLC waits for a district's identity provider (discovery, keys, token exchange).
+    OIDC_TIMEOUT_SECONDS = 10
     # argon2id at OWASP ASVS's minimum (time 2, memory 19 MiB, parallelism 1).
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST = 19 * 1024
@@ -110,6 +116,7 @@ def _derive(app) -> None:
     if not cfg.get("SECRET_KEY") and (instance / "secret_key").exists():
         cfg["SECRET_KEY"] = (instance / "secret_key").read_text().strip()
     required_roles(cfg["REQUIRE_TOTP_FOR"])  # a misspelt role stops the start, never ignored
+    check_encryption_keys(cfg.get("SECRET_ENCRYPTION_KEY"))
     production = cfg["ENV_NAME"] == "production"
     cfg["SESSION_COOKIE_SECURE"] = production
     cfg["REMEMBER_COOKIE_SECURE"] = production
@@ -144,3 +151,19 @@ def check_secret_key(key: str | None) -> None:
             f"PLC_SECRET_KEY must be set to at least {SECRET_KEY_MIN_BYTES} bytes in production "
             "(make run writes one to instance/secret_key)."
         )
+
+
+def check_encryption_keys(setting: str | None) -> None:
+    """PLC_SECRET_ENCRYPTION_KEY, if set, must be Fernet keys (a bad one stops the start)."""
+    if not setting:
+        return
+    from cryptography.fernet import Fernet
+
+    for key in setting.split(","):
+        try:
+            Fernet(key.strip())
+        except ValueError as error:
+            raise ConfigError(
+                "PLC_SECRET_ENCRYPTION_KEY takes Fernet keys (32 url-safe base64-encoded bytes; "
+                "python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'), comma-separated.") from error

@@ -1,5 +1,6 @@
 """Secrets never reach a log: the links that carry a token in their path (password reset,
-invitation, private calendar feed) are logged with the token replaced.
+invitation, private calendar feed) are logged with the token replaced, and so are the
+authorization code and state a district's identity provider sends back in the query string.
 
 Used by a logging filter on werkzeug's request log (``make run``) and by the gunicorn logger
 class below (``gunicorn --logger-class plc.logredact.GunicornLogger``, see the README).
@@ -16,8 +17,15 @@ _TOKEN_IN_PATH = re.compile(
 )
 
 
+# The OpenID Connect callback's query: ?code=...&state=... (and any other parameter's value).
+_CALLBACK_QUERY = re.compile(r"(/login/district/callback\?)([^\s\"]*)")
+_QUERY_VALUE = re.compile(r"=([^&]*)")
+
+
 def redact(text: str) -> str:
-    return _TOKEN_IN_PATH.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _TOKEN_IN_PATH.sub(lambda m: m.group(1) + REDACTED, text)
+    return _CALLBACK_QUERY.sub(
+        lambda m: m.group(1) + _QUERY_VALUE.sub("=" + REDACTED, m.group(2)), text)
 
 
 class RedactingFilter(logging.Filter):

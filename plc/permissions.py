@@ -117,6 +117,14 @@ def can_view_audit_log(user) -> bool:
     return roles_of(user).is_admin
 
 
+def can_sign_in_with_password(user, provider) -> bool:
+    """A password signs in, unless the identity provider that vouches for the person's e-mail
+    domain (``provider``, or None) belongs to a district that allows only its own sign-in.
+    Site admins keep their password: the way in when a district's provider is down or
+    misconfigured."""
+    return provider is None or provider.password_sign_in or bool(user.is_site_admin)
+
+
 # --- programmes ------------------------------------------------------------------------
 
 

@@ -34,7 +34,16 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
-from flask import Flask, flash, g, has_request_context, message_flashed, request, session
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    message_flashed,
+    request,
+    session,
+)
 
 from plc.errors import DomainError, show_on_form
 from plc.extensions import db
@@ -56,8 +65,21 @@ def init_app(app: Flask) -> None:
 
 
 def is_read_only_request() -> bool:
-    """GET pages only read (a tested rule): they commit nothing and need no write lock."""
-    return has_request_context() and request.method in READ_ONLY_METHODS
+    """GET pages only read (a tested rule): they commit nothing and need no write lock. The
+    one exception is named by ``writes_on_get``."""
+    if not (has_request_context() and request.method in READ_ONLY_METHODS):
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    return not getattr(view, "writes_on_get", False)
+
+
+def writes_on_get(view):
+    """The GET that must write: a district's identity provider sends the browser back with a
+    redirect (a GET; a cross-site POST would come without the SameSite=Lax session cookie), and
+    that request links the account, opens the session or counts the failed sign-in. It writes
+    only for a sign-in this browser started (plc/accounts/views.py:district_callback)."""
+    view.writes_on_get = True
+    return view
 
 
 def run(view: Callable[[], object]) -> object:

@@ -67,6 +67,10 @@ BASE_CASES: list[Case] = [
     Case("main.favicon", "GET", lambda w: "/favicon.ico", PUBLIC),
     Case("main.home", "GET", lambda w: "/", SIGNED_IN),
     *both("accounts.login", lambda w: "/login", PUBLIC),
+    # The district's provider sends the browser back here; without a sign-in this browser
+    # started, a page that says so (a signed-in person goes home).
+    Case("accounts.district_callback", "GET", lambda w: "/login/district/callback",
+         expect(OK, anonymous=400, deactivated=400)),
     # Signing out sends everyone to the sign-in page; what matters is that it needs a POST.
     Case("accounts.logout", "POST", lambda w: "/logout", expect(LOGIN)),
     *both("accounts.change_password", lambda w: "/account/password", SIGNED_IN),
@@ -94,6 +98,10 @@ BASE_CASES: list[Case] = [
           ADMIN_ONLY),
     Case("admin.delete_organization", "POST",
          lambda w: f"/admin/organizations/{w.school.id}/delete", ADMIN_ONLY),
+    *both("admin.identity_provider", lambda w: f"/admin/organizations/{w.district.id}/sign-in",
+          ADMIN_ONLY),
+    Case("admin.remove_identity_provider", "POST",
+         lambda w: f"/admin/organizations/{w.district.id}/sign-in/remove", ADMIN_ONLY),
     Case("admin.users", "GET", lambda w: "/admin/users", ADMIN_ONLY),
     *both("admin.new_user", lambda w: "/admin/users/new", ADMIN_ONLY),
     *both("admin.edit_user", lambda w: f"/admin/users/{w.users['member_a'].id}", ADMIN_ONLY),

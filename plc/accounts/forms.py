@@ -9,6 +9,7 @@ from wtforms import (
     PasswordField,
     SelectField,
     StringField,
+    SubmitField,
 )
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
@@ -27,9 +28,14 @@ def valid_time_zone(_form, field) -> None:
 
 
 class LoginForm(BaseForm):
+    """E-mail first: with the district button (or no password) the sign-in goes to the
+    identity provider of the district that vouches for the address's domain."""
+
     email = EmailField("E-mail", validators=[InputRequired(), limited(254)])
-    password = PasswordField("Password", validators=[InputRequired(), limited(1000)])
+    # Not required by the form: the view asks for it when no district signs the person in.
+    password = PasswordField("Password", validators=[limited(1000)])
     remember = BooleanField("Keep me signed in on this device")
+    district = SubmitField("Continue with my district’s account")
 
 
 def _new_password_fields():

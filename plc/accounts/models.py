@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plc.db import utcnow
@@ -40,6 +40,9 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deactivated_at: Mapped[datetime | None]
+    # When the person accepted their invitation by signing in through their district (they
+    # may have no password at all: plc/accounts/services.py:sign_in_with_district).
+    joined_by_district_at: Mapped[datetime | None]
 
     organization: Mapped[Organization | None] = relationship(lazy="raise_on_sql")
 
@@ -69,6 +72,11 @@ class User(db.Model):
     @property
     def has_password(self) -> bool:
         return self.password_hash is not None
+
+    @property
+    def has_joined(self) -> bool:
+        """Accepted an invitation: chose a password, or signed in through the district."""
+        return self.password_hash is not None or self.joined_by_district_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -156,3 +164,19 @@ class SecondFactorFailure(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     address: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class IdentityLink(db.Model):
+    """A person's account at a district's identity provider: the provider's issuer and its
+    subject id (``sub``), linked on the first sign-in through that provider and used from then
+    on, so that a changed e-mail address at the district neither locks anyone out nor lets
+    anyone else in."""
+
+    __tablename__ = "identity_links"
+    __table_args__ = (UniqueConstraint("issuer", "subject"), UniqueConstraint("user_id", "issuer"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -27,16 +27,17 @@ def status_of(user: User) -> str:
     """One status per account; the same three the list filters on."""
     if not user.active:
         return DEACTIVATED
-    return ACTIVE if user.has_password else INVITED
+    return ACTIVE if user.has_joined else INVITED
 
 
 def _status_clause(status: str):
     if status == DEACTIVATED:
         return User.active.is_(False)
+    joined = User.password_hash.is_not(None) | User.joined_by_district_at.is_not(None)
     if status == INVITED:
-        return User.active.is_(True) & User.password_hash.is_(None)
+        return User.active.is_(True) & ~joined
     if status == ACTIVE:
-        return User.active.is_(True) & User.password_hash.is_not(None)
+        return User.active.is_(True) & joined
     return None
 
 

@@ -15,12 +15,13 @@ from sqlalchemy import delete, func, or_, select
 
 from plc import links
 from plc.accounts import passwords, sessions
-from plc.accounts.models import LoginFailure, PasswordReset, User
+from plc.accounts.models import IdentityLink, LoginFailure, PasswordReset, User
 from plc.audit import services as audit
 from plc.db import utcnow
 from plc.errors import DomainError
 from plc.extensions import db
 from plc.mail import outbox
+from plc.orgs.models import IdentityProvider
 from plc.programs.models import Cohort, Invitation, Program
 from plc.tokens import hash_token, new_token
 
@@ -77,12 +78,81 @@ def authenticate(email: str, password: str, address: str) -> User:
     return user
 
 
+def record_failure(email: str, address: str) -> None:
+    """A refused sign-in through a district's provider counts as a failed sign-in too."""
+    _record_failure(email, address)
+
+
 def _record_failure(email: str, address: str) -> None:
     db.session.add(LoginFailure(email=normalize_email(email)[:254], address=address[:64]))
     # Keep the table small: nothing older than a day is ever counted.
     db.session.execute(
         delete(LoginFailure).where(LoginFailure.created_at < utcnow() - timedelta(days=1))
     )
+
+
+# --- signing in with a district's account (plc/accounts/oidc.py checked the ID token) ------
+
+
+def sign_in_with_district(provider: IdentityProvider, claims: dict) -> User:
+    """The account the provider's verified claims name, linked to the provider's subject on
+    first use; DomainError (nothing written) for every refusal.
+
+    No self-registration: the person must have an account; one still invited (no password, no
+    link yet) accepts the invitation by this sign-in. Once linked, the subject finds the
+    account, whatever address the district now gives.
+    """
+    issuer, subject = provider.issuer, str(claims.get("sub") or "")
+    email = normalize_email(str(claims.get("email") or ""))
+    district = provider.organization.name
+    # email_verified (OpenID Connect), or Microsoft Entra ID's own claim for the same fact
+    # (xms_edov: the address is in a domain the tenant has verified); nothing else counts.
+    if claims.get("email_verified") is not True and claims.get("xms_edov") is not True:
+        raise DomainError(f"{district} has not verified the e-mail address of this account, "
+                          "so PLC cannot accept it.")
+    if not email or not provider.vouches_for(email):
+        raise DomainError(f"{district}’s sign-in does not vouch for {email or 'this account'}: "
+                          "PLC accepts it only for the district’s own e-mail domains.")
+    if not subject:
+        raise DomainError(f"{district}’s sign-in did not say who you are.")
+    link = db.session.execute(select(IdentityLink).where(
+        IdentityLink.issuer == issuer, IdentityLink.subject == subject)).scalar_one_or_none()
+    if link is not None:
+        user = db.session.get(User, link.user_id)
+    else:
+        user = user_by_email(email)
+        if user is None:
+            raise DomainError(f"There is no PLC account for {email}. PLC accounts are made by "
+                              "invitation: ask your programme lead or facilitator.")
+        linked_elsewhere = db.session.execute(select(IdentityLink.id).where(
+            IdentityLink.user_id == user.id, IdentityLink.issuer == issuer)).first()
+        if linked_elsewhere:
+            raise DomainError(f"The PLC account for {email} is linked to another account at "
+                              f"{district}. Sign in with that one, or ask a site admin.")
+    if not user.active:
+        raise DomainError("This PLC account is deactivated. Ask a site admin if you think "
+                          "this is a mistake.")
+    if link is None:
+        if not user.has_joined:
+            _accept_invitations_by_district(user)
+        db.session.add(IdentityLink(user_id=user.id, issuer=issuer, subject=subject))
+        db.session.flush()
+    return user
+
+
+def _accept_invitations_by_district(user: User) -> None:
+    """A first sign-in through the district accepts an open invitation; without one (all
+    expired) there is nothing to accept, and no account is opened."""
+    now = utcnow()
+    invitations = db.session.execute(select(Invitation).where(
+        Invitation.user_id == user.id, Invitation.accepted_at.is_(None),
+        Invitation.expires_at > now)).scalars().all()
+    if not invitations:
+        raise DomainError("Your invitation to PLC has expired. Ask for a new one, then sign in "
+                          "with your district’s account again.")
+    for invitation in invitations:
+        invitation.accepted_at = now
+    user.joined_by_district_at = now
 
 
 # --- passwords ---------------------------------------------------------------------------
@@ -154,8 +224,9 @@ def usable_invitation(token: str) -> Invitation | None:
     ):
         return None
     user = db.session.get(User, invitation.user_id)
-    # Once the person has a password, an older invitation must not let anyone set another.
-    if user is None or not user.active or user.has_password:
+    # Once the person has joined (a password, or a sign-in through the district), an older
+    # invitation must not let anyone set a password.
+    if user is None or not user.active or user.has_joined:
         return None
     return invitation
 
@@ -265,6 +336,9 @@ def resend_invitation(actor: User, user: User) -> Invitation:
         raise DomainError("This account is deactivated. Reactivate it before inviting again.")
     if user.has_password:
         raise DomainError("This person has already set a password; they can sign in.")
+    if user.has_joined:
+        raise DomainError("This person has already joined through their district; they can "
+                          "sign in.")
     invitation = invite_user(actor, user)
     audit.record("invitation.resent", actor=actor, target_type="user", target_id=user.id,
                  target_label=audit.user_label(user))

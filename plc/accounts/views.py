@@ -17,13 +17,13 @@ from flask import (
 from flask_login import current_user, login_required
 
 from plc import permissions
-from plc.accounts import devices, forms, queries, services, sessions, two_factor
+from plc.accounts import devices, forms, oidc, queries, services, sessions, two_factor
 from plc.accounts.models import User
 from plc.db import utcnow
 from plc.errors import JSON_PREFIX, DomainError, show_on_form
 from plc.extensions import db
 from plc.orgs import queries as org_queries
-from plc.unit_of_work import refusal_flashed, refusal_shown_on
+from plc.unit_of_work import refusal_flashed, refusal_shown_on, writes_on_get
 
 bp = Blueprint("accounts", __name__)
 
@@ -67,11 +67,17 @@ def login():
         return redirect(url_for("main.home"))
     form = forms.LoginForm()
     if form.validate_on_submit():
+        provider = org_queries.provider_for_email(form.email.data)
+        if form.district.data or not form.password.data:
+            return _district_sign_in(form, provider)
         # The failure is recorded although the sign-in is refused: the throttle counts it.
         with refusal_shown_on(form, show=_refused_sign_in, keep_writes=True):
             user = services.authenticate(
                 form.email.data, form.password.data, request.remote_addr or ""
             )
+            if not permissions.can_sign_in_with_password(user, provider):
+                raise DomainError(f"{provider.organization.name} signs you in with its own "
+                                  "account: choose “Continue with my district’s account”.")
             target = safe_next(request.args.get("next"))
             if queries.second_factor(user.id) is not None:
                 sessions.begin_second_step(user, form.remember.data, target)
@@ -79,6 +85,74 @@ def login():
             sessions.start_session(user, remember=form.remember.data)
             return redirect(target)
     return render_template("accounts/login.html", form=form, title="Sign in")
+
+
+def _district_sign_in(form, provider):
+    """To the district's sign-in page, when a district vouches for the address."""
+    if provider is None:
+        field = form.email if form.district.data else form.password
+        field.errors.append("No district signs in this address: enter your password."
+                            if form.district.data else "Enter your password.")
+        return render_template("accounts/login.html", form=form, title="Sign in")
+    with refusal_shown_on(form, show=_refused_sign_in):
+        services.check_throttle(form.email.data, request.remote_addr or "")
+        try:
+            url = oidc.begin(provider, services.normalize_email(form.email.data),
+                             form.remember.data, safe_next(request.args.get("next")),
+                             url_for("accounts.district_callback", _external=True))
+        except oidc.ProviderFailure as failure:
+            return _district_refused(provider, failure.message, 503)
+        # A page that moves on (meta refresh, and a link), not a redirect: the sign-in form's
+        # CSP (form-action 'self') would stop a redirect to another site, and a provider may
+        # send the browser on through hosts of its own (a district's federation server).
+        return render_template("accounts/district_go.html", url=url, provider=provider,
+                               title="On to your district’s sign-in")
+    return render_template("accounts/login.html", form=form, title="Sign in")
+
+
+@bp.get("/login/district/callback")
+@writes_on_get
+def district_callback():
+    """The district's provider sends the browser back here. Authlib checks state, code, PKCE
+    and the ID token (plc/accounts/oidc.py); services.sign_in_with_district finds and links the
+    account. Any refusal writes nothing but the failed sign-in the throttle counts."""
+    pending = oidc.take_pending()
+    if pending is None:
+        if current_user.is_authenticated:
+            return redirect(url_for("main.home"))
+        return _district_refused(None, "This sign-in was not started in this browser, or it "
+                                 "took longer than ten minutes. Please start again.", 400)
+    provider = org_queries.identity_provider(pending.provider_id)
+    if provider is None:
+        return _district_refused(None, "Your district no longer signs in through PLC with its "
+                                 "own account. Please sign in with your password.", 400)
+    address = request.remote_addr or ""
+    try:
+        services.check_throttle(pending.email, address)
+    except services.TooManyAttempts as error:
+        abort(429, error.message)
+    try:
+        user = services.sign_in_with_district(provider, oidc.finish(provider))
+    except (oidc.ProviderFailure, DomainError) as error:
+        db.session.rollback()  # nothing linked, nothing accepted: only the failure is kept
+        services.record_failure(pending.email, address)
+        cancelled = getattr(error, "cancelled", False)
+        return _district_refused(provider, error.message, 200 if cancelled else 403,
+                                 cancelled=cancelled)
+    if current_user.is_authenticated:  # someone else's browser: their session ends here
+        sessions.end_session(current_user)
+    if queries.second_factor(user.id) is not None:
+        sessions.begin_second_step(user, pending.remember, pending.next_url)
+        return redirect(url_for("accounts.login_code"))
+    sessions.start_session(user, remember=pending.remember)
+    flash(f"Signed in with your {provider.organization.name} account.", "success")
+    return redirect(pending.next_url)
+
+
+def _district_refused(provider, message: str, status: int, cancelled: bool = False):
+    title = "Sign-in cancelled" if cancelled else "You are not signed in"
+    return render_template("accounts/district_refused.html", title=title, message=message,
+                           provider=provider), status
 
 
 def _refused_sign_in(form, error: DomainError) -> None:
@@ -255,9 +329,15 @@ def accept_invitation(token: str):
     if invitation is None:
         return _dead_link("invitation")
     form = forms.AcceptInvitationForm()
+    invited = db.session.get(User, invitation.user_id)
     if request.method == "GET":
-        form.name.data = db.session.get(User, invitation.user_id).name
-    if form.validate_on_submit():
+        form.name.data = invited.name
+    provider = org_queries.provider_for_email(invited.email)
+    password_allowed = permissions.can_sign_in_with_password(invited, provider)
+    if request.method == "POST" and not password_allowed:
+        flash(f"{provider.organization.name} signs you in with its own account: choose "
+              "“Join with my district’s account”.", "error")
+    elif form.validate_on_submit():
         if current_user.is_authenticated:  # someone else's browser: their session ends here
             sessions.end_session(current_user)
         user = services.accept_invitation(invitation, form.name.data, form.password.data)
@@ -267,7 +347,8 @@ def accept_invitation(token: str):
             return redirect(url_for("programs.cohort", cohort_id=invitation.cohort_id))
         return redirect(url_for("main.home"))
     return render_template(
-        "accounts/accept_invitation.html", form=form, title="Accept your invitation"
+        "accounts/accept_invitation.html", form=form, title="Accept your invitation",
+        provider=provider, password_allowed=password_allowed, email=invited.email,
     )
 
 

@@ -16,7 +16,7 @@ from plc.accounts.models import User
 from plc.admin import forms
 from plc.orgs import queries as org_queries
 from plc.orgs import services as org_services
-from plc.orgs.forms import OrganizationForm
+from plc.orgs.forms import IdentityProviderForm, OrganizationForm
 from plc.orgs.models import Organization
 from plc.unit_of_work import refusal_flashed, refusal_shown_on
 
@@ -44,6 +44,7 @@ def organizations():
         title="Organizations",
         districts=org_queries.districts_with_schools(),
         people=org_queries.people_counts(),
+        with_provider=org_queries.provider_district_ids(),
     )
 
 
@@ -107,6 +108,42 @@ def delete_organization(org_id: int):
         flash(f"{name} deleted.", "success")
         return redirect(url_for("admin.organizations"))
     return redirect(url_for("admin.edit_organization", org_id=org_id))
+
+
+@bp.route("/organizations/<int:org_id>/sign-in", methods=["GET", "POST"])
+def identity_provider(org_id: int):
+    """The district's OpenID Connect provider: its people sign in with the district's account."""
+    district = _organization_or_404(org_id)
+    if not district.is_district:
+        abort(404)
+    provider = org_queries.identity_provider_of(district.id)
+    form = IdentityProviderForm(obj=provider)
+    if request.method == "GET":
+        form.client_secret.data = ""
+        form.email_domains.data = provider.email_domains if provider else ""
+        form.password_sign_in.data = provider.password_sign_in if provider else True
+    if form.validate_on_submit():
+        with refusal_shown_on(form):
+            org_services.save_identity_provider(
+                current_user, district, issuer=form.issuer.data, client_id=form.client_id.data,
+                client_secret=form.client_secret.data, email_domains=form.email_domains.data,
+                password_sign_in=form.password_sign_in.data)
+            flash(f"{district.name} signs in with its identity provider.", "success")
+            return redirect(url_for("admin.identity_provider", org_id=district.id))
+    return render_template(
+        "admin/identity_provider.html", title=f"Sign-in for {district.name}", form=form,
+        district=district, provider=provider,
+        callback_url=url_for("accounts.district_callback", _external=True))
+
+
+@bp.post("/organizations/<int:org_id>/sign-in/remove")
+def remove_identity_provider(org_id: int):
+    district = _organization_or_404(org_id)
+    if not district.is_district:
+        abort(404)
+    org_services.remove_identity_provider(current_user, district)
+    flash(f"{district.name}’s people sign in with a password again.", "success")
+    return redirect(url_for("admin.identity_provider", org_id=district.id))
 
 
 def _organization_or_404(org_id: int) -> Organization:

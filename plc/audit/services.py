@@ -29,6 +29,8 @@ ACTIONS: dict[str, str] = {
     "framework.uploaded": "Framework imported",
     "token.created": "API token created",
     "token.revoked": "API token revoked",
+    "identity_provider.saved": "District sign-in set up or changed",
+    "identity_provider.removed": "District sign-in removed",
     "second_factor.reset": "Second factor reset",
     "site_admin.created": "Site admin made on the command line",
     "person.erased": "Person erased",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plc.db import utcnow
@@ -37,3 +37,36 @@ class Organization(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.kind} {self.name!r}>"
+
+
+class IdentityProvider(db.Model):
+    """A district's OpenID Connect provider: its people may sign in with the district's account.
+
+    ``client_secret_encrypted`` is Fernet ciphertext (plc/secretbox.py); the secret is never
+    shown again once saved. ``email_domains`` are the domains the provider vouches for, lower
+    case, separated by spaces: a sign-in is accepted only for a verified address in one of
+    them, and the sign-in page offers this provider for those addresses.
+    """
+
+    __tablename__ = "identity_providers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), unique=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    client_id: Mapped[str] = mapped_column(String(255))
+    client_secret_encrypted: Mapped[str] = mapped_column(Text)
+    email_domains: Mapped[str] = mapped_column(String(1000))
+    # False: the district's people sign in through the provider only (site admins excepted).
+    password_sign_in: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organization: Mapped[Organization] = relationship(lazy="raise_on_sql")
+
+    @property
+    def domains(self) -> list[str]:
+        return self.email_domains.split()
+
+    def vouches_for(self, email: str) -> bool:
+        return email.rpartition("@")[2].strip().lower() in self.domains

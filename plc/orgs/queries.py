@@ -5,7 +5,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from plc.accounts.models import User
 from plc.extensions import db
-from plc.orgs.models import DISTRICT, Organization
+from plc.orgs.models import DISTRICT, IdentityProvider, Organization
 
 
 def districts_with_schools() -> list[Organization]:
@@ -123,3 +123,41 @@ def school_names(district_ids: set[int]) -> list[tuple[int, int, str]]:
             )
         ).tuples()
     )
+
+
+# --- districts' identity providers (sign-in with the district's account) -------------------
+
+
+def identity_provider_of(org_id: int) -> IdentityProvider | None:
+    return db.session.execute(
+        select(IdentityProvider).where(IdentityProvider.organization_id == org_id)
+    ).scalar_one_or_none()
+
+
+def identity_provider(provider_id: int) -> IdentityProvider | None:
+    """One provider with its district (the sign-in pages name it)."""
+    return db.session.execute(
+        select(IdentityProvider).where(IdentityProvider.id == provider_id)
+        .options(joinedload(IdentityProvider.organization))
+    ).scalar_one_or_none()
+
+
+def identity_providers() -> list[IdentityProvider]:
+    """Every district's provider (a handful on any site), with its district."""
+    return list(db.session.execute(
+        select(IdentityProvider).options(joinedload(IdentityProvider.organization))
+    ).scalars())
+
+
+def provider_for_email(email: str) -> IdentityProvider | None:
+    """The provider that vouches for this address's domain, if any (a domain belongs to one
+    provider at most: plc/orgs/services.py refuses a second)."""
+    for provider in identity_providers():
+        if provider.vouches_for(email):
+            return provider
+    return None
+
+
+def provider_district_ids() -> set[int]:
+    """Districts with a provider (the organizations page marks them)."""
+    return set(db.session.execute(select(IdentityProvider.organization_id)).scalars())

@@ -6,11 +6,17 @@ access (plc/permissions.py: the admin blueprint requires can_administer).
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
+from plc import secretbox
 from plc.accounts.models import User
+from plc.audit import services as audit
+from plc.db import utcnow
 from plc.errors import DomainError
 from plc.extensions import db
 from plc.orgs import queries
-from plc.orgs.models import DISTRICT, SCHOOL, Organization
+from plc.orgs.models import DISTRICT, SCHOOL, IdentityProvider, Organization
 
 
 def create_district(actor: User, *, name: str) -> Organization:
@@ -44,6 +50,9 @@ def delete_organization(actor: User, org: Organization) -> None:
             f"{org.name} cannot be deleted: {people} {noun} to it. "
             "Move them to another organization first."
         )
+    provider = queries.identity_provider_of(org.id)
+    if provider is not None:
+        db.session.delete(provider)
     db.session.delete(org)
     db.session.flush()
 
@@ -68,3 +77,84 @@ def _require_free_name(parent_id: int | None, name: str, exclude_id: int | None 
     if queries.name_taken(parent_id, name, exclude_id):
         where = "in this district" if parent_id else "among the districts"
         raise DomainError(f"The name “{name}” is already used {where}.", field="name")
+
+
+# --- a district's identity provider ----------------------------------------------------------
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+# Plain http only to this machine (a provider under test); anywhere else the issuer is https.
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def save_identity_provider(actor: User, district: Organization, *, issuer: str, client_id: str,
+                           client_secret: str | None, email_domains: str,
+                           password_sign_in: bool) -> IdentityProvider:
+    """Create or change the district's provider. An empty ``client_secret`` keeps the stored
+    one (it is never shown again); a new provider needs one."""
+    if not district.is_district:
+        raise DomainError("Only a district has an identity provider.")
+    issuer = _clean_issuer(issuer)
+    domains = _clean_domains(email_domains)
+    provider = queries.identity_provider_of(district.id)
+    for other in queries.identity_providers():
+        if other.organization_id == district.id:
+            continue
+        taken = sorted(set(domains) & set(other.domains))
+        if taken:
+            raise DomainError(f"{', '.join(taken)} is already vouched for by "
+                              f"{other.organization.name}’s provider.", field="email_domains")
+    client_secret = (client_secret or "").strip()
+    if provider is None:
+        if not client_secret:
+            raise DomainError("Enter the client secret.", field="client_secret")
+        # Filled in below: a new provider always comes with a secret.
+        provider = IdentityProvider(organization_id=district.id,
+                                    client_secret_encrypted="")  # nosec B106
+        db.session.add(provider)
+    if client_secret:
+        provider.client_secret_encrypted = secretbox.encrypt(client_secret)
+    provider.issuer = issuer
+    provider.client_id = client_id.strip()
+    provider.email_domains = " ".join(domains)
+    provider.password_sign_in = password_sign_in
+    provider.updated_at = utcnow()
+    db.session.flush()
+    audit.record("identity_provider.saved", actor=actor, target_type="organization",
+                 target_id=district.id, target_label=district.name,
+                 details={"issuer": issuer, "email_domains": domains,
+                          "password_sign_in": password_sign_in,
+                          "secret_changed": bool(client_secret)})
+    return provider
+
+
+def remove_identity_provider(actor: User, district: Organization) -> None:
+    """The district's people sign in with passwords again (links to the provider's subjects
+    stay, unused, so that setting the same provider up again needs no new linking)."""
+    provider = queries.identity_provider_of(district.id)
+    if provider is not None:
+        db.session.delete(provider)
+        db.session.flush()
+        audit.record("identity_provider.removed", actor=actor, target_type="organization",
+                     target_id=district.id, target_label=district.name)
+
+
+def _clean_issuer(issuer: str) -> str:
+    issuer = issuer.strip()  # compared exactly with the tokens' "iss": kept as entered
+    parts = urlsplit(issuer)
+    local = parts.hostname in _LOCAL_HOSTS
+    if (parts.scheme != "https" and not (parts.scheme == "http" and local)) or not parts.netloc \
+            or parts.query or parts.fragment:
+        raise DomainError("Enter the issuer as an https:// address without ?query or #fragment, "
+                          "e.g. https://accounts.google.com.", field="issuer")
+    return issuer
+
+
+def _clean_domains(text: str) -> list[str]:
+    domains = sorted({d.strip().lower().lstrip("@") for d in re.split(r"[\s,;]+", text)
+                      if d.strip()})
+    if not domains:
+        raise DomainError("Enter at least one e-mail domain.", field="email_domains")
+    bad = [d for d in domains if not _DOMAIN.match(d)]
+    if bad:
+        raise DomainError(f"Not an e-mail domain: {', '.join(bad)}.", field="email_domains")
+    return domains

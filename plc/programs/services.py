@@ -207,6 +207,9 @@ def resend_invitation(actor: User, cohort: Cohort, membership: Membership) -> No
         raise DomainError(f"{user.name}'s account is deactivated.")
     if user.has_password:
         raise DomainError(f"{user.name} has already set a password and can sign in.")
+    if user.has_joined:
+        raise DomainError(f"{user.name} has already joined through their district and can "
+                          "sign in.")
     account_services.invite_user(actor, user, cohort)
 
 
@@ -267,7 +270,7 @@ def _new_person(email: str, name: str, organization_id: int | None, time_zone: s
 def _welcome(actor: User, user: User, cohort: Cohort) -> None:
     """Tell a person that they are now in the cohort: an invitation if they have never set a
     password (the link to the cohort would be useless to them), a short note otherwise."""
-    if not user.has_password:
+    if not user.has_joined:
         account_services.invite_user(actor, user, cohort)
         return
     link = links.cohort_link(cohort.id)
@@ -325,7 +328,7 @@ def import_roster(actor: User, cohort: Cohort, plan: RosterPlan) -> ImportSummar
     db.session.flush()
     summary = ImportSummary(
         added=len(to_add),
-        invited=sum(1 for user in people if not user.has_password),
+        invited=sum(1 for user in people if not user.has_joined),
         already_in_cohort=plan.count(ALREADY_IN_COHORT),
     )
     audit.record("roster.imported", actor=actor, target_type="cohort", target_id=cohort.id,

@@ -18,6 +18,8 @@ ADMIN_URLS = {
     "admin.new_school": ("GET", "/admin/organizations/{district}/schools/new"),
     "admin.edit_organization": ("GET", "/admin/organizations/{school}/edit"),
     "admin.delete_organization": ("POST", "/admin/organizations/{school}/delete"),
+    "admin.identity_provider": ("GET", "/admin/organizations/{district}/sign-in"),
+    "admin.remove_identity_provider": ("POST", "/admin/organizations/{district}/sign-in/remove"),
     "admin.users": ("GET", "/admin/users"),
     "admin.new_user": ("GET", "/admin/users/new"),
     "admin.edit_user": ("GET", "/admin/users/{person}"),

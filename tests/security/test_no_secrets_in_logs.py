@@ -64,6 +64,10 @@ def test_secret_bearing_paths_are_redacted():
     assert redact("/invitation/Zx_9-abcdefgh") == f"/invitation/{REDACTED}"
     assert redact("/calendar/abcdefghijkl.ics") == f"/calendar/{REDACTED}.ics"
     assert redact("/programs/12/plan") == "/programs/12/plan"
+    callback = "/login/district/callback"
+    assert redact(f'"GET {callback}?code=AbC-123_x&state=s7&iss=http%3A HTTP/1.1"') == \
+        f'"GET {callback}?code={REDACTED}&state={REDACTED}&iss={REDACTED} HTTP/1.1"'
+
 
 
 def test_no_password_token_or_link_in_the_logs_of_a_running_site(app, world, served, caplog):
