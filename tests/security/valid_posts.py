@@ -54,6 +54,7 @@ VALID_POSTS = {
         "confirm": "a brand new passphrase"},
     "POST accounts.two_factor": _enrolment,
     "POST admin.new_district": lambda w: {"name": "Brand New District"},
+    "POST admin.erase_user": lambda w: {"confirm": "y"},
     "POST admin.new_school": lambda w: {"name": "Brand New School"},
     "POST admin.new_user": lambda w: {"email": "brand.new@example.org", "name": "Brand New",
                                       "title": "", "organization_id": str(w.school.id)},
