@@ -20,6 +20,9 @@ def _export_a_url(w) -> str:
     return f"/account/my-data/exports/{w.export_a.id}/download"
 
 
+# Statement budgets of these pages (tests/test_query_budgets.py).
+BUDGETS: dict[str, int] = {}
+
 CASES: list[Case] = [
     Case("privacy.my_data", "GET", lambda w: "/account/my-data", SIGNED_IN),
     Case("privacy.my_data", "POST", lambda w: "/account/my-data", SIGNED_IN),

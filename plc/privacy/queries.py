@@ -317,19 +317,18 @@ class ErasurePreview:
 
 
 def erasure_preview(user_id: int) -> ErasurePreview:
-    def count(model, *where) -> int:
-        return db.session.execute(select(func.count()).select_from(model).where(*where)
-                                  ).scalar_one()
+    """What erasing the person would remove or keep, counted in one statement."""
+    def count(model, *where):
+        return select(func.count()).select_from(model).where(*where).scalar_subquery()
 
     own_plans = select(ActionPlan.id).where(ActionPlan.user_id == user_id)
-    return ErasurePreview(
-        worksheets=count(SelfAssessment, SelfAssessment.user_id == user_id),
-        plans=count(ActionPlan, ActionPlan.user_id == user_id),
-        progress_updates=count(ProgressUpdate, or_(ProgressUpdate.author_id == user_id,
-                                                   ProgressUpdate.plan_id.in_(own_plans))),
-        comments=count(Comment, Comment.author_id == user_id),
-        attendance=count(Attendance, Attendance.user_id == user_id),
-        exports=count(DataExport, DataExport.user_id == user_id),
-        sessions=count(UserSession, UserSession.user_id == user_id),
-    )
-
+    return ErasurePreview(*db.session.execute(select(
+        count(SelfAssessment, SelfAssessment.user_id == user_id),
+        count(ActionPlan, ActionPlan.user_id == user_id),
+        count(ProgressUpdate, or_(ProgressUpdate.author_id == user_id,
+                                  ProgressUpdate.plan_id.in_(own_plans))),
+        count(Comment, Comment.author_id == user_id),
+        count(Attendance, Attendance.user_id == user_id),
+        count(DataExport, DataExport.user_id == user_id),
+        count(UserSession, UserSession.user_id == user_id),
+    )).one())
