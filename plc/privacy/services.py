@@ -44,7 +44,8 @@ def record_reading(reader: User, object_type: str, object_ids: Iterable[int]) ->
     reader, object and day, however often (insert or ignore, safe under concurrent requests on
     SQLite and PostgreSQL). The caller decides that the view is to be recorded (someone other
     than the author, a plan not shared with the whole cohort)."""
-    assert object_type in OBJECT_TYPES
+    if object_type not in OBJECT_TYPES:
+        raise ValueError(f"not a kind of object read: {object_type!r}")
     ids = sorted(set(object_ids))
     if not ids:
         return
