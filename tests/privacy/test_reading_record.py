@@ -136,3 +136,35 @@ def test_records_go_with_the_content_they_are_about(app, world):
     db.session.delete(world.plan_a)
     db.session.commit()
     assert db.session.execute(select(func.count()).select_from(ReadingRecord)).scalar() == 0
+
+
+def test_readings_at_the_same_moment_leave_one_row(app, world):
+    """Insert-or-ignore against the unique key: requests racing to record the same reading
+    (four threads, each its own connection and transaction) neither fail nor duplicate."""
+    import threading
+    from types import SimpleNamespace
+
+    from plc.unit_of_work import job_transaction
+
+    reader_id, assessment_id = world.users["facilitator_a"].id, world.assessment_a.id
+    start, errors = threading.Barrier(4), []
+    db.session.commit()  # the test's own session holds no lock meanwhile
+
+    def read() -> None:
+        try:
+            with app.app_context():
+                reader = SimpleNamespace(id=reader_id)  # what the service reads of a User
+                start.wait(timeout=10)
+                with job_transaction():
+                    services.record_reading(reader, WORKSHEET, [assessment_id])
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(records()) == 1
