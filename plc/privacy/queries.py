@@ -4,6 +4,7 @@ person would remove."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -300,6 +301,9 @@ class ErasurePreview:
     attendance: int
     exports: int
     sessions: int
+
+    def as_dict(self) -> dict[str, int]:
+        return dataclasses.asdict(self)
 
     def as_rows(self) -> list[tuple[str, int, str]]:
         return [

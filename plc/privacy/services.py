@@ -22,6 +22,7 @@ from plc.accounts.models import (
 )
 from plc.api.models import ApiToken
 from plc.assessments.models import SelfAssessment
+from plc.audit import services as audit
 from plc.dashboards.models import Nudge
 from plc.db import utcnow
 from plc.errors import DomainError
@@ -132,9 +133,10 @@ def erase_person(actor: User, person: User) -> queries.ErasurePreview:
     person.is_site_admin = False
     person.notify = NOTIFY_NONE
     person.deactivated_at = person.deactivated_at or now
-    # TODO audit: record the erasure here (branch i17-audit's plc.audit.services.record:
-    # action "erase person", actor, target_type "user", target_id person.id, target_label
-    # "Removed person #<id>", details = the counts in ``removed``), never the old name/e-mail.
+    # The audit log names the act and the account by number, never the old name or e-mail.
+    audit.record("person.erased", actor=actor, target_type="user", target_id=person.id,
+                 target_label=audit.user_label(person),
+                 details={kind: count for kind, count in removed.as_dict().items()})
     db.session.flush()
     db.session.expire_all()
     return removed

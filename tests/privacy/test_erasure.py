@@ -8,6 +8,7 @@ from sqlalchemy import String, Text, func, select
 
 from plc.accounts.models import User, UserSession
 from plc.assessments.models import PlannedChange, Rating, SelfAssessment
+from plc.audit.models import AuditEvent
 from plc.dashboards import queries as dashboard_queries
 from plc.db import utcnow
 from plc.extensions import db
@@ -133,6 +134,12 @@ def test_erasing_a_busy_member(app, bench_cohort, tmp_path):  # noqa: F811
     assert (erased.name, erased.active, erased.password_hash) == ("Removed person", False, None)
     assert person_client.get("/account/my-data").status_code == 302
     assert login(app.test_client(), email, "bench-password-123").status_code != 302
+    # The audit log says who erased whom, by account number, with what went.
+    event = db.session.execute(select(AuditEvent).where(
+        AuditEvent.action == "person.erased")).scalar_one()
+    assert (event.target_type, event.target_id, event.target_label) == (
+        "user", person_id, f"Removed person (#{person_id})")
+    assert event.actor_label.startswith("Bench Admin") and event.details == preview.as_dict()
     # A thread keeps its place: the comment says it was removed.
     plan_id = db.session.execute(select(Comment.plan_id).where(
         Comment.author_id == person_id, Comment.parent_id.is_(None))).scalars().first()
