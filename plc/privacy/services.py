@@ -34,6 +34,7 @@ from plc.notifications.models import Notification
 from plc.plans.models import ActionPlan, ProgressUpdate
 from plc.privacy import exports, queries
 from plc.privacy.models import OBJECT_TYPES, PLAN, WORKSHEET, DataExport, ReadingRecord
+from plc.programs import closing
 from plc.programs.models import Invitation, ProgramLead
 from plc.unit_of_work import write_beside
 
@@ -107,20 +108,23 @@ def erase_person(actor: User, person: User) -> queries.ErasurePreview:
     old_email, old_name = person.email, person.name
     own_plans = select(ActionPlan.id).where(ActionPlan.user_id == person.id)
     now = utcnow()
-    execute = db.session.execute
-    execute(update(Comment).where(Comment.author_id == person.id)
-            .values(body="", kind=None, deleted_at=now, edited_at=None,
-                    deleted_by_id=actor.id))
-    execute(delete(ProgressUpdate).where(or_(ProgressUpdate.author_id == person.id,
-                                             ProgressUpdate.plan_id.in_(own_plans))))
-    execute(delete(ActionPlan).where(ActionPlan.user_id == person.id))
-    execute(delete(SelfAssessment).where(SelfAssessment.user_id == person.id))
-    execute(update(Notification).where(Notification.actor_id == person.id).values(text=""))
-    for model in (Notification, Nudge, UserSession, TotpFactor, RecoveryCode,
-                  SecondFactorFailure, PasswordReset, Invitation, CalendarToken, ApiToken,
-                  ProgramLead):
-        execute(delete(model).where(model.user_id == person.id))
-    execute(delete(LoginFailure).where(LoginFailure.email == old_email))
+    # An erasure on request reaches a closed year's content too: like the retention purge,
+    # it goes past the closed-year check (plc/programs/closing.py), for this person only.
+    with closing.purging(db.session):
+        execute = db.session.execute
+        execute(update(Comment).where(Comment.author_id == person.id)
+                .values(body="", kind=None, deleted_at=now, edited_at=None,
+                        deleted_by_id=actor.id))
+        execute(delete(ProgressUpdate).where(or_(ProgressUpdate.author_id == person.id,
+                                                 ProgressUpdate.plan_id.in_(own_plans))))
+        execute(delete(ActionPlan).where(ActionPlan.user_id == person.id))
+        execute(delete(SelfAssessment).where(SelfAssessment.user_id == person.id))
+        execute(update(Notification).where(Notification.actor_id == person.id).values(text=""))
+        for model in (Notification, Nudge, UserSession, TotpFactor, RecoveryCode,
+                      SecondFactorFailure, PasswordReset, Invitation, CalendarToken, ApiToken,
+                      ProgramLead):
+            execute(delete(model).where(model.user_id == person.id))
+        execute(delete(LoginFailure).where(LoginFailure.email == old_email))
     _drop_mail_about(old_email, old_name, texts)
     for export in queries.exports_of(person.id):
         remove_export_file(export)

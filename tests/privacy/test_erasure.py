@@ -165,3 +165,17 @@ def test_an_erased_account_says_so(app, world):
     assert "erased already" in page
     again = admin.post(f"/admin/users/{member_id}/erase", data={"confirm": "y"})
     assert "already been erased" in again.get_data(as_text=True)
+
+
+def test_an_erasure_reaches_a_closed_years_content(app, world):
+    """A closed year is read-only (plc/programs/closing.py), but not to an erasure request."""
+    world.program.closed_at = utcnow()
+    db.session.commit()
+    member_id = world.users["member_a"].id
+    admin = client_as(app, world, "site_admin")
+    assert admin.post(f"/admin/users/{member_id}/erase",
+                      data={"confirm": "y"}).status_code == 302
+    db.session.expire_all()
+    assert _count(ActionPlan, ActionPlan.user_id == member_id) == 0
+    assert _count(SelfAssessment, SelfAssessment.user_id == member_id) == 0
+    assert db.session.get(User, member_id).name == "Removed person"
