@@ -137,7 +137,8 @@ def erase_person(actor: User, person: User) -> queries.ErasurePreview:
     person.is_site_admin = False
     person.notify = NOTIFY_NONE
     person.deactivated_at = person.deactivated_at or now
-    # The audit log names the act and the account by number, never the old name or e-mail.
+    # The audit log names the act and the account by number (audit.user_label), never the old
+    # name or e-mail.
     audit.record("person.erased", actor=actor, target_type="user", target_id=person.id,
                  target_label=audit.user_label(person),
                  details={kind: count for kind, count in removed.as_dict().items()})
