@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from plc.meetings.views import bp as meetings_bp
     from plc.notifications.views import bp as notifications_bp
     from plc.plans.views import bp as plans_bp
+    from plc.privacy.views import bp as privacy_bp
     from plc.programs.views import bp as programs_bp
     from plc.rubrics.views import bp as rubrics_bp
 
@@ -112,3 +113,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboards_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(privacy_bp)

@@ -1,6 +1,6 @@
 """``flask plc ...`` commands: create-admin, reset-second-factor, demo, send-mail,
-send-digests, send-reminders, purge-expired, import-framework, export-framework. Each owns its
-transactions (``job_transaction``). The administrative ones (create-admin,
+send-digests, send-reminders, purge-expired, run-exports, import-framework, export-framework.
+Each owns its transactions (``job_transaction``). The administrative ones (create-admin,
 reset-second-factor, purge-expired --apply, import-framework) are audit-logged with no actor
 and "cli" as their address."""
 
@@ -134,6 +134,17 @@ def send_reminders_command():
     from plc.meetings.reminders import send_reminders
 
     click.echo(f"Reminders sent: {send_reminders()}")
+
+
+@plc_group.command("run-exports")
+def run_exports_command():
+    """Build the "my data" exports people asked for, and delete those past their day (run it
+    from cron, e.g. every minute, when PLC_EXPORT_AFTER_REQUEST is off or as a safety net)."""
+    from plc.privacy import exports
+
+    built = exports.run_pending()
+    removed = exports.remove_expired()
+    click.echo(f"Exports built: {built}; expired and deleted: {removed}")
 
 
 @plc_group.command("backup")

@@ -73,6 +73,11 @@ class Defaults:
     # Dashboards' counts over a whole cohort or programme year are kept this long per worker
     # (plc/cache.py); the pages say when they were counted. 0: count on every request.
     FIGURES_CACHE_SECONDS = 120
+    # "My data" exports: kept this many days, in EXPORT_DIR (None: instance/exports), built
+    # right after the request that asks (and by `flask plc run-exports`).
+    EXPORT_DAYS = 7
+    EXPORT_DIR: str | None = None
+    EXPORT_AFTER_REQUEST = True
     BENCH = False  # PLC_BENCH=1 adds the /_bench reference routes (plc/bench.py)
 
 

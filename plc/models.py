@@ -35,6 +35,7 @@ from plc.plans.models import (
     PlanRevision,
     ProgressUpdate,
 )
+from plc.privacy.models import DataExport, ReadingRecord
 from plc.programs import closing  # noqa: F401  (a closed year's content is read-only)
 from plc.programs.models import Cohort, Invitation, Membership, Program, ProgramLead
 from plc.rubrics.models import Category, Competency, Descriptor, Framework, Level
@@ -68,6 +69,8 @@ __all__ = [
     "Rating",
     "SelfAssessment",
     "Cohort",
+    "DataExport",
+    "ReadingRecord",
     "Invitation",
     "LoginFailure",
     "Meeting",

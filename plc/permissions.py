@@ -13,6 +13,7 @@ from flask import abort, g
 from sqlalchemy import false, or_, true
 
 from plc.accounts.models import User, UserSession
+from plc.db import utcnow
 from plc.plans.models import FACILITATORS_ONLY, SHARED_WITH_COHORT
 from plc.programs import queries as program_queries
 from plc.programs.models import FACILITATOR, MEMBER, Cohort, Membership, Program
@@ -557,6 +558,44 @@ def visible_dashboard_programs(user):
     """Programmes whose dashboard the user may read (can_view_program_dashboard)."""
     led = roles_of(user).led_program_ids
     return Program.id.in_(led) if led else false()
+
+
+# --- privacy: the reading record, my data, erasure ----------------------------------------------
+# docs/product.md: who has opened a member's worksheet, or a plan not shared with the whole
+# cohort, is recorded; the author alone reads that record (not peers, facilitators, program
+# leads; site admins have no page for it: on request, from the database). Each person
+# downloads their own data; site admins erase a person on request.
+
+
+def reading_is_recorded(user, author_id: int, plan_visibility: str | None = None) -> bool:
+    """Whether this opening of someone's worksheet (``plan_visibility`` None) or plan goes on
+    the reading record: by anyone but its author, and for a plan only when it is not shared
+    with the whole cohort (a peer reading a shared plan is what sharing is for)."""
+    if not getattr(user, "is_authenticated", False) or user.id == author_id:
+        return False
+    return plan_visibility != SHARED_WITH_COHORT
+
+
+def can_view_reading_record(user, author_id: int) -> bool:
+    """"Who has seen this" on a worksheet or plan: its author alone."""
+    return bool(getattr(user, "is_authenticated", False) and user.id == author_id)
+
+
+def can_export_own_data(user) -> bool:
+    """"My data": everyone signed in, for themselves."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def can_download_export(user, export) -> bool:
+    """An export is its owner's alone, and only while it is ready and not expired."""
+    return bool(getattr(user, "is_authenticated", False) and export is not None
+                and export.user_id == user.id and export.is_ready
+                and export.expires_at is not None and export.expires_at > utcnow())
+
+
+def can_erase_person(user, person: User) -> bool:
+    """Erase a person on request: site admins, never themselves."""
+    return roles_of(user).is_admin and person is not None and person.id != user.id
 
 
 JINJA_GLOBALS = {

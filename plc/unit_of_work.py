@@ -21,8 +21,10 @@ view keeps its success path inside the ``with`` block and its refused path after
 
 The write kept although the request is refused is asked for by name, where it happens:
 ``keep_writes=True`` (a failed sign-in or a wrong second-factor code, which the throttles
-count). The one write a GET makes is a session's "last seen" stamp, at most every few minutes,
-in a transaction of its own (plc/accounts/sessions.py).
+count). The writes a GET makes are few and named: a session's "last seen" stamp, at most every
+few minutes (plc/accounts/sessions.py), and the reading record, who opened someone else's
+worksheet or plan, once a day (plc/privacy/services.py). Both go through ``write_beside``: on a
+GET, in a short transaction of its own; on a write request, with the request's own work.
 
 Jobs (CLI commands, reminders, digests, the outbox) run outside requests and own their
 transactions: each is a ``job_transaction()`` block.
@@ -107,6 +109,18 @@ def _withdraw_flashes() -> None:
     before = g.pop(_FLASHES_BEFORE, None)
     if before is not None and "_flashes" in session:
         session["_flashes"] = session["_flashes"][:before]
+
+
+def write_beside(statement) -> None:
+    """The one way a GET writes: ``statement`` (an idempotent UPDATE or insert-or-ignore) is
+    committed at once in a short transaction of its own, while the GET's own transaction is
+    rolled back as always. In a write request it simply joins the request's unit of work (which
+    holds the write lock already, and commits or rolls back with it)."""
+    if is_read_only_request():
+        with db.engine.begin() as connection:
+            connection.execute(statement)
+    else:
+        db.session.execute(statement)
 
 
 # --- refusals ------------------------------------------------------------------------------

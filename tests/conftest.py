@@ -64,6 +64,10 @@ def base_config(tmp_path, database_uri: str) -> dict:
         # test first runs minutes after its world was built; tests/accounts/test_sessions.py
         # sets the real interval to prove it.
         "SESSION_SEEN_INTERVAL_SECONDS": 10**9,
+        # "My data" exports go to the test's own folder, and are built when a test says so
+        # (tests/privacy/test_my_data.py also proves the build right after the request).
+        "EXPORT_DIR": str(tmp_path / "exports"),
+        "EXPORT_AFTER_REQUEST": False,
     }
 
 

@@ -24,6 +24,7 @@ from plc.plans.models import (
     FocusArea,
     ProgressUpdate,
 )
+from plc.privacy.models import READY, DataExport
 from plc.programs.models import FACILITATOR, Cohort, Invitation, Program, ProgramLead
 from plc.rubrics.models import Framework
 from plc.tokens import new_token
@@ -80,6 +81,9 @@ class World:
     session_keys: dict[str, str] = field(default_factory=dict)
     # Another signed-in browser of member_a's (the "Your sessions" page signs it out).
     other_session_a: int | None = None
+    # member_a's ready "my data" export (its file is written by tests/matrix_privacy.py).
+    export_a: DataExport | None = None
+    export_a_data: dict = field(default_factory=dict)
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -126,8 +130,22 @@ def build_world() -> World:
     _add_plan(world)
     _add_meeting_detail(world)
     _add_sessions(world)
+    _add_export(world)
     db.session.commit()
     return world
+
+
+def _add_export(world: World) -> None:
+    world.export_a = DataExport(user_id=world.users["member_a"].id, status=READY, done=8,
+                                parts=8, file_name="matrix-export-a.zip", size_bytes=1000,
+                                finished_at=utcnow(), expires_at=utcnow() + timedelta(days=7))
+    db.session.add(world.export_a)
+    db.session.flush()
+    world.export_a_data = {"exported_at": utcnow().isoformat(), "account": {
+        "name": "Member A", "email": "member_a@example.org", "title": "", "organization": "",
+        "time_zone": "UTC", "created_at": "", "cohorts": []}, **{
+        key: [] for key in ("worksheets", "plans", "comments", "attendance", "follow_ups",
+                            "nudges", "reading_record")}}
 
 
 def _add_sessions(world: World) -> None:

@@ -21,6 +21,7 @@ from tests import (
     matrix_feedback,
     matrix_meetings,
     matrix_plans,
+    matrix_privacy,
 )
 from tests.conftest import sign_in_with_session
 from tests.matrix import (  # noqa: F401  (re-exported for tests/test_query_budgets.py)
@@ -223,7 +224,7 @@ BASE_CASES: list[Case] = [
 
 CASES: list[Case] = [
     *BASE_CASES, *matrix_plans.CASES, *matrix_feedback.CASES, *matrix_meetings.CASES,
-    *matrix_dashboards.CASES, *matrix_api.CASES, *matrix_audit.CASES,
+    *matrix_dashboards.CASES, *matrix_api.CASES, *matrix_audit.CASES, *matrix_privacy.CASES,
 ]
 
 

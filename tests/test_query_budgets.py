@@ -19,6 +19,7 @@ from tests import (
     matrix_feedback,
     matrix_meetings,
     matrix_plans,
+    matrix_privacy,
 )
 from tests.permission_world import GROWN_5, ROLES
 from tests.test_permissions import CASES, OK, client_as
@@ -44,6 +45,7 @@ BUDGETS: dict[str, int] = {
     **matrix_dashboards.BUDGETS,
     **matrix_api.BUDGETS,
     **matrix_audit.BUDGETS,
+    **matrix_privacy.BUDGETS,
 }
 
 PAGES = [c for c in CASES if c.method == "GET" and c.endpoint not in ("static", "bootstrap.static")]

@@ -30,7 +30,7 @@ from plc.extensions import db
 from plc.notifications import queries as notification_queries
 from plc.programs import queries as program_queries
 from plc.tokens import hash_token, new_token
-from plc.unit_of_work import is_read_only_request
+from plc.unit_of_work import write_beside
 
 _PENDING = "plc_second_step"
 PENDING_SECONDS = 5 * 60
@@ -78,11 +78,7 @@ def _note_seen(session_id: int, last_seen_at) -> None:
         return
     stamp = (update(UserSession).where(UserSession.id == session_id)
              .values(last_seen_at=now).execution_options(synchronize_session=False))
-    if is_read_only_request():
-        with db.engine.begin() as connection:
-            connection.execute(stamp)
-    else:  # a write request commits it with its own work (and holds the write lock already)
-        db.session.execute(stamp)
+    write_beside(stamp)  # on a GET, in a short transaction of its own
 
 
 def start_session(user: User, remember: bool) -> None:

@@ -18,6 +18,9 @@ from plc.orgs import queries as org_queries
 from plc.orgs import services as org_services
 from plc.orgs.forms import IdentityProviderForm, OrganizationForm
 from plc.orgs.models import Organization
+from plc.privacy import forms as privacy_forms
+from plc.privacy import queries as privacy_queries
+from plc.privacy import services as privacy_services
 from plc.unit_of_work import refusal_flashed, refusal_shown_on
 
 bp = Blueprint("admin", __name__)
@@ -229,6 +232,25 @@ def resend_invitation(user_id: int):
     user = _user_or_404(user_id)
     return _user_action(
         user, account_services.resend_invitation, f"A new invitation is on its way to {user.email}."
+    )
+
+
+@bp.route("/users/<int:user_id>/erase", methods=["GET", "POST"])
+def erase_user(user_id: int):
+    """Erase a person on request: what will be removed, counted; confirm; done."""
+    person = _user_or_404(user_id)
+    permissions.require(permissions.can_erase_person(current_user, person), 403)
+    form = privacy_forms.EraseForm()
+    if form.validate_on_submit():
+        with refusal_shown_on(form):
+            privacy_services.erase_person(current_user, person)
+            flash("The person is erased: their content is removed and the account is "
+                  "anonymised.", "success")
+            return redirect(url_for("admin.edit_user", user_id=person.id))
+    return render_template(
+        "admin/user_erase.html", title=f"Erase {person.name}", user=person, form=form,
+        preview=privacy_queries.erasure_preview(person.id),
+        erased=person.email == privacy_services.erased_email(person.id),
     )
 
 

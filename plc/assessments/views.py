@@ -16,6 +16,9 @@ from plc.assessments import aggregates, forms, growth, queries, services
 from plc.assessments.models import Checkpoint, SelfAssessment
 from plc.errors import DomainError, show_on_form
 from plc.plans import queries as plan_queries
+from plc.privacy import reading
+from plc.privacy import services as privacy_services
+from plc.privacy.models import WORKSHEET
 from plc.programs import queries as program_queries
 from plc.programs.loading import managed_program
 from plc.programs.models import Program
@@ -33,13 +36,13 @@ def _checkpoint(checkpoint_id: int) -> tuple[Checkpoint, Program]:
     return found
 
 
-def _visible_assessment(assessment_id: int) -> tuple[SelfAssessment, Program]:
+def _visible_assessment(assessment_id: int) -> tuple[SelfAssessment, Program, frozenset[int]]:
     found = queries.assessment(assessment_id)
     permissions.require(found is not None)
     assessment, program = found
     cohort_ids = program_queries.member_cohort_ids(assessment.user_id, program.id)
     permissions.require(permissions.can_view_assessment(current_user, assessment, cohort_ids))
-    return assessment, program
+    return assessment, program, cohort_ids
 
 
 # --- checkpoints -------------------------------------------------------------------------
@@ -121,12 +124,15 @@ def worksheet(checkpoint_id: int):
     today = queries.today_in(program.time_zone)
     is_open = checkpoint.is_open(today)
     form = forms.worksheet_form(sheet, data=forms.worksheet_data(assessment))
+    readers = None if assessment is None else reading.opened(
+        current_user, WORKSHEET, assessment.id, assessment.user_id, own_cohorts)
     if (assessment is not None and assessment.is_submitted) or not is_open:
         # Nothing to fill in: the read-only worksheet, with "Reopen" while the checkpoint is open.
         if form.is_submitted():
             flash("This worksheet cannot be changed now.", "error")
         return _render_read_only(assessment, checkpoint, program, sheet, is_open, own=True,
-                                 title=f"{checkpoint.name} worksheet · {program.name}")
+                                 title=f"{checkpoint.name} worksheet · {program.name}",
+                                 readers=readers)
     if form.validate_on_submit():
         submit = form.action.data == "submit"
         with refusal_shown_on(form, show=_show_on_worksheet) as refused:
@@ -146,7 +152,7 @@ def worksheet(checkpoint_id: int):
     return render_template(
         "assessments/worksheet.html", title=f"{checkpoint.name} worksheet · {program.name}",
         form=form, sheet=sheet, checkpoint=checkpoint, program=program, assessment=assessment,
-        previous=previous, previous_name=previous_name,
+        previous=previous, previous_name=previous_name, readers=readers,
     )
 
 
@@ -187,7 +193,7 @@ def _int_or_none(value) -> int | None:
 
 def _render_read_only(assessment, checkpoint, program, sheet, is_open: bool, own: bool,
                       author_name: str | None = None, title: str | None = None,
-                      plan_step: tuple[str, int | None] | None = None):
+                      plan_step: tuple[str, int | None] | None = None, readers=None):
     by_competency = {r.competency_id: r for r in assessment.ratings} if assessment else {}
     return render_template(
         "assessments/assessment.html",
@@ -197,20 +203,24 @@ def _render_read_only(assessment, checkpoint, program, sheet, is_open: bool, own
         ratings=by_competency, changes=assessment.changes if assessment else [],
         is_open=is_open, own=own, author_name=author_name,
         reopen_form=forms.ReopenForm(), share_form=forms.ShareForm(), plan_step=plan_step,
+        readers=readers,
     )
 
 
 @bp.get("/assessments/<int:assessment_id>")
 @login_required
 def view_assessment(assessment_id: int):
-    assessment, program = _visible_assessment(assessment_id)
+    assessment, program, cohort_ids = _visible_assessment(assessment_id)
+    readers = reading.opened(current_user, WORKSHEET, assessment.id, assessment.user_id,
+                             cohort_ids)
     checkpoint = assessment.checkpoint
     sheet = queries.sheet(assessment.framework_id)
     own = permissions.can_edit_assessment(current_user, assessment)
     is_open = checkpoint.is_open(queries.today_in(program.time_zone))
     return _render_read_only(assessment, checkpoint, program, sheet, is_open, own=own,
                              author_name=None if own else assessment.user.name,
-                             plan_step=_plan_step(assessment, program) if own else None)
+                             plan_step=_plan_step(assessment, program) if own else None,
+                             readers=readers)
 
 
 def _plan_step(assessment: SelfAssessment, program: Program) -> tuple[str, int | None] | None:
@@ -229,7 +239,7 @@ def _plan_step(assessment: SelfAssessment, program: Program) -> tuple[str, int |
 @bp.post("/assessments/<int:assessment_id>/reopen")
 @login_required
 def reopen(assessment_id: int):
-    assessment, program = _visible_assessment(assessment_id)
+    assessment, program, _cohort_ids = _visible_assessment(assessment_id)
     permissions.require(permissions.can_edit_assessment(current_user, assessment), 403)
     checkpoint = assessment.checkpoint
     with refusal_flashed():
@@ -244,7 +254,7 @@ def reopen(assessment_id: int):
 @bp.post("/assessments/<int:assessment_id>/share")
 @login_required
 def share(assessment_id: int):
-    assessment, _program = _visible_assessment(assessment_id)
+    assessment, _program, _cohort_ids = _visible_assessment(assessment_id)
     permissions.require(permissions.can_edit_assessment(current_user, assessment), 403)
     form = forms.ShareForm()
     if not form.validate_on_submit():
@@ -281,6 +291,9 @@ def _growth(program_id: int, person_id: int):
                                                     submitted))
     visible = [a for a in submitted
                if permissions.can_view_assessment(current_user, a, cohort_ids)]
+    if permissions.reading_is_recorded(current_user, person_id):
+        # Someone else's growth page shows their worksheets' ratings: each is read.
+        privacy_services.record_reading(current_user, WORKSHEET, [a.id for a in visible])
     by_checkpoint = {a.checkpoint_id for a in visible}
     columns = [(cp.id, cp.name) for cp in queries.checkpoints(program.id)
                if cp.id in by_checkpoint]

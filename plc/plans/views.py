@@ -20,6 +20,8 @@ from plc.errors import DomainError, show_on_form
 from plc.feedback import queries as feedback_queries
 from plc.plans import forms, queries, revisions, services
 from plc.plans.loading import editable_plan, visible_plan
+from plc.privacy import reading
+from plc.privacy.models import PLAN
 from plc.programs import queries as program_queries
 from plc.unit_of_work import refusal_flashed, refusal_shown_on
 
@@ -64,7 +66,9 @@ def _rubric_context(sheet) -> dict:
 @bp.get("/plans/<int:plan_id>")
 @login_required
 def plan(plan_id: int):
-    plan, _cohort_ids = visible_plan(plan_id)
+    plan, cohort_ids = visible_plan(plan_id)
+    readers = reading.opened(current_user, PLAN, plan.id, plan.user_id, cohort_ids,
+                             plan_visibility=plan.visibility)
     own = permissions.can_edit_plan(current_user, plan)
     updates_page, conversations_page = _pages_to_show(plan.id)
     updates = queries.updates_page(plan.id, updates_page)
@@ -78,7 +82,7 @@ def plan(plan_id: int):
                                               conversations_page),
         share_form=forms.ShareForm(data={"version": plan.version,
                                          "visibility": plan.visibility}),
-        audiences=forms.AUDIENCES,
+        audiences=forms.AUDIENCES, readers=readers,
     )
 
 
@@ -343,7 +347,9 @@ def edit_update(plan_id: int, update_id: int):
 @bp.get("/plans/<int:plan_id>/changes")
 @login_required
 def changes(plan_id: int):
-    plan, _cohort_ids = visible_plan(plan_id)
+    plan, cohort_ids = visible_plan(plan_id)
+    reading.opened(current_user, PLAN, plan.id, plan.user_id, cohort_ids,
+                   plan_visibility=plan.visibility, list_readers=False)
     zone = ZoneInfo(plan.program.time_zone)
     since = _date_arg(request.args.get("since"))
     if since is None:

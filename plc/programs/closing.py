@@ -12,8 +12,9 @@ shows like any refusal. No service or view carries its own "is the year closed?"
 Cost: a transaction that writes such content reads which years are closed once (one
 statement, kept in ``session.info`` until the transaction ends); only when some year is
 closed does each such flush ask one more (are these rows in it?). The retention purge
-(``plc/programs/retention.py``) deletes a closed year's content inside ``purging()``, the one
-way past the check.
+(``plc/programs/retention.py``) deletes a closed year's content inside ``purging()``, and so
+does an erasure on request (``plc/privacy/services.py:erase_person``, one person's content):
+the only ways past the check.
 
 Notifications, reminders and the audit log are not a year's content to guard: jobs may still
 write them.
@@ -101,7 +102,8 @@ def program_ids_of(model, ids):
 
 @contextmanager
 def purging(session: Session):
-    """The retention purge's way past the check (and no one else's)."""
+    """The way past the check of the retention purge and of an erasure on request (and no one
+    else's)."""
     session.info[_PURGING] = True
     try:
         yield

@@ -12,11 +12,13 @@ the sign-in page: an out-of-reach object must answer 404 (or 403, 401, 405).
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
 from plc.accounts.models import UserSession
 from plc.assessments.models import SelfAssessment
+from plc.db import utcnow
 from plc.extensions import db
 from plc.feedback.models import Comment
 from plc.meetings.models import AgendaItem, FollowUp
@@ -28,6 +30,7 @@ from plc.plans.models import (
     FocusArea,
     ProgressUpdate,
 )
+from plc.privacy.models import READY, DataExport
 from plc.programs.models import FACILITATOR
 from plc.tokens import new_token
 from tests import factories
@@ -61,7 +64,9 @@ def side(world, cohort, member, facilitator, checkpoint) -> dict[str, int]:
     item = AgendaItem(meeting_id=meeting.id, position=1, title="Item")
     follow_up = FollowUp(meeting_id=meeting.id, assignee_id=member.id, text="Do it")
     browser = UserSession(user_id=member.id, key_hash=new_token()[1], user_agent="crawler")
-    db.session.add_all([notification, assessment, item, follow_up, browser])
+    export = DataExport(user_id=member.id, status=READY, file_name="crawler.zip",
+                        finished_at=utcnow(), expires_at=utcnow() + timedelta(days=7))
+    db.session.add_all([notification, assessment, item, follow_up, browser, export])
     db.session.flush()
     return {
         "cohort_id": cohort.id, "program_id": cohort.program_id, "user_id": member.id,
@@ -69,7 +74,7 @@ def side(world, cohort, member, facilitator, checkpoint) -> dict[str, int]:
         "update_id": update.id, "comment_id": comment.id, "notification_id": notification.id,
         "assessment_id": assessment.id, "checkpoint_id": checkpoint.id,
         "meeting_id": meeting.id, "item_id": item.id, "follow_up_id": follow_up.id,
-        "org_id": world.district.id, "session_id": browser.id,
+        "org_id": world.district.id, "session_id": browser.id, "export_id": export.id,
     }
 
 
@@ -84,6 +89,7 @@ def a_side(world) -> dict[str, int]:
         "checkpoint_id": world.checkpoint.id, "meeting_id": world.meeting_a.id,
         "item_id": world.agenda_item_a.id, "follow_up_id": world.follow_up_a.id,
         "org_id": world.district.id, "session_id": world.other_session_a,
+        "export_id": world.export_a.id,
     }
 
 

@@ -54,6 +54,7 @@ VALID_POSTS = {
         "confirm": "a brand new passphrase"},
     "POST accounts.two_factor": _enrolment,
     "POST admin.new_district": lambda w: {"name": "Brand New District"},
+    "POST admin.erase_user": lambda w: {"confirm": "y"},
     "POST admin.identity_provider": lambda w: {
         "issuer": "https://login.example.org", "client_id": "plc", "client_secret": "s3cret",
         "email_domains": "matrix-district.example.org", "password_sign_in": "y"},
