@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from plc.accounts.models import (
     NOTIFY_NONE,
+    IdentityLink,
     LoginFailure,
     PasswordReset,
     RecoveryCode,
@@ -122,7 +123,7 @@ def erase_person(actor: User, person: User) -> queries.ErasurePreview:
         execute(update(Notification).where(Notification.actor_id == person.id).values(text=""))
         for model in (Notification, Nudge, UserSession, TotpFactor, RecoveryCode,
                       SecondFactorFailure, PasswordReset, Invitation, CalendarToken, ApiToken,
-                      ProgramLead):
+                      ProgramLead, IdentityLink):
             execute(delete(model).where(model.user_id == person.id))
         execute(delete(LoginFailure).where(LoginFailure.email == old_email))
     _drop_mail_about(old_email, old_name, texts)

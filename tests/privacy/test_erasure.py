@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import String, Text, func, select
 
-from plc.accounts.models import User, UserSession
+from plc.accounts.models import IdentityLink, User, UserSession
 from plc.assessments.models import PlannedChange, Rating, SelfAssessment
 from plc.audit import services as audit_services
 from plc.audit.models import AuditEvent
@@ -88,6 +88,8 @@ def test_erasing_a_busy_member(app, bench_cohort, tmp_path):  # noqa: F811
     outbox.queue(email, "Your digest", "Hello")
     outbox.queue("someone@example.org", f"{name} commented", f"They wrote: {quoted}")
     db.session.add(DataExport(user_id=person_id))
+    db.session.add(IdentityLink(user_id=person_id, issuer="https://login.district.example",
+                                subject=f"subject-{person_id}-at-the-district"))
     db.session.commit()
     exports.run_pending()
     export_file = exports.export_path(db.session.execute(select(DataExport.file_name))
@@ -128,6 +130,7 @@ def test_erasing_a_busy_member(app, bench_cohort, tmp_path):  # noqa: F811
     assert preview.attendance == _count(Attendance, Attendance.user_id == person_id) > 0
     assert preview.sessions > 0 and _count(UserSession, UserSession.user_id == person_id) == 0
     assert preview.exports == 1 and _count(DataExport) == 0 and not export_file.exists()
+    assert _count(IdentityLink, IdentityLink.user_id == person_id) == 0  # no district sign-in
     # The programme's participation counts are the same.
     assert participation(program_id) == before
     # The account is anonymised and signs in no more; its old session is dead.
