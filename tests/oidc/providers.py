@@ -88,7 +88,7 @@ def start_provider(name: str, port: int, redirect_uris: list[str], accounts: lis
     process = subprocess.Popen([node, str(SCRIPT), str(path)], cwd=HERE, stdout=log,
                                stderr=subprocess.STDOUT)
     provider = RunningProvider(name, issuer, client_id, key, process, accounts)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # a busy machine starts workers slowly
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"the provider {name} exited: "
