@@ -26,6 +26,7 @@ ADMIN_URLS = {
     "admin.deactivate_user": ("POST", "/admin/users/{person}/deactivate"),
     "admin.reactivate_user": ("POST", "/admin/users/{person}/reactivate"),
     "admin.resend_invitation": ("POST", "/admin/users/{person}/invitation"),
+    "admin.erase_user": ("GET", "/admin/users/{person}/erase"),
 }
 PAGES = [name for name, (method, _) in ADMIN_URLS.items() if method == "GET"]
 
