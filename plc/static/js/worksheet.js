@@ -28,6 +28,8 @@
   var previous = document.getElementById("step-previous");
   var next = document.getElementById("step-next");
   var version = form.querySelector("input[name=version]");
+  // (form.action would be the form's field named "action")
+  var target = form.getAttribute("action") || window.location.href;
   var current = 0;
 
   // --- one step at a time -------------------------------------------------------------------
@@ -95,8 +97,15 @@
   var stopped = false;  // after a conflict: nothing more is saved in the background
   var waitingSubmit = null;  // the button of a submit held back until a save returns
 
-  function say(text) {
+  function say(text, state) {
     status.textContent = text;
+    form.dataset.autosave = state;  // pending, saving, saved or failed (tests wait on it)
+  }
+
+  function size(data) {
+    var n = 0;
+    data.forEach(function (value) { n += String(value).length * 3; });
+    return n;
   }
 
   function payload() {
@@ -117,12 +126,16 @@
       return inFlight.then(saveNow);
     }
     dirty = false;
-    say("Saving your draft…");
-    inFlight = fetch(form.action || window.location.href, {
+    say("Saving your draft…", "saving");
+    var body = payload();
+    inFlight = fetch(target, {
       method: "POST",
-      body: payload(),
+      body: body,
       headers: {"Accept": "application/json"},
-      credentials: "same-origin"
+      credentials: "same-origin",
+      // A save running when the page is left (a reload, a link) still arrives; the browser
+      // allows this for bodies under 64 kB.
+      keepalive: size(body) < 60000
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
         if (response.ok && answer.version) {
@@ -130,14 +143,14 @@
           problem.hidden = true;
           var now = new Date();
           say("Draft saved at " + now.toLocaleTimeString([], {hour: "numeric", minute: "2-digit"})
-              + ".");
+              + ".", dirty ? "pending" : "saved");
         } else {
           if (response.status === 409) {
             stopped = true;
           } else {
             dirty = true;
           }
-          say("Not saved.");
+          say("Not saved.", "failed");
           problem.textContent = answer.error || "Your draft could not be saved. Press “Save draft”.";
           problem.hidden = false;
         }
@@ -145,7 +158,7 @@
     }).catch(function () {
       dirty = true;
       say("Not saved: no connection. Your draft will be saved at your next change, or press "
-          + "“Save draft”.");
+          + "“Save draft”.", "failed");
     }).then(function () {
       inFlight = null;
       if (waitingSubmit) {
@@ -162,6 +175,7 @@
     if (stopped) {
       return;
     }
+    form.dataset.autosave = "pending";
     if (timer) {
       clearTimeout(timer);
     }
@@ -194,7 +208,7 @@
   });
   window.addEventListener("pagehide", function () {
     if (dirty && !stopped && !inFlight) {
-      fetch(form.action || window.location.href, {
+      fetch(target, {
         method: "POST", body: payload(), headers: {"Accept": "application/json"},
         credentials: "same-origin", keepalive: true
       });
