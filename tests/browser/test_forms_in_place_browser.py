@@ -14,8 +14,10 @@ from sqlalchemy import select
 from plc.assessments.models import SUBMITTED, PlannedChange, Rating, SelfAssessment
 from plc.db import utcnow
 from plc.extensions import db
+from plc.meetings.models import AgendaItem
 from plc.plans import queries, services
 from plc.plans.models import ActionStep, Barrier
+from plc.programs.models import FACILITATOR
 from plc.rubrics.models import Competency, Level
 from tests import factories
 from tests.browser.conftest import PHONE, PageChecker, sign_in
@@ -35,6 +37,8 @@ def mia(live_server):
         cohort = factories.make_cohort(program, "Cohort A")
         mia = factories.make_user("mia@example.org", "Mia Member")
         factories.add_member(cohort, mia)
+        factories.add_member(cohort, factories.make_user("fay@example.org", "Fay Facilitator"),
+                             FACILITATOR)
         competencies = db.session.execute(
             select(Competency.id).where(Competency.framework_id == framework.id)
             .order_by(Competency.position)).scalars().all()
@@ -52,7 +56,7 @@ def mia(live_server):
         plan = services.start_plan(mia, program, queries.rubric(program),
                                    queries.latest_submitted_assessment(mia.id, program.id))
         db.session.commit()
-        return {"plan": plan.id, "midyear": midyear.id}
+        return {"plan": plan.id, "midyear": midyear.id, "cohort": cohort.id}
 
 
 def assert_no_sideways_scroll(page) -> None:
@@ -135,3 +139,28 @@ def test_a_stale_tab_gets_a_conflict_instead_of_overwriting(live_server, checker
             .join(SelfAssessment, SelfAssessment.id == Rating.assessment_id)
             .where(SelfAssessment.checkpoint_id == mia["midyear"])).scalars().all()
     assert level == [4]  # the other tab's rating stands
+
+
+def test_a_meeting_is_scheduled_with_its_agenda_rows(live_server, checker, mia):
+    page = checker.page
+    page.set_viewport_size(PHONE)
+    sign_in(checker, "fay@example.org")
+    checker.goto(f"/cohorts/{mia['cohort']}/meetings/new")
+    page.get_by_label("Date").fill("2026-12-08")
+    page.get_by_label("Starts at").fill("16:00")
+    rows = page.locator("[data-rows=agenda] > [data-row]")
+    expect(rows).to_have_count(3)
+    page.get_by_label("Agenda item 1").fill("Check-in")
+    page.get_by_label("Minutes (item 1)").fill("10")
+    page.get_by_label("Agenda item 3").fill("Close")
+    page.get_by_role("button", name="Add an agenda item").click()
+    expect(page.get_by_label("Agenda item 4")).to_be_focused()
+    page.get_by_label("Agenda item 4").fill("Consultancy")
+    page.get_by_role("button", name="Remove agenda item 3").click()
+    expect(page.get_by_label("Agenda item 3")).to_have_value("Consultancy")
+    assert_no_sideways_scroll(page)
+    checker.click(page.get_by_role("button", name="Schedule"))
+    expect(page.get_by_role("status").first).to_contain_text("scheduled")
+    with live_server.app.app_context():
+        titles = db.session.execute(select(AgendaItem.title).order_by(AgendaItem.position))
+        assert titles.scalars().all() == ["Check-in", "Consultancy"]
