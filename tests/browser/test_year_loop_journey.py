@@ -275,18 +275,26 @@ def top_changes(page) -> None:
 
 
 def midyear(visit) -> None:
+    """On the phone one competency at a time again; on the laptop all on one page, as the
+    member chooses (the choice is kept in the browser)."""
     page = visit.page
-    if visit.mode == "no-js":
-        cards = page.locator("form.worksheet section.card")
-        for n in range(COMPETENCIES):
-            cards.nth(n).locator(".level-card").nth(2).click()
-    else:
+    cards = page.locator("form.worksheet section.card")
+    if visit.mode == "desktop":
+        page.get_by_role("button", name="Show all on one page").click()
+        expect(cards.filter(visible=True)).to_have_count(COMPETENCIES)
+        expect(page.get_by_role("button", name="Next")).to_be_hidden()
+        expect(page.get_by_role("button", name="One competency at a time")).to_be_focused()
+    if visit.mode == "phone":
         expect(page.locator("#worksheet-position")).to_have_text(
             "Competency 1 of 4: 1. Competency 1")
         for n in range(COMPETENCIES):
             rate_current(page, 3, "Mostly")
             if n < COMPETENCIES - 1:
                 page.get_by_role("button", name="Next").click()
+    else:
+        for n in range(COMPETENCIES):
+            cards.nth(n).locator(".level-card").nth(2).click()
+    if visit.mode != "no-js":
         expect(page.locator("#worksheet-rated")).to_have_text("4 of 4 rated")
     visit.click(page.get_by_role("button", name="Submit"))
     expect(page.get_by_role("status").first).to_contain_text("Mid-year worksheet is submitted")

@@ -1,4 +1,5 @@
-// The reflection worksheet, one competency at a time, saved as a draft as you go.
+// The reflection worksheet, one competency at a time (or all on one page, as the person
+// chooses: "Show all on one page", kept in localStorage), saved as a draft as you go.
 //
 // Without JavaScript the worksheet is one long page with "Save draft" and "Submit", and all of
 // that still works with it: this script only shows one step (a competency's card, then the top
@@ -27,10 +28,18 @@
   var problem = document.getElementById("autosave-problem");
   var previous = document.getElementById("step-previous");
   var next = document.getElementById("step-next");
+  var modeButton = document.getElementById("worksheet-mode");
   var version = form.querySelector("input[name=version]");
   // (form.action would be the form's field named "action")
   var target = form.getAttribute("action") || window.location.href;
   var current = 0;
+  var MODE_KEY = "plc-worksheet-all";  // the person's choice, kept in this browser
+  var allOnOnePage = false;
+  try {
+    allOnOnePage = window.localStorage.getItem(MODE_KEY) === "1";
+  } catch (e) {
+    allOnOnePage = false;
+  }
 
   // --- one step at a time -------------------------------------------------------------------
 
@@ -46,8 +55,11 @@
 
   function show(index, moveFocus) {
     current = Math.max(0, Math.min(index, steps.length - 1));
+    modeButton.textContent = allOnOnePage ? "One competency at a time" : "Show all on one page";
+    nav.hidden = allOnOnePage;
+    position.hidden = allOnOnePage;
     steps.forEach(function (step, i) {
-      step.hidden = i !== current;
+      step.hidden = !allOnOnePage && i !== current;
     });
     form.querySelectorAll("[data-category]").forEach(function (section) {
       section.hidden = !section.querySelector("[data-step]:not([hidden])");
@@ -78,6 +90,17 @@
     var unrated = competencies.findIndex(function (s) { return !isRated(s); });
     return unrated >= 0 ? unrated : steps.length - 1;
   }
+
+  modeButton.addEventListener("click", function () {
+    allOnOnePage = !allOnOnePage;
+    try {
+      window.localStorage.setItem(MODE_KEY, allOnOnePage ? "1" : "0");
+    } catch (e) {
+      // no storage: the choice lasts for this page
+    }
+    show(current, false);
+    modeButton.focus();
+  });
 
   previous.addEventListener("click", function () {
     saveNow();
@@ -216,7 +239,6 @@
   });
 
   stepper.hidden = false;
-  nav.hidden = false;
   countRated();
   show(firstStep(), false);
 })();
