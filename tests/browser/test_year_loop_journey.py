@@ -32,7 +32,7 @@ from plc.programs import queries as program_queries
 from plc.programs import services as program_services
 from plc.programs.models import MEMBER
 from tests import factories
-from tests.browser.conftest import DESKTOP, PHONE, PageChecker
+from tests.browser.conftest import DESKTOP, PHONE, PageChecker, small_touch_targets
 
 EMAIL = "nia.new@example.org"
 PASSWORD = "a long new password"
@@ -100,16 +100,6 @@ def open_midyear(app, loop: Loop) -> None:
 # --- the two ways of visiting ------------------------------------------------------------
 
 
-# Buttons and links in forms and in the navigation, shown on the page, less than 44 px tall.
-_SMALL_TARGETS_JS = """
-() => Array.from(document.querySelectorAll(
-    'main form button, main form .btn, main form summary.btn, main form select,'
-    + ' main .todo-action .btn, header nav a, header nav button'))
-  .filter((el) => el.checkVisibility() && el.getBoundingClientRect().height < 44)
-  .map((el) => el.outerHTML.slice(0, 120) + ' ' + el.getBoundingClientRect().height)
-"""
-
-
 class LoopChecker(PageChecker):
     """The page checker; and on a phone, no page wider than the screen (no sideways
     scrolling), and buttons and links of forms and navigation big enough for a finger."""
@@ -121,7 +111,7 @@ class LoopChecker(PageChecker):
         assert scroll_width == width, (
             f"{self.page.url} is {scroll_width} px wide on a {width} px screen")
         if width == PHONE["width"]:
-            small = self.page.evaluate(_SMALL_TARGETS_JS)
+            small = small_touch_targets(self.page)
             assert not small, f"touch targets under 44 px on {self.page.url}:\n" + "\n".join(
                 small)
 
@@ -320,7 +310,7 @@ def test_a_new_member_goes_round_the_years_loop(live_server, loop, visitor):
     if visit.mode == "phone":  # the folded menu's links are finger-sized too
         page.get_by_role("button", name="Toggle navigation").click()
         expect(page.get_by_role("link", name="Notifications")).to_be_visible()
-        assert not page.evaluate(_SMALL_TARGETS_JS)
+        assert not small_touch_targets(page)
         page.get_by_role("button", name="Toggle navigation").click()
     visit.click(todo(page).get_by_role("link", name="Begin the self-assessment for Baseline"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Baseline")
