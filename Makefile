@@ -40,7 +40,7 @@ dev-setup: $(VENV)/.installed-dev
 # app), then the 15 slowest tests. PYTEST_ARGS adds to it: "-m database" (what the PostgreSQL
 # leg of CI runs), "-k matrix", "-n 0" (one process, for a debugger).
 test: dev-setup
-	$(BIN)/pytest -n auto --dist worksteal --durations=15 $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist load --durations=15 $(PYTEST_ARGS)
 
 # The daily loop: one area in a few seconds, no browsers, no servers, first failure stops it.
 #   make test-fast TESTS=tests/plans        make test-fast TESTS=tests/test_permissions.py

@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from plc.admin.views import bp as admin_bp
     from plc.api.views import bp as api_bp
     from plc.assessments.views import bp as assessments_bp
+    from plc.audit.views import bp as audit_bp
     from plc.dashboards.views import bp as dashboards_bp
     from plc.feedback.views import bp as feedback_bp
     from plc.main.views import bp as main_bp
@@ -110,3 +111,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(dashboards_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(audit_bp)

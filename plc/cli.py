@@ -1,6 +1,8 @@
 """``flask plc ...`` commands: create-admin, reset-second-factor, demo, send-mail,
-send-digests, send-reminders, import-framework, export-framework. Each owns its transactions
-(``job_transaction``)."""
+send-digests, send-reminders, purge-expired, import-framework, export-framework. Each owns its
+transactions (``job_transaction``). The administrative ones (create-admin,
+reset-second-factor, purge-expired --apply, import-framework) are audit-logged with no actor
+and "cli" as their address."""
 
 from __future__ import annotations
 
@@ -26,7 +28,12 @@ def plc_group(ctx: click.Context):
     cfg = current_app.config
     base_url = cfg.get("BASE_URL") or (
         f"http://{cfg['SERVER_NAME']}" if cfg.get("SERVER_NAME") else "http://127.0.0.1:5000")
-    ctx.with_resource(current_app.test_request_context(base_url=base_url, method="POST"))
+    # The context is marked as the command line's: the audit log records "cli", not the
+    # made-up remote address of a test request.
+    from plc.audit.services import CLI_ENVIRON_KEY
+
+    ctx.with_resource(current_app.test_request_context(
+        base_url=base_url, method="POST", environ_base={CLI_ENVIRON_KEY: True}))
 
 
 @plc_group.command("create-admin")
@@ -38,6 +45,7 @@ def create_admin(email: str, name: str, password: str):
     from plc.accounts import passwords
     from plc.accounts.models import User
     from plc.accounts.services import normalize_email, user_by_email
+    from plc.audit import services as audit
 
     if len(password) < passwords.MIN_LENGTH:
         raise click.ClickException(f"Use at least {passwords.MIN_LENGTH} characters.")
@@ -49,6 +57,9 @@ def create_admin(email: str, name: str, password: str):
         user.is_site_admin = True
         user.active = True
         user.password_hash = passwords.hash_password(password)
+        db.session.flush()
+        audit.record("site_admin.created", target_type="user", target_id=user.id,
+                     target_label=audit.user_label(user))
     click.echo(f"Site admin {user.email} is ready.")
 
 
@@ -58,12 +69,16 @@ def reset_second_factor(email: str):
     """Remove someone's second factor (a lost phone and lost recovery codes)."""
     from plc.accounts import two_factor
     from plc.accounts.services import user_by_email
+    from plc.audit import services as audit
 
     with job_transaction():
         user = user_by_email(email)
         if user is None:
             raise click.ClickException(f"No account has the e-mail address {email}.")
         removed = two_factor.reset(user)
+        if removed:
+            audit.record("second_factor.reset", target_type="user", target_id=user.id,
+                         target_label=audit.user_label(user))
     if not removed:
         raise click.ClickException(f"{user.email} has no second factor.")
     click.echo(f"{user.email} has no second factor now and is signed out everywhere; they set "
@@ -135,6 +150,38 @@ def backup_command(path: str | None):
     click.echo(f"Backup written to {written}")
 
 
+@plc_group.command("purge-expired")
+@click.option("--apply", "apply_", is_flag=True,
+              help="Delete what is listed (without it, only list it: a dry run).")
+def purge_expired(apply_: bool):
+    """Delete the personal content of programme years closed more than PLC_RETENTION_YEARS
+    ago (plc/programs/retention.py says what goes and what stays). A dry run unless --apply;
+    safe to run daily (from cron): what was removed is not listed again."""
+    from plc.programs import retention
+
+    years = current_app.config["RETENTION_YEARS"]
+    found = retention.expired(years=years)
+    if not found:
+        click.echo(f"Nothing to remove: no programme year closed more than {years} "
+                   f"year{'s' if years != 1 else ''} ago holds personal content.")
+        return
+    click.echo(f"Programme years closed more than {years} year{'s' if years != 1 else ''} ago "
+               f"({len(found)}):")
+    for item in found:
+        program = item.program
+        click.echo(f"  {program.name} (programme #{program.id}, closed "
+                   f"{program.closed_at:%Y-%m-%d}):")
+        for kind, n in item.counts.items():
+            click.echo(f"    {kind}: {n}")
+    if not apply_:
+        click.echo("Dry run: nothing was removed. Run again with --apply to remove it.")
+        return
+    for item in found:
+        with job_transaction():
+            removed = retention.purge(item, years=years)
+        click.echo(f"Removed from {item.program.name}: {sum(removed.values())} rows.")
+
+
 @plc_group.command("import-framework")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def import_framework(file: str):
@@ -155,7 +202,7 @@ def import_framework(file: str):
             f"{path.name} is not a valid framework; nothing was saved:\n  " + "\n  ".join(errors)
         )
     with job_transaction():
-        framework, outcome = rubric_services.import_framework(None, data)
+        framework, outcome = rubric_services.upload_framework(None, data)
     click.echo(rubric_services.describe(framework, outcome))
 
 

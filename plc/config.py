@@ -52,6 +52,9 @@ class Defaults:
     # A session's "last seen" is written at most this often (not on every request).
     SESSION_SEEN_INTERVAL_SECONDS = 5 * 60
     INVITATION_DAYS = 7
+    # A closed programme year's personal content is deleted this many years after it closed
+    # (flask plc purge-expired; plc/programs/retention.py).
+    RETENTION_YEARS = 3
     # argon2id at OWASP ASVS's minimum (time 2, memory 19 MiB, parallelism 1).
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST = 19 * 1024

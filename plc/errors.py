@@ -13,6 +13,7 @@ TITLES = {
     403: "Not allowed",
     404: "Page not found",
     405: "Method not allowed",
+    409: "Closed",
     429: "Too many attempts",
     500: "Something went wrong",
 }
@@ -30,8 +31,21 @@ class DomainError(Exception):
         self.field = field
 
 
+class YearClosed(DomainError):
+    """A write to the content of a closed programme year (plc/programs/closing.py). Shown on
+    the form like any refusal; one that surfaces outside a refusal block (at the request's
+    commit) answers 409 with the same message, not a 500."""
+
+
 def register(app) -> None:
     app.register_error_handler(HTTPException, _answer)
+
+    @app.errorhandler(YearClosed)
+    def year_closed(error: YearClosed):
+        db.session.rollback()
+        if request.path.startswith(JSON_PREFIX):
+            return jsonify(error=error.message), 409
+        return _render(409, error.message), 409
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

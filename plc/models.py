@@ -11,6 +11,7 @@ from plc.accounts.models import (
 )
 from plc.api.models import ApiToken
 from plc.assessments.models import Checkpoint, PlannedChange, Rating, SelfAssessment
+from plc.audit.models import AuditEvent
 from plc.dashboards.models import Nudge
 from plc.feedback.models import Comment
 from plc.mail.models import OutboxMessage
@@ -34,6 +35,7 @@ from plc.plans.models import (
     PlanRevision,
     ProgressUpdate,
 )
+from plc.programs import closing  # noqa: F401  (a closed year's content is read-only)
 from plc.programs.models import Cohort, Invitation, Membership, Program, ProgramLead
 from plc.rubrics.models import Category, Competency, Descriptor, Framework, Level
 
@@ -43,6 +45,7 @@ __all__ = [
     "ApiToken",
     "AgendaItem",
     "AgendaPresenter",
+    "AuditEvent",
     "Attendance",
     "Barrier",
     "Comment",

@@ -67,6 +67,13 @@ def read_roles(users) -> None:
                                cohort_roles[user_id])
 
 
+def remember_roles(user, cohort_roles: dict[int, str], led_program_ids: frozenset[int]) -> None:
+    """The roles of the signed-in person, read with their session (accounts/sessions.py), so
+    that ``roles_of`` needs no statement of its own."""
+    g.setdefault("_plc_roles", {})[user.id] = Roles(user.is_site_admin, led_program_ids,
+                                                     cohort_roles)
+
+
 def forget_roles() -> None:
     """Call after changing someone's roles within a request."""
     g.pop("_plc_roles", None)
@@ -104,6 +111,12 @@ def can_administer(user) -> bool:
     return roles_of(user).is_admin
 
 
+def can_view_audit_log(user) -> bool:
+    """The audit log of administrative acts (plc/audit): site admins, and no one else (not
+    the program leads whose acts are in it)."""
+    return roles_of(user).is_admin
+
+
 # --- programmes ------------------------------------------------------------------------
 
 
@@ -120,6 +133,12 @@ def can_view_program(user, program: Program) -> bool:
 def can_manage_program(user, program: Program) -> bool:
     """Edit the programme, create cohorts, appoint facilitators and program leads."""
     return can_view_program(user, program)
+
+
+def can_close_program(user, program: Program) -> bool:
+    """Close a programme year (read-only from then on, its content deleted some years later):
+    site admins and the programme's leads, while it is open."""
+    return program.closed_at is None and can_manage_program(user, program)
 
 
 def visible_programs(user):

@@ -67,12 +67,27 @@ def base_config(tmp_path, database_uri: str) -> dict:
     }
 
 
+@pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests
 def pytest_collection_modifyitems(items):
     """Mark the tests that use the database, so that the PostgreSQL leg of CI can run only
-    those (``-m database``): the others would prove nothing new there."""
+    those (``-m database``): the others would prove nothing new there. Then put the long
+    tests (servers, browsers) first: `make test` hands tests out in this order
+    (``--dist load``), so the workers finish together on short tests instead of one worker
+    running a 20-second test while the other waits."""
     for item in items:
         if "database" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.database)
+    items.sort(key=_length_rank)  # a stable sort: otherwise as collected
+
+
+def _length_rank(item) -> int:
+    """0 for tests that start servers or seed large data, 1 for browser journeys and
+    whole-site walks, 2 for the rest."""
+    if item.get_closest_marker("slow"):
+        return 0
+    if item.get_closest_marker("browser") or item.get_closest_marker("long"):
+        return 1
+    return 2
 
 
 # --- the worker's database and app -----------------------------------------------------------

@@ -47,7 +47,7 @@ CASES: list[Case] = [
 # Statement budgets of this area's pages where they need more than the default (see
 # tests/test_query_budgets.py), with the reason.
 BUDGETS: dict[str, int] = {
-    # session (2) + roles (2) + the cohort, the unread count in the navigation, the page of
+    # the session (with roles and the unread count) + the cohort, the page of
     # events (one UNION), then its plans with authors, its updates, its comments with authors.
     "feedback.cohort_feed": 12,
 }

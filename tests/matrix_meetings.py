@@ -73,7 +73,7 @@ CASES: list[Case] = [
 # Statement budgets of this area's pages where they need more than the default (see
 # tests/test_query_budgets.py), with the reason.
 BUDGETS: dict[str, int] = {
-    # session + roles (3), unread count, the meeting, agenda, presenters, presenters' plans
+    # the session (with roles and unread count), the meeting, agenda, presenters, presenters' plans
     # with their cohorts, preparation (one grouped statement), the viewer's own attendance or
     # the note-taker roster, follow-ups, the note-taker's name.
     "meetings.meeting": 12,

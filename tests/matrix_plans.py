@@ -76,7 +76,7 @@ CASES: list[Case] = [
 # Statement budgets of this area's pages where they need more than the default (see
 # tests/test_query_budgets.py), with the reason.
 BUDGETS: dict[str, int] = {
-    # Every page: session user, roles (2), unread notifications (base.html) = 4. Then the plan
+    # Every page: the session, with roles and the unread count (one statement). Then the plan
     # with author and programme, the author's cohorts, focus areas with barriers and steps (3),
     # the rubric with its descriptors (3), the updates with authors and meetings, and the
     # comment threads (plc.feedback.queries.plan_threads, 3 today).

@@ -27,7 +27,14 @@ from plc.plans.models import (
 from plc.programs.models import FACILITATOR, Cohort, Invitation, Program, ProgramLead
 from plc.rubrics.models import Framework
 from plc.tokens import new_token
-from tests import factories, world_dashboards, world_feedback, world_meetings, world_plans
+from tests import (
+    factories,
+    world_audit,
+    world_dashboards,
+    world_feedback,
+    world_meetings,
+    world_plans,
+)
 from tests.worlds import Spec, world_fixture
 
 ROLES = (
@@ -223,7 +230,7 @@ def grow(world: World, factor: int) -> None:
         _grow_worksheets(world, i)
         _grow_meetings(world, i)
         for grow_area in (world_plans.grow, world_feedback.grow, world_meetings.grow,
-                          world_dashboards.grow):
+                          world_dashboards.grow, world_audit.grow):
             grow_area(world, i)
     db.session.commit()
 

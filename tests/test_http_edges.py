@@ -78,6 +78,7 @@ def routes_with_ids(app, world):
             yield endpoint, method, owner, values, ids
 
 
+@pytest.mark.long
 def test_every_id_route_answers_404_beyond_the_bound(app, world):
     """Each id argument of each route in turn, the others left at real objects, as the site
     admin and as the role the route is for; the largest id itself never fails either."""

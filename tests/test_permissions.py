@@ -14,7 +14,14 @@ from plc import permissions
 from plc.accounts.models import User
 from plc.extensions import db
 from plc.programs.models import Cohort, Program
-from tests import matrix_api, matrix_dashboards, matrix_feedback, matrix_meetings, matrix_plans
+from tests import (
+    matrix_api,
+    matrix_audit,
+    matrix_dashboards,
+    matrix_feedback,
+    matrix_meetings,
+    matrix_plans,
+)
 from tests.conftest import sign_in_with_session
 from tests.matrix import (  # noqa: F401  (re-exported for tests/test_query_budgets.py)
     ADMIN_ONLY,
@@ -106,6 +113,12 @@ BASE_CASES: list[Case] = [
           label="other"),
     *both("programs.new_lead", lambda w: f"/programs/{P(w)}/leads/new", PROGRAM_P),
     *both("programs.new_lead", lambda w: f"/programs/{Q(w)}/leads/new", OTHER_PROGRAM,
+          label="other"),
+    # Closing a year (issue 17 item 5): its leads and site admins; POST closes it.
+    Case("programs.close_program", "GET", lambda w: f"/programs/{P(w)}/close", PROGRAM_P),
+    Case("programs.close_program", "POST", lambda w: f"/programs/{P(w)}/close", PROGRAM_P,
+         lambda w: {"confirm": "y"}),
+    *both("programs.close_program", lambda w: f"/programs/{Q(w)}/close", OTHER_PROGRAM,
           label="other"),
     Case("programs.remove_lead", "POST",
          lambda w: f"/programs/{P(w)}/leads/{w.users['program_lead'].id}/remove", PROGRAM_P),
@@ -202,7 +215,7 @@ BASE_CASES: list[Case] = [
 
 CASES: list[Case] = [
     *BASE_CASES, *matrix_plans.CASES, *matrix_feedback.CASES, *matrix_meetings.CASES,
-    *matrix_dashboards.CASES, *matrix_api.CASES,
+    *matrix_dashboards.CASES, *matrix_api.CASES, *matrix_audit.CASES,
 ]
 
 

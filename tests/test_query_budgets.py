@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import pytest
 
-from tests import matrix_api, matrix_dashboards, matrix_feedback, matrix_meetings, matrix_plans
+from plc.extensions import db
+from plc.notifications import queries as notification_queries
+from plc.notifications.models import Notification
+from tests import (
+    matrix_api,
+    matrix_audit,
+    matrix_dashboards,
+    matrix_feedback,
+    matrix_meetings,
+    matrix_plans,
+)
 from tests.permission_world import GROWN_5, ROLES
 from tests.test_permissions import CASES, OK, client_as
 
 DEFAULT_BUDGET = 10
 BUDGETS: dict[str, int] = {
-    # Every signed-in page: session, roles (2), the navigation's unread count.
+    # Every signed-in page: one statement for the session, its roles and the navigation's
+    # unread count (the test at the end).
     # Worksheet: checkpoint, own cohorts, the worksheet with ratings and changes (3), the
     # rubric (3), the previous checkpoint's ratings.
     "assessments.worksheet": 13,
@@ -32,6 +43,7 @@ BUDGETS: dict[str, int] = {
     **matrix_meetings.BUDGETS,
     **matrix_dashboards.BUDGETS,
     **matrix_api.BUDGETS,
+    **matrix_audit.BUDGETS,
 }
 
 PAGES = [c for c in CASES if c.method == "GET" and c.endpoint not in ("static", "bootstrap.static")]
@@ -60,3 +72,24 @@ def test_page_query_count_does_not_grow_with_data(app, worlds, grown_world, coun
     budget = BUDGETS.get(case.endpoint, DEFAULT_BUDGET)
     over = {role: n for role, n in large.items() if n > budget}
     assert not over, f"{case.id}: over the budget of {budget} statements: {over}"
+
+
+def test_a_signed_in_page_reads_session_roles_and_unread_count_in_one_statement(app, world,
+                                                                               count_queries):
+    """Issue 16: the frame every signed-in page pays (who is signed in, their roles, the
+    navigation's unread count) is the session's one statement."""
+    member = world.users["member_a"]
+    already = notification_queries.unread_count(member.id)
+    db.session.add_all([Notification(user_id=member.id, kind="nudge", text="Time for an update")
+                        for _ in range(2)])
+    db.session.commit()
+    client = client_as(app, world, "member_a")
+    with count_queries() as counter:
+        page = client.get("/notifications")
+    assert page.status_code == 200
+    assert f'id="unread-count">{already + 2}<' in page.get_data(as_text=True)
+    frame = [s for s in counter.statements if "user_sessions" in s]
+    assert len(frame) == 1 and "memberships" in frame[0] and "notifications" in frame[0]
+    others = [s for s in counter.statements if s not in frame]
+    assert not [s for s in others if "UNION ALL" in s or "program_leads" in s], "roles read again"
+    assert not [s for s in others if "count(" in s.lower()], "unread count read again"

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, or_, select
 from plc import links
 from plc.accounts import passwords, sessions
 from plc.accounts.models import LoginFailure, PasswordReset, User
+from plc.audit import services as audit
 from plc.db import utcnow
 from plc.errors import DomainError
 from plc.extensions import db
@@ -199,6 +200,9 @@ def create_user(actor: User, *, email: str, name: str, title: str,
     db.session.add(user)
     db.session.flush()
     invite_user(actor, user)
+    audit.record("user.invited", actor=actor, target_type="user", target_id=user.id,
+                 target_label=audit.user_label(user),
+                 details={"site_admin": is_site_admin, "organization_id": organization_id})
     return user
 
 
@@ -207,11 +211,29 @@ def update_user(actor: User, user: User, *, name: str, title: str,
     # An admin who drops their own flag could leave the site with nobody to administer it.
     if user.id == actor.id and user.is_site_admin and not is_site_admin:
         raise DomainError("You cannot remove your own site-admin rights.", field="is_site_admin")
+    before = _admin_fields(user)
     user.name = name.strip()
     user.title = title.strip()
     user.organization_id = organization_id
     user.is_site_admin = is_site_admin
     db.session.flush()
+    after = _admin_fields(user)
+    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    for key in _PERSONAL_FIELDS & changes.keys():
+        changes[key] = "changed"  # the log keeps no one's words: erasure could not remove them
+    if changes:
+        # A change of the site-admin flag is a change of role; anything else an edit.
+        audit.record("role.changed" if "site_admin" in changes else "user.edited",
+                     actor=actor, target_type="user", target_id=user.id,
+                     target_label=audit.user_label(user), details={"changes": changes})
+
+
+_PERSONAL_FIELDS = {"name", "title"}
+
+
+def _admin_fields(user: User) -> dict:
+    return {"name": user.name, "title": user.title, "organization_id": user.organization_id,
+            "site_admin": user.is_site_admin}
 
 
 def deactivate_user(actor: User, user: User) -> None:
@@ -224,12 +246,18 @@ def deactivate_user(actor: User, user: User) -> None:
     user.deactivated_at = utcnow()
     sessions.revoke_sessions(user)
     db.session.flush()
+    audit.record("user.deactivated", actor=actor, target_type="user", target_id=user.id,
+                 target_label=audit.user_label(user))
 
 
 def reactivate_user(actor: User, user: User) -> None:
+    if user.active:
+        return
     user.active = True
     user.deactivated_at = None
     db.session.flush()
+    audit.record("user.reactivated", actor=actor, target_type="user", target_id=user.id,
+                 target_label=audit.user_label(user))
 
 
 def resend_invitation(actor: User, user: User) -> Invitation:
@@ -237,7 +265,10 @@ def resend_invitation(actor: User, user: User) -> Invitation:
         raise DomainError("This account is deactivated. Reactivate it before inviting again.")
     if user.has_password:
         raise DomainError("This person has already set a password; they can sign in.")
-    return invite_user(actor, user)
+    invitation = invite_user(actor, user)
+    audit.record("invitation.resent", actor=actor, target_type="user", target_id=user.id,
+                 target_label=audit.user_label(user))
+    return invitation
 
 
 # --- invitations sent ----------------------------------------------------------------------

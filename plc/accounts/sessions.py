@@ -23,9 +23,12 @@ from flask import current_app, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
 
+from plc import permissions
 from plc.accounts.models import TotpFactor, User, UserSession
 from plc.db import utcnow
 from plc.extensions import db
+from plc.notifications import queries as notification_queries
+from plc.programs import queries as program_queries
 from plc.tokens import hash_token, new_token
 from plc.unit_of_work import is_read_only_request
 
@@ -42,9 +45,12 @@ def configure(login_manager) -> None:
 
 
 def load_user(session_key: str) -> User | None:
-    """The user of a live session, in one statement (their second factor joined in)."""
+    """The user of a live session, in one statement: their second factor joined in, and
+    what every signed-in page asks (their roles, the navigation's unread count)."""
     found = db.session.execute(
-        select(User, UserSession.id, UserSession.last_seen_at, TotpFactor.id)
+        select(User, UserSession.id, UserSession.last_seen_at, TotpFactor.id,
+               *program_queries.roles_columns(User.id),
+               notification_queries.unread_count_column(User.id))
         .join(UserSession, UserSession.user_id == User.id)
         .outerjoin(TotpFactor, TotpFactor.user_id == User.id)
         .where(
@@ -55,10 +61,12 @@ def load_user(session_key: str) -> User | None:
     ).one_or_none()
     if found is None:
         return None
-    user, session_id, last_seen_at, factor_id = found
+    user, session_id, last_seen_at, factor_id, cohort_roles, led, unread = found
     user.session_key = session_key
     user.session_id = session_id
     user.has_second_factor = factor_id is not None
+    permissions.remember_roles(user, *program_queries.parse_roles(cohort_roles, led))
+    notification_queries.remember_unread_count(unread)
     _note_seen(session_id, last_seen_at)
     return user
 

@@ -4,6 +4,7 @@ commit. The caller has checked access (plc/permissions.py: can_revoke_api_token)
 from __future__ import annotations
 
 from plc.api.models import ApiToken
+from plc.audit import services as audit
 from plc.db import utcnow
 from plc.errors import DomainError
 from plc.extensions import db
@@ -19,6 +20,8 @@ def create_token(actor, name: str) -> tuple[str, ApiToken]:
     token = ApiToken(user_id=actor.id, name=name, token_hash=secret_hash)
     db.session.add(token)
     db.session.flush()
+    audit.record("token.created", actor=actor, target_type="api_token", target_id=token.id,
+                 target_label=token.name, details={"owner_id": actor.id})
     return secret, token
 
 
@@ -27,3 +30,5 @@ def revoke_token(actor, token: ApiToken) -> None:
         raise DomainError("That token was already revoked.")
     token.revoked_at = utcnow()
     db.session.flush()
+    audit.record("token.revoked", actor=actor, target_type="api_token", target_id=token.id,
+                 target_label=token.name, details={"owner_id": token.user_id})

@@ -66,6 +66,7 @@ def cohort_meetings(cohort_id: int):
         counts, roster_size = queries.attendance_counts(cohort.id), queries.roster_size(cohort.id)
     return render_template(
         "meetings/list.html", title=f"Meetings · {cohort.name}", cohort=cohort,
+        program=cohort.program,  # base.html says when the year is closed
         upcoming=[m for m in meetings if m.ends_at >= now],
         past=[m for m in reversed(meetings) if m.ends_at < now],
         zone=cohort.program.time_zone, counts=counts, roster_size=roster_size,
@@ -145,7 +146,7 @@ def meeting(meeting_id: int):
     notes_readable = permissions.can_read_meeting_notes(current_user, cohort)
     return render_template(
         "meetings/meeting.html", title=_titled(meeting),
-        meeting=meeting, cohort=cohort, zone=cohort.program.time_zone,
+        meeting=meeting, cohort=cohort, zone=cohort.program.time_zone, program=cohort.program,
         cancel_form=forms.CancelForm(version=meeting.version),
         items=items, presenters=presenters,
         plan_links=_plan_links(presenters, cohort.program_id),

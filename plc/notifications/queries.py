@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import g
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -30,11 +31,28 @@ class NotificationPage:
     has_next: bool
 
 
+def unread_count_column(user_id):
+    """The unread count as a column of a statement that reads one person (``user_id`` a
+    column of it, or a number)."""
+    return (select(func.count()).select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .scalar_subquery())
+
+
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    )
+    return db.session.scalar(select(unread_count_column(user_id)))
+
+
+def remember_unread_count(count: int) -> None:
+    """The signed-in person's unread count, read with their session (accounts/sessions.py)."""
+    g.plc_unread_notifications = count
+
+
+def unread_count_of_signed_in(user_id: int) -> int:
+    """The navigation's count: the one read with the session, else one statement."""
+    if "plc_unread_notifications" not in g:
+        g.plc_unread_notifications = unread_count(user_id)
+    return g.plc_unread_notifications
 
 
 def notification(notification_id: int) -> Notification | None:

@@ -1,10 +1,10 @@
 """The notifications list, opening one (marks it read, then goes to what it is about), and
-"mark all read". The navigation's unread count comes from here too: one statement per page,
-only for signed-in people, and only when a page shows it."""
+"mark all read". The navigation's unread count comes from here too: read with the session
+(accounts/sessions.py), so a page pays no statement for it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from plc import links, permissions
@@ -18,9 +18,7 @@ def unread_count_in_navigation():
     def unread_notification_count() -> int:
         if not current_user.is_authenticated:
             return 0
-        if "plc_unread_notifications" not in g:
-            g.plc_unread_notifications = queries.unread_count(current_user.id)
-        return g.plc_unread_notifications
+        return queries.unread_count_of_signed_in(current_user.id)
 
     return {"unread_notification_count": unread_notification_count}
 

@@ -13,7 +13,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from plc.accounts.forms import time_zone_choices, valid_time_zone
 from plc.formtools import BaseForm, limited
@@ -123,3 +130,12 @@ class RoleForm(BaseForm):
     """The promote / make-member buttons on the roster."""
 
     role = SelectField(choices=list(COHORT_ROLES), validators=[InputRequired()])
+
+
+class CloseProgramForm(BaseForm):
+    confirm = BooleanField(
+        "I understand: the year becomes read-only for everyone, and its worksheets, plans, "
+        "updates, comments, meeting notes and attendance are deleted after the retention "
+        "period.",
+        validators=[DataRequired(message="Tick the box to confirm that the year is to close.")],
+    )

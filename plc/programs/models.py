@@ -33,6 +33,10 @@ class Program(db.Model):
     nudge_missed_meetings: Mapped[int] = mapped_column(default=2)
     nudge_no_feedback: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Closed (read-only) from this moment; its personal content is deleted
+    # PLC_RETENTION_YEARS after it (``flask plc purge-expired``), which sets content_purged_at.
+    closed_at: Mapped[datetime | None]
+    content_purged_at: Mapped[datetime | None]
 
     cohorts: Mapped[list[Cohort]] = relationship(
         back_populates="program", order_by="Cohort.name", lazy="raise_on_sql"
@@ -40,6 +44,10 @@ class Program(db.Model):
     leads: Mapped[list[ProgramLead]] = relationship(
         back_populates="program", lazy="raise_on_sql", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class ProgramLead(db.Model):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import String, func, literal, select, union_all
+from sqlalchemy import String, cast, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from plc.accounts.models import User
@@ -56,6 +56,30 @@ def roles_of_people(user_ids: Collection[int]) -> list[tuple[int, int, str]]:
     leading = select(ProgramLead.user_id, ProgramLead.program_id,
                      literal(PROGRAM_LEAD, String)).where(ProgramLead.user_id.in_(ids))
     return [tuple(row) for row in db.session.execute(union_all(in_cohorts, leading)).all()]
+
+
+def roles_columns(user_id) -> tuple:
+    """Two columns for a statement that reads one person (``user_id`` a column of it): their
+    cohort roles and the programmes they lead, as text that ``parse_roles`` reads. The
+    session's statement carries them, so a signed-in page reads roles without a statement of
+    their own."""
+    cohorts = select(func.aggregate_strings(
+        cast(Membership.cohort_id, String) + ":" + Membership.role, ",")
+    ).where(Membership.user_id == user_id).scalar_subquery()
+    led = select(func.aggregate_strings(cast(ProgramLead.program_id, String), ",")
+                 ).where(ProgramLead.user_id == user_id).scalar_subquery()
+    return cohorts, led
+
+
+def parse_roles(cohorts: str | None, led: str | None) -> tuple[dict[int, str], frozenset[int]]:
+    """The values of ``roles_columns``: {cohort id: role} and the led programmes' ids."""
+    cohort_roles = {}
+    if cohorts:
+        for pair in cohorts.split(","):
+            cohort_id, role = pair.split(":", 1)
+            cohort_roles[int(cohort_id)] = role
+    led_ids = frozenset(int(i) for i in led.split(",")) if led else frozenset()
+    return cohort_roles, led_ids
 
 
 def my_memberships(user: User) -> list[Membership]:

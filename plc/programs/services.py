@@ -16,11 +16,13 @@ from plc import links
 from plc.accounts import services as account_services
 from plc.accounts.models import User
 from plc.assessments import services as assessment_services
+from plc.audit import services as audit
+from plc.db import utcnow
 from plc.errors import DomainError
 from plc.extensions import db
 from plc.mail import outbox
 from plc.orgs.models import DISTRICT, SCHOOL, Organization
-from plc.programs import queries
+from plc.programs import closing, queries
 from plc.programs.models import (
     COHORT_ROLES,
     Cohort,
@@ -97,6 +99,9 @@ def add_program_lead(actor: User, program: Program, email: str) -> User:
         raise DomainError(f"{user.name} already leads this programme.", field="email")
     db.session.add(ProgramLead(program_id=program.id, user_id=user.id))
     db.session.flush()
+    audit.record("lead.appointed", actor=actor, target_type="user", target_id=user.id,
+                 target_label=audit.user_label(user),
+                 details={"program_id": program.id, "program": program.name})
     return user
 
 
@@ -108,6 +113,23 @@ def remove_program_lead(actor: User, program: Program, user_id: int) -> None:
         raise DomainError("A programme needs at least one lead. Appoint another lead first.")
     db.session.delete(lead)
     db.session.flush()
+    audit.record("lead.removed", actor=actor, target_type="user", target_id=user_id,
+                 target_label=audit.person_label(user_id),
+                 details={"program_id": program.id, "program": program.name})
+
+
+def close_program(actor: User, program: Program) -> None:
+    """Close the programme year: from now on its content is read-only (plc/programs/closing.py)
+    and it is deleted PLC_RETENTION_YEARS later (``flask plc purge-expired``)."""
+    if program.closed_at is not None:
+        raise DomainError(f"{program.name} is already closed.")
+    program.closed_at = utcnow()
+    db.session.flush()
+    closing.forget_closed(db.session())
+    audit.record("year.closed", actor=actor, target_type="program", target_id=program.id,
+                 target_label=program.name,
+                 details={"starts_on": program.starts_on.isoformat(),
+                          "ends_on": program.ends_on.isoformat()})
 
 
 # --- cohorts ---------------------------------------------------------------------------
@@ -153,6 +175,7 @@ def invite_to_cohort(actor: User, cohort: Cohort, *, email: str, name: str, role
         user = _new_person(email, name, organization_id, _time_zone_of(cohort))
         db.session.add(Membership(cohort_id=cohort.id, user_id=user.id, role=role))
         account_services.invite_user(actor, user, cohort)
+        _record_added(actor, cohort, user, role, new_account=True)
         return InviteResult(user, new_account=True)
     if not user.active:
         raise DomainError(
@@ -166,7 +189,16 @@ def invite_to_cohort(actor: User, cohort: Cohort, *, email: str, name: str, role
     db.session.add(Membership(cohort_id=cohort.id, user_id=user.id, role=role))
     _welcome(actor, user, cohort)
     db.session.flush()
+    _record_added(actor, cohort, user, role, new_account=False)
     return InviteResult(user, new_account=False)
+
+
+def _record_added(actor: User, cohort: Cohort, user: User, role: str, *,
+                  new_account: bool) -> None:
+    audit.record("membership.added", actor=actor, target_type="user", target_id=user.id,
+                 target_label=audit.user_label(user),
+                 details={"cohort_id": cohort.id, "cohort": cohort.name, "role": role,
+                          "new_account": new_account})
 
 
 def resend_invitation(actor: User, cohort: Cohort, membership: Membership) -> None:
@@ -180,8 +212,15 @@ def resend_invitation(actor: User, cohort: Cohort, membership: Membership) -> No
 
 def change_role(actor: User, cohort: Cohort, membership: Membership, role: str) -> None:
     _check_role(role)
+    old = membership.role
     membership.role = role
     db.session.flush()
+    if old != role:
+        audit.record("role.changed", actor=actor, target_type="user",
+                     target_id=membership.user_id,
+                     target_label=audit.person_label(membership.user_id),
+                     details={"cohort_id": cohort.id, "cohort": cohort.name,
+                              "changes": {"role": [old, role]}})
 
 
 def remove_from_cohort(actor: User, cohort: Cohort, membership: Membership) -> None:
@@ -194,8 +233,12 @@ def remove_from_cohort(actor: User, cohort: Cohort, membership: Membership) -> N
             Invitation.accepted_at.is_(None),
         )
     )
+    user_id, role = membership.user_id, membership.role
     db.session.delete(membership)
     db.session.flush()
+    audit.record("membership.removed", actor=actor, target_type="user", target_id=user_id,
+                 target_label=audit.person_label(user_id),
+                 details={"cohort_id": cohort.id, "cohort": cohort.name, "role": role})
 
 
 def _check_role(role: str) -> None:
@@ -280,11 +323,17 @@ def import_roster(actor: User, cohort: Cohort, plan: RosterPlan) -> ImportSummar
     for user in people:
         _welcome(actor, user, cohort)
     db.session.flush()
-    return ImportSummary(
+    summary = ImportSummary(
         added=len(to_add),
         invited=sum(1 for user in people if not user.has_password),
         already_in_cohort=plan.count(ALREADY_IN_COHORT),
     )
+    audit.record("roster.imported", actor=actor, target_type="cohort", target_id=cohort.id,
+                 target_label=cohort.name,
+                 details={"added": summary.added, "invited": summary.invited,
+                          "already_in_cohort": summary.already_in_cohort,
+                          "new_accounts": sum(1 for p in to_add if p.person == NEW_PERSON)})
+    return summary
 
 
 def _organizations_for(rows) -> dict[int, int | None]:

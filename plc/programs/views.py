@@ -92,6 +92,24 @@ def edit_program(program_id: int):
     )
 
 
+@bp.route("/programs/<int:program_id>/close", methods=["GET", "POST"])
+@login_required
+def close_program(program_id: int):
+    prog = visible_program(program_id)
+    permissions.require(permissions.can_close_program(current_user, prog), 403)
+    form = forms.CloseProgramForm()
+    if form.validate_on_submit():
+        with refusal_shown_on(form):
+            services.close_program(current_user, prog)
+            flash(f"{prog.name} is closed: its content is read-only from now on.", "success")
+            return redirect(url_for("programs.program", program_id=prog.id))
+    return render_template(
+        "programs/close_form.html", title=f"Close the programme year {prog.name}", form=form,
+        program=prog, retention_years=current_app.config["RETENTION_YEARS"],
+        cancel_url=url_for("programs.program", program_id=prog.id),
+    )
+
+
 def _threshold_values(form: forms.ProgramEditForm, prog) -> dict:
     def given(value, current):
         return current if value is None else value
@@ -212,6 +230,7 @@ def cohort(cohort_id: int):
         # Cohort names repeat from year to year ("Cohort A"): the programme tells them apart.
         title=f"{coh.name} · {coh.program.name}",
         cohort=coh,
+        program=coh.program,  # base.html says when the year is closed
         roster=queries.roster(coh),
         manages=manages,
         # Only those who manage the roster see who has not joined yet.

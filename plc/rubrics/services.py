@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
+from plc.audit import services as audit
 from plc.errors import DomainError
 from plc.extensions import db
 from plc.rubrics import queries, schema
@@ -42,6 +43,17 @@ def import_framework(actor, data: dict) -> tuple[Framework, str]:
         return _create(data, content_hash, version=newest.version + 1), NEW_VERSION
     _replace_content(newest, data, content_hash)
     return newest, REPLACED
+
+
+def upload_framework(actor, data: dict) -> tuple[Framework, str]:
+    """A site admin's upload (or ``flask plc import-framework``, actor None): the import, and
+    its audit event, whatever the outcome (the bundled rubric's own import is not audited)."""
+    framework, outcome = import_framework(actor, data)
+    audit.record("framework.uploaded", actor=actor, target_type="framework",
+                 target_id=framework.id, target_label=framework.label,
+                 details={"key": framework.key, "version": framework.version,
+                          "outcome": outcome})
+    return framework, outcome
 
 
 def describe(framework: Framework, outcome: str) -> str:

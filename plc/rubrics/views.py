@@ -47,7 +47,7 @@ def upload():
         data, problems = _read_upload(form.file.data)
         if not problems:
             with refusal_shown_on(problems, show=_listed):
-                framework, outcome = services.import_framework(current_user, data)
+                framework, outcome = services.upload_framework(current_user, data)
                 flash(services.describe(framework, outcome), "success")
                 return redirect(url_for("rubrics.manage"))
     return render_template("rubrics/upload.html", title="Import a framework", form=form,

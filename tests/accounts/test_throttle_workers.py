@@ -42,16 +42,17 @@ def post(port: int, path: str, fields: dict, cookie: str | None = None):
 
 def post_across_workers(port: int, path: str, fields: dict, count: int,
                         cookie: str | None = None) -> list[int]:
-    """POST `count` times, in rounds that reach every worker: a sync worker that has accepted
+    """POST `count` times, in rounds spread over the workers: a sync worker that has accepted
     a connection waits for its request and accepts no other, so WORKERS connections opened
-    before any request is sent are held by WORKERS different workers."""
+    before any request is sent are held by different workers (unless one is too slow to
+    wake, hence the test asks for two workers at least, not all)."""
     statuses = []
     while len(statuses) < count:
         conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=10)
                  for _ in range(min(WORKERS, count - len(statuses)))]
         for conn in conns:
             conn.connect()
-        time.sleep(0.2)  # every worker accepts its connection
+        time.sleep(0.5)  # each worker accepts one (on a busy machine, waking takes a while)
         with ThreadPoolExecutor(max_workers=len(conns)) as pool:
             statuses += pool.map(lambda conn: send(conn, path, fields, cookie).status, conns)
     return statuses
@@ -112,7 +113,7 @@ def test_eleventh_failure_answers_429_whichever_worker_serves_it(app, gunicorn):
     assert post_login(port, "worker@example.org", factories.PASSWORD) == 429
     time.sleep(0.5)  # let the access log flush
     pids = {line.split()[0] for line in log.read_text().splitlines() if "/login" in line}
-    assert len(pids) == WORKERS, f"the logins reached only {pids}; the test proves less"
+    assert len(pids) >= 2, f"all logins hit one worker ({pids}); the test proves nothing"
 
 
 def test_the_sixth_wrong_code_answers_429_whichever_worker_serves_it(app, gunicorn):
@@ -132,4 +133,4 @@ def test_the_sixth_wrong_code_answers_429_whichever_worker_serves_it(app, gunico
     assert post(port, "/login/code", {"code": right}, cookie).status == 429
     time.sleep(0.5)  # let the access log flush
     pids = {line.split()[0] for line in log.read_text().splitlines() if "/login/code" in line}
-    assert len(pids) == WORKERS, f"the codes reached only {pids}; the test proves less"
+    assert len(pids) >= 2, f"all codes hit one worker ({pids}); the test proves nothing"

@@ -59,7 +59,7 @@ def test_cohort_page_queries_do_not_grow_with_the_roster(world, client, login_as
     large_count = statements_for(client, count_queries, f"/cohorts/{large_id}")
 
     assert small_count == large_count
-    assert large_count <= 7  # user, cohort, roles (2), roster, invitations, unread count
+    assert large_count <= 5  # session (roles, unread count), cohort, roster, invitations
 
 
 def test_programme_page_queries_do_not_grow_with_cohorts_or_leads(app, client, login_as,
@@ -81,8 +81,8 @@ def test_programme_page_queries_do_not_grow_with_cohorts_or_leads(app, client, l
     list_count = statements_for(client, count_queries, "/programs")
 
     assert small_count == large_count
-    # user, programme + cohorts + leads (3), roles (2), counts, unread notifications
-    assert large_count <= 8
+    # session (roles, unread count), programme + cohorts + leads (3), counts
+    assert large_count <= 6
     assert list_count <= 6
 
 
@@ -91,6 +91,5 @@ def test_invite_and_import_pages_run_few_queries(world, client, login_as, count_
         factories.make_org(parent=factories.make_org())
     db.session.commit()
     login_as(world.lead)
-    # (each signed-in page also counts the unread notifications for the navigation)
     assert statements_for(client, count_queries, f"/cohorts/{world.cohort.id}/invite") <= 6
     assert statements_for(client, count_queries, f"/cohorts/{world.cohort.id}/import") <= 5

@@ -144,6 +144,7 @@ def succeeded(response) -> bool:
     return response.status_code in (301, 302, 303) and "/login" not in response.location
 
 
+@pytest.mark.long
 def test_no_role_reaches_an_object_of_a_cohort_it_has_no_part_in(app, sides):
     world, by_side = sides
     routes = list(object_routes(app))

@@ -4,6 +4,8 @@ suite). Signing in happens before the first snapshot: it writes a session row by
 
 from __future__ import annotations
 
+import pytest
+
 from plc.extensions import db
 from tests.matrix import OK
 from tests.permission_world import ROLES
@@ -17,6 +19,7 @@ def test_there_are_get_routes_to_visit():
     assert len(GET_CASES) > 30
 
 
+@pytest.mark.long
 def test_visiting_every_get_route_as_every_role_changes_nothing(app, world,
                                                               second_factor_required):
     clients = {role: client_as(app, world, role) for role in ROLES}

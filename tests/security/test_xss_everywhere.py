@@ -91,6 +91,7 @@ def test_the_groups_hold_every_payload_once():
     assert sorted(p for group in PAYLOAD_GROUPS for p in group) == sorted(PAYLOADS)
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("payloads", PAYLOAD_GROUPS, ids=[f"group{i}" for i in range(GROUPS)])
 def test_every_written_field_renders_inert_on_every_page(app, world, payloads):
     clients = {}

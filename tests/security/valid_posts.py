@@ -71,6 +71,7 @@ VALID_POSTS = {
         "description": ""},
     "POST programs.new_lead": lambda w: {"email": w.users["member_b"].email},
     "POST programs.new_lead other": lambda w: {"email": w.users["member_b"].email},
+    "POST programs.close_program other": lambda w: {"confirm": "y"},
     "POST programs.new_cohort": lambda w: {"name": "Cohort Z", "description": ""},
     "POST programs.new_cohort other": lambda w: {"name": "Cohort Z", "description": ""},
     "POST programs.edit_cohort": lambda w: {"name": "Cohort A renamed", "description": "x"},

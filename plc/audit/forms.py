@@ -1,0 +1,16 @@
+"""The audit log page's filters: a GET form, so no CSRF token and nothing saved."""
+
+from __future__ import annotations
+
+from wtforms import SearchField, SelectField
+
+from plc.audit.services import ACTIONS
+from plc.formtools import PlainForm, limited
+
+ACTION_CHOICES = [("", "Every action"), *ACTIONS.items()]
+
+
+class AuditFilterForm(PlainForm):
+    action = SelectField("Action", choices=ACTION_CHOICES, default="")
+    person = SearchField("Person (name or e-mail, who acted or was acted on)",
+                         validators=[limited(200)])
