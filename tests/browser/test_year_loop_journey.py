@@ -187,10 +187,10 @@ def current_step(page):
 
 def rate_current(page, value: int, label: str, strengths: str | None = None) -> None:
     step = current_step(page)
+    if strengths:  # first: the click then ends the typing pause, saving at once
+        step.get_by_label("Strengths").fill(strengths)
     step.locator(".level-card").nth(value - 1).click()
     expect(step.get_by_role("radio", name=f"{value} {label}")).to_be_checked()
-    if strengths:
-        step.get_by_label("Strengths").fill(strengths)
 
 
 def wait_for_autosave(page) -> None:

@@ -72,7 +72,7 @@
     next.hidden = current === steps.length - 1;
     if (moveFocus) {
       var heading = step.querySelector("h2, h3");
-      stepper.scrollIntoView({block: "start"});
+      stepper.scrollIntoView({block: "start", behavior: "instant"});  // the step changed: no glide
       if (heading) {
         heading.focus({preventScroll: true});
       }
