@@ -1,13 +1,14 @@
 """The year's loop, end to end, for a new member (issue 14): accept the e-mailed invitation,
 complete the Baseline self-assessment one competency at a time (reloading mid-way loses
 nothing), turn its top 3 changes into a plan in one click, share it and post an update, find a
-peer's question on home and answer it, and see growth after the Mid-year checkpoint.
+peer's question on home and answer it (mentioning the peer, picked from the suggestions as she
+types), and see growth after the Mid-year checkpoint.
 
 Three ways: on a laptop and on a 390 x 844 phone (every page through the page checker:
 axe-core with no serious or critical violation, labelled fields, no console or CSP error; on
 the phone every page's document is exactly as wide as the screen), and with JavaScript off
-(the whole worksheet on one page, "Save draft" instead of autosave; a plain page, since the
-checker's scripts cannot run there).
+(the whole worksheet on one page, "Save draft" instead of autosave, the mention typed out; a
+plain page, since the checker's scripts cannot run there).
 
 The setup (the programme, the invitation, the peer's question, opening the Mid-year
 checkpoint) is made through the services, as the lead's and the peer's own journeys are
@@ -347,10 +348,19 @@ def test_a_new_member_goes_round_the_years_loop(live_server, loop, visitor):
     thread = page.locator("#comments-plan").locator("..").get_by_role("listitem").filter(
         has_text="Which meeting will you try the protocol in first?").first
     thread.get_by_text("Reply", exact=False).first.click()
-    thread.get_by_label("Your reply").fill("The October staff meeting.")
+    reply = thread.get_by_label("Your reply")
+    if visit.mode == "no-js":
+        reply.fill("The October staff meeting, @pat.peer")
+    else:  # @mention suggestions as she types
+        reply.press_sequentially("The October staff meeting, @pa")
+        expect(page.get_by_role("listbox", name="People you can mention")
+               .get_by_role("option")).to_have_text(["Pat Peer (@pat.peer)"])
+        reply.press("Enter")
+        expect(reply).to_have_value("The October staff meeting, @pat.peer ")
     visit.click(thread.get_by_role("button", name="Post reply"))
     expect(page.get_by_role("status").first).to_contain_text("posted")
-    expect(page.get_by_text("The October staff meeting.")).to_be_visible()
+    expect(page.locator(".comment-body").filter(has_text="The October staff meeting")
+           ).to_contain_text("@Pat Peer")
 
     # Mid-year: the second self-assessment, then growth.
     open_midyear(live_server.app, loop)
