@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from plc.accounts.models import User
 from plc.extensions import db
 from plc.feedback import services as feedback_services
 from plc.feedback.models import QUESTION
@@ -31,7 +32,7 @@ from plc.mail import outbox
 from plc.plans import queries as plan_queries
 from plc.programs import queries as program_queries
 from plc.programs import services as program_services
-from plc.programs.models import MEMBER
+from plc.programs.models import MEMBER, Program
 from tests import factories
 from tests.browser.conftest import DESKTOP, PHONE, PageChecker, small_touch_targets
 
@@ -77,8 +78,6 @@ def loop(live_server):
 
 
 def peer_asks_a_question(app, loop: Loop) -> None:
-    from plc.accounts.models import User
-
     with app.app_context():
         member = db.session.query(User).filter_by(email=EMAIL).one()
         peer = db.session.get(User, loop.peer_id)
@@ -90,8 +89,6 @@ def peer_asks_a_question(app, loop: Loop) -> None:
 
 
 def open_midyear(app, loop: Loop) -> None:
-    from plc.programs.models import Program
-
     with app.app_context():
         program = db.session.get(Program, loop.program_id)
         factories.make_checkpoint(program, "Mid-year", 2, date(2020, 1, 1), date(2099, 1, 1))
