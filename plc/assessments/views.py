@@ -2,13 +2,14 @@
 
 Every handler: load the object or 404 -> permissions.require(...) -> validate the form ->
 services.x(current_user, obj, values) -> flash and redirect (the request commits once,
-plc/unit_of_work.py). Worksheets are shown all on one page, grouped by category; "Save draft"
-stands in for autosave.
+plc/unit_of_work.py). Worksheets are shown all on one page, grouped by category, with "Save
+draft"; with JavaScript (plc/static/js/worksheet.js) one competency at a time, saved as a draft
+as you go: the same POST, asking for JSON (see ``_autosave_answer``).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from plc import permissions
@@ -124,6 +125,8 @@ def worksheet(checkpoint_id: int):
     today = queries.today_in(program.time_zone)
     is_open = checkpoint.is_open(today)
     form = forms.worksheet_form(sheet, data=forms.worksheet_data(assessment))
+    if form.is_submitted() and _wants_json():
+        return _autosave_answer(form, checkpoint, assessment, sheet, today)
     readers = None if assessment is None else reading.opened(
         current_user, WORKSHEET, assessment.id, assessment.user_id, own_cohorts)
     if (assessment is not None and assessment.is_submitted) or not is_open:
@@ -154,6 +157,36 @@ def worksheet(checkpoint_id: int):
         form=form, sheet=sheet, checkpoint=checkpoint, program=program, assessment=assessment,
         previous=previous, previous_name=previous_name, readers=readers,
     )
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _autosave_answer(form, checkpoint, assessment, sheet, today):
+    """The worksheet's autosave: the page's own form, posted by script, saved as a draft.
+    It answers {"version": n} (the script posts that version next), or 409 with the message of
+    a save from an older version (another tab or device saved since) or of a closed or
+    submitted worksheet, or 422 for a field out of bounds. It never submits and never flashes:
+    a draft saved in the background is not news on the next page."""
+    if assessment is not None and assessment.is_submitted or not checkpoint.is_open(today):
+        return jsonify(error="This worksheet cannot be changed now. Reload the page."), 409
+    if not form.validate():
+        first = next(_messages(form.errors), "the form is out of date")
+        return jsonify(error=f"Not saved: {first} Press “Save draft” to see where."), 422
+    with refusal_shown_on(form, show=lambda _form, _error: None) as refused:
+        saved = services.save_worksheet(current_user, checkpoint, assessment, sheet,
+                                        _values(form, sheet), today=today, submit=False)
+        return jsonify(version=saved.version, status=saved.status)
+    return jsonify(error=refused.error.message), 409
+
+
+def _messages(errors):
+    for error in errors.values() if isinstance(errors, dict) else errors:
+        if isinstance(error, dict | list):
+            yield from _messages(error)
+        elif error:
+            yield str(error)
 
 
 def _show_on_worksheet(form: forms.WorksheetForm, error: DomainError) -> None:

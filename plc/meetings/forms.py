@@ -5,6 +5,8 @@ from __future__ import annotations
 from wtforms import (
     BooleanField,
     DateField,
+    FieldList,
+    FormField,
     IntegerField,
     RadioField,
     SelectField,
@@ -24,7 +26,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from plc.formtools import BaseForm, limited
+from plc.formtools import BaseForm, PlainForm, limited
 from plc.meetings.models import ATTENDANCE_STATUSES, LAST_WEEK, PROTOCOLS
 from plc.meetings.services import MAX_DURATION_MINUTES
 
@@ -50,10 +52,33 @@ class _PlaceFields(_Place):
                         validators=[InputRequired(), limited(200)])
 
 
+class AgendaRow(PlainForm):
+    """One line of a new meeting's agenda: the item and its minutes (the rest, protocol,
+    materials and presenters, on the item's own page later). A blank row is ignored."""
+
+    title = StringField("Agenda item", validators=[limited(200)])
+    minutes = IntegerField("Minutes", validators=[Optional(), NumberRange(1, 600)])
+
+    def validate_title(self, field) -> None:
+        if not field.data and self.minutes.data:
+            raise ValidationError("Name the item, or clear its minutes.")
+
+
+BLANK_AGENDA_ROWS = 3
+MAX_AGENDA_ROWS = 30
+
+
+def blank_agenda_row() -> AgendaRow:
+    """The page's <template> row, named for plc/static/js/rows.js to number."""
+    return AgendaRow(prefix="__list__-__index__-")
+
+
 class MeetingForm(_PlaceFields):
     day = DateField("Date", validators=[InputRequired()])
     start = TimeField("Starts at", validators=[InputRequired()])
     duration_minutes = _duration_field()
+    agenda = FieldList(FormField(AgendaRow), min_entries=BLANK_AGENDA_ROWS,
+                       max_entries=MAX_AGENDA_ROWS)
 
 
 class SeriesForm(_PlaceFields):

@@ -47,9 +47,16 @@ class Place:
 
 
 def schedule_meeting(actor: User, cohort: Cohort, *, title: str, day: date, start: time,
-                     duration_minutes: int, place: Place) -> Meeting:
+                     duration_minutes: int, place: Place,
+                     agenda: tuple[AgendaValues, ...] = ()) -> Meeting:
+    """The meeting, with the first items of its agenda when they are given."""
     zone = _zone_of(cohort)
     meeting = _add_meeting(cohort, title, _starts_at(day, start, zone), duration_minutes, place)
+    for position, values in enumerate(agenda, start=1):
+        item = AgendaItem(meeting_id=meeting.id, position=position)
+        _fill_item(item, values)
+        db.session.add(item)
+    db.session.flush()
     _notify(actor, meeting.cohort_id, f"New meeting: {title}",
             f"{title} ({cohort.name}) is scheduled.\n\nWhen: {_when(meeting, zone)}\n"
             f"{_place_text(meeting)}",

@@ -86,10 +86,14 @@ def new_meeting(cohort_id: int):
                 current_user, cohort, title=form.title.data, day=form.day.data,
                 start=form.start.data, duration_minutes=form.duration_minutes.data,
                 place=_place(form),
+                agenda=tuple(services.AgendaValues(title=row.form.title.data,
+                                                   minutes=row.form.minutes.data)
+                             for row in form.agenda if row.form.title.data),
             )
             flash("The meeting is scheduled.", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
-    return _form_page("meetings/meeting_form.html", form, cohort, "Schedule a meeting")
+    return _form_page("meetings/meeting_form.html", form, cohort, "Schedule a meeting",
+                      blank_row=forms.blank_agenda_row())
 
 
 @bp.route("/cohorts/<int:cohort_id>/meetings/series/new", methods=["GET", "POST"])
@@ -120,11 +124,11 @@ def _place(form) -> services.Place:
                           online_url=form.online_url.data or "")
 
 
-def _form_page(template: str, form, cohort: Cohort, title: str):
+def _form_page(template: str, form, cohort: Cohort, title: str, **context):
     return render_template(
         template, title=f"{title} · {cohort.name}", form=form, cohort=cohort,
         program=cohort.program, zone=cohort.program.time_zone,
-        cancel_url=url_for("meetings.cohort_meetings", cohort_id=cohort.id),
+        cancel_url=url_for("meetings.cohort_meetings", cohort_id=cohort.id), **context,
     )
 
 

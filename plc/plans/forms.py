@@ -28,7 +28,6 @@ from plc.plans.models import (
     MAX_FOCUS_AREAS,
     NOT_STARTED,
     SHARED_WITH_COHORT,
-    SKILL,
     STEP_STATUSES,
 )
 from plc.plans.revisions import BARRIER_LABELS, STATUS_LABELS
@@ -55,10 +54,16 @@ STATUS_CHOICES = [(s, STATUS_LABELS[s].capitalize()) for s in STEP_STATUSES]
 
 class BarrierEntry(PlainForm):
     id = HiddenField()
-    kind = SelectField("Kind", choices=[(k, BARRIER_LABELS[k].capitalize())
-                                        for k in BARRIER_KINDS], default=SKILL)
+    # A blank row chooses no kind: a barrier written there must say which it is (it used to
+    # become "skill" unasked).
+    kind = SelectField("Kind", choices=[("", "(choose)")] + [
+        (k, BARRIER_LABELS[k].capitalize()) for k in BARRIER_KINDS], default="")
     text = StringField("What is holding me back", validators=[limited(TEXT_MAX)])
     remove = BooleanField("Remove")
+
+    def validate_kind(self, field) -> None:
+        if self.text.data and not field.data and not self.remove.data:
+            raise ValidationError("Choose skill, will or structural.")
 
 
 class StepEntry(PlainForm):
@@ -86,6 +91,13 @@ class FocusEntry(PlainForm):
     support_other = _text("Other support")
     evidence = _text("How I will know (evidence of progress)")
     remove = BooleanField("Remove this focus area")
+
+
+def blank_rows() -> dict[str, PlainForm]:
+    """One blank barrier and step row, named "__list__-__index__-<field>": the page's
+    <template>s, from which plc/static/js/rows.js adds rows in place (it names them)."""
+    return {"barrier": BarrierEntry(prefix="__list__-__index__-"),
+            "step": StepEntry(prefix="__list__-__index__-")}
 
 
 class PlanForm(BaseForm):

@@ -138,7 +138,8 @@ def edit_plan(plan_id: int):
             form.version.data = plan.version
     return render_template("plans/edit.html", title=_title(plan, True, "Edit: "), plan=plan,
                            program=plan.program, form=form, saved_now=saved_now,
-                           zone=plan.program.time_zone, **_rubric_context(sheet))
+                           blank=forms.blank_rows(), zone=plan.program.time_zone,
+                           **_rubric_context(sheet))
 
 
 # --- catching up with a newer self-assessment --------------------------------------------

@@ -153,3 +153,54 @@ def test_a_lost_version_race_is_refused_by_the_database(app, sheet):
         db.session.rollback()
     else:
         raise AssertionError("a stale save went through")
+
+
+# --- autosave (plc/static/js/worksheet.js posts the same form, asking for JSON) -----------
+
+JSON = {"Accept": "application/json"}
+
+
+def test_autosave_saves_a_draft_and_answers_the_new_version(app, login_as, sheet):
+    c1, c2, _c3 = sheet.competency_ids
+    client = login_as(sheet.member)
+    first = client.post(url(sheet), headers=JSON,
+                        data=form_data(sheet, {c1: 2}, **{f"strengths_{c1}": "Clear goals"}))
+    assert first.status_code == 200 and first.json == {"version": 1, "status": "draft"}
+    second = client.post(url(sheet), headers=JSON, data=form_data(sheet, {c1: 2, c2: 3},
+                                                                  version=1))
+    assert second.json["version"] == 2
+    assessment = saved(sheet)
+    assert assessment.status == "draft" and assessment.version == 2
+    # Even "submit" is only a draft in the background, and nothing is flashed for later.
+    client.post(url(sheet), headers=JSON, data=form_data(sheet, {c1: 2}, version=2,
+                                                         action="submit"))
+    assert saved(sheet).status == "draft"
+    page = client.get(url(sheet))
+    assert "worksheet is saved as a draft" not in page.text and "Clear goals" in page.text
+
+
+def test_autosave_from_a_stale_tab_is_a_conflict_not_an_overwrite(app, login_as, sheet):
+    c1 = sheet.competency_ids[0]
+    client = login_as(sheet.member)
+    client.post(url(sheet), headers=JSON,
+                data=form_data(sheet, {c1: 2}, **{f"strengths_{c1}": "From tab one"}))
+    stale = client.post(url(sheet), headers=JSON,
+                        data=form_data(sheet, {c1: 4}, **{f"strengths_{c1}": "From tab two"}))
+    assert stale.status_code == 409
+    assert "saved somewhere else" in stale.json["error"]
+    assert db.session.execute(select(Rating.strengths).where(
+        Rating.assessment_id == saved(sheet).id, Rating.competency_id == c1)).scalar_one() \
+        == "From tab one"
+
+
+def test_autosave_refuses_a_submitted_worksheet_and_too_long_text(app, login_as, sheet):
+    c1 = sheet.competency_ids[0]
+    client = login_as(sheet.member)
+    too_long = client.post(url(sheet), headers=JSON,
+                           data=form_data(sheet, **{f"strengths_{c1}": "x" * 5001}))
+    assert too_long.status_code == 422 and "Not saved: Use at most" in too_long.json["error"]
+    assert saved(sheet) is None
+    client.post(url(sheet), data=form_data(sheet, dict.fromkeys(sheet.competency_ids, 3),
+                                           action="submit"))
+    closed = client.post(url(sheet), headers=JSON, data=form_data(sheet, version=1))
+    assert closed.status_code == 409 and saved(sheet).status == SUBMITTED

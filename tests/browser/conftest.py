@@ -281,6 +281,22 @@ class PageChecker:
             self.status = response.status
 
 
+# Buttons and links in forms and in the navigation, shown on the page, under 44 px tall: on a
+# phone (issue 14) every one should be big enough for a finger.
+_SMALL_TARGETS_JS = """
+() => Array.from(document.querySelectorAll(
+    'main form button, main form .btn, main form summary.btn, main form select,'
+    + ' main .todo-action .btn, header nav a, header nav button'))
+  .filter((el) => el.checkVisibility() && el.getBoundingClientRect().height < 44)
+  .map((el) => el.outerHTML.slice(0, 120) + ' ' + el.getBoundingClientRect().height)
+"""
+
+
+def small_touch_targets(page) -> list[str]:
+    """The visible buttons and links of forms and navigation under 44 px tall."""
+    return page.evaluate(_SMALL_TARGETS_JS)
+
+
 def tab_into_next_radio_group(page, previous: str | None, max_tabs: int = 40) -> str:
     """Press Tab until focus is on a radio of a group other than ``previous``; its name."""
     for _ in range(max_tabs):

@@ -32,7 +32,9 @@ def member(live_server):
 
 def rate_all_with_keyboard(page, arrow_presses: int, groups: int) -> None:
     """Entering an unchecked group focuses its first level; each ArrowRight moves on a level
-    and checks it (native radio behaviour, no script)."""
+    and checks it (native radio behaviour, no script). The worksheet shows one competency at
+    a time (plc/static/js/worksheet.js): Enter on "Next" moves on, to the top 3 changes
+    after the last."""
     page.get_by_role("heading", level=1).click()  # start from the top of the page
     name = None
     for _ in range(groups):
@@ -40,6 +42,7 @@ def rate_all_with_keyboard(page, arrow_presses: int, groups: int) -> None:
         for _ in range(arrow_presses):
             page.keyboard.press("ArrowRight")
         expect(page.locator(f"input[name='{name}']:checked")).to_have_count(1)
+        page.get_by_role("button", name="Next").press("Enter")
 
 
 def fill_worksheet(checker, checkpoint: str, arrow_presses: int, strengths: str) -> None:

@@ -154,3 +154,25 @@ def test_moving_can_change_the_place(app, people, client_for):
         OutboxMessage.to_addr == people.member.email)).scalar_one()
     assert "Place: Library, Lincoln Middle School" in body
     assert "Video link: https://video.example/x" in body  # under "Was"
+
+
+def test_a_new_meeting_comes_with_its_first_agenda_items(app, people, client_for):
+    from plc.meetings.models import AgendaItem
+
+    url = f"/cohorts/{people.cohort.id}/meetings/new"
+    client = client_for(people.lead)
+    page = client.get(url).text
+    assert 'name="agenda-2-title"' in page and '<template id="agenda-row">' in page
+    data = {"title": "Kick-off", "day": "2026-09-15", "start": "16:00",
+            "duration_minutes": "60", "agenda-0-title": "Check-in", "agenda-0-minutes": "10",
+            "agenda-1-title": "", "agenda-1-minutes": "15",  # minutes without an item
+            "agenda-4-title": "Consultancy on Ana's plan", "agenda-4-minutes": ""}
+    response = client.post(url, data=data)
+    assert response.status_code == 200
+    assert "Name the item, or clear its minutes." in response.text
+    assert db.session.execute(select(Meeting)).first() is None
+    data["agenda-1-minutes"] = ""
+    assert client.post(url, data=data).status_code == 302
+    items = db.session.execute(select(AgendaItem.position, AgendaItem.title, AgendaItem.minutes)
+                               .order_by(AgendaItem.position)).all()
+    assert items == [(1, "Check-in", 10), (2, "Consultancy on Ana's plan", None)]

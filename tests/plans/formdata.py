@@ -13,8 +13,13 @@ class _Form(HTMLParser):
         self._select: str | None = None
         self._first_option: str | None = None
         self._textarea: str | None = None
+        self._templates = 0  # inside a <template>: inert, never submitted
 
     def handle_starttag(self, tag, attrs):
+        if tag == "template":
+            self._templates += 1
+        if self._templates:
+            return
         a = dict(attrs)
         name = a.get("name")
         if tag == "input" and name and a.get("type") not in ("submit", "button"):
@@ -34,7 +39,9 @@ class _Form(HTMLParser):
             self.values[name] = ""
 
     def handle_endtag(self, tag):
-        if tag == "select":
+        if tag == "template":
+            self._templates -= 1
+        elif tag == "select":
             self._select = None
         elif tag == "textarea":
             self._textarea = None

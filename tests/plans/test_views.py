@@ -290,3 +290,23 @@ def test_the_plan_page_opens_with_a_summary_then_the_conversation(app, client, s
     assert html.index('id="comments-plan"') < html.index('id="timeline-heading"')
     assert '<summary class="btn btn-sm btn-outline-secondary">Reply' in html
     assert '<details class="mb-4" id="what-changed">' in html
+
+
+def test_a_barrier_needs_its_kind_and_blank_rows_choose_none(client, setting):
+    plan = started_plan(setting)
+    login(client, setting.member)
+    url = f"/plans/{plan.id}/edit"
+    page = client.get(url).text
+    data = form_values(page)
+    blank = next(n for n, v in data.items() if n.endswith("-text") and "barriers" in n and not v)
+    assert data[blank.replace("-text", "-kind")] == ""  # not "skill" unasked
+    # The rows to add in place are templates, named for the script to number.
+    assert '<template id="step-row">' in page and 'name="__list__-__index__-text"' in page
+    data[blank] = "No time on Fridays"
+    response = client.post(url, data=data)
+    assert response.status_code == 200
+    assert "Choose skill, will or structural." in text_of(response)
+    data[blank.replace("-text", "-kind")] = "structural"
+    assert client.post(url, data=data).status_code == 302
+    barriers = content(plan.id)[0].barriers
+    assert (barriers[-1].kind, barriers[-1].text) == ("structural", "No time on Fridays")
