@@ -14,6 +14,7 @@ import contextvars
 import os
 import re
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from flask import has_app_context
@@ -71,7 +72,7 @@ def base_config(tmp_path, database_uri: str) -> dict:
     }
 
 
-@pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests
+# Not trylast: "-m database" deselects in pytest's own hook, which runs after the conftests'.
 def pytest_collection_modifyitems(items):
     """Mark the tests that use the database, so that the PostgreSQL leg of CI can run only
     those (``-m database``): the others would prove nothing new there. Then put the long
@@ -84,12 +85,15 @@ def pytest_collection_modifyitems(items):
     items.sort(key=_length_rank)  # a stable sort: otherwise as collected
 
 
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
 def _length_rank(item) -> int:
     """0 for tests that start servers or seed large data, 1 for browser journeys and
     whole-site walks, 2 for the rest."""
     if item.get_closest_marker("slow"):
         return 0
-    if item.get_closest_marker("browser") or item.get_closest_marker("long"):
+    if item.get_closest_marker("long") or BROWSER_TESTS in Path(str(item.path)).parents:
         return 1
     return 2
 

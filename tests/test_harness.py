@@ -4,6 +4,10 @@ the shared app forgets what a test did to it."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from plc.accounts.models import User
@@ -56,3 +60,15 @@ def test_the_shared_app_forgets_settings_and_kept_state(app):
 
     assert app.config["FIGURES_CACHE_SECONDS"] == 0
     assert "kept_by_a_test" not in app.extensions
+
+
+def test_the_postgresql_leg_selects_every_test_that_uses_the_database():
+    """CI's PostgreSQL leg runs ``-m database``; the mark is added at collection (conftest), and
+    must be there before pytest deselects by mark, or that leg silently runs almost nothing."""
+    root = Path(__file__).resolve().parents[1]
+    listed = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         "-m", "database", "tests/test_harness.py"],
+        cwd=root, capture_output=True, text=True, timeout=120, check=False).stdout
+    assert "test_a_clone_undoes_every_write_and_hands_out_the_same_ids_again" in listed
+    assert "test_the_postgresql_leg_selects_every_test" not in listed  # uses no database
