@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from plc.privacy.views import bp as privacy_bp
     from plc.programs.views import bp as programs_bp
     from plc.rubrics.views import bp as rubrics_bp
+    from plc.voice.views import bp as voice_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -114,3 +115,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(voice_bp)
