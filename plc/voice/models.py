@@ -78,10 +78,13 @@ class RoundInvitee(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     audience_id: Mapped[int] = mapped_column(
         ForeignKey("round_audiences.id", ondelete="CASCADE"), index=True)
-    email: Mapped[str] = mapped_column(String(320))
+    email: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(5), default="en")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     reminded: Mapped[bool] = mapped_column(default=False)
+    # The outbox rows of this invitee's invitation and reminder: they hold the address and
+    # the link, so they go with the invitee (at use and at closing).
+    message_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
 
 
 class VoiceResponse(db.Model):

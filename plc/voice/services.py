@@ -19,6 +19,7 @@ from plc.db import utcnow
 from plc.errors import DomainError
 from plc.extensions import db
 from plc.mail import outbox
+from plc.mail.models import OutboxMessage
 from plc.plans import services as plan_services
 from plc.tokens import hash_token, new_token
 from plc.voice import queries
@@ -99,7 +100,7 @@ def parse_addresses(text: str) -> tuple[list[str], list[str]]:
         entry = entry.strip().strip("<>").lower()
         if not entry:
             continue
-        (good if EMAIL.match(entry) and len(entry) <= 320 else bad).append(entry)
+        (good if EMAIL.match(entry) and len(entry) <= 254 else bad).append(entry)
     return list(dict.fromkeys(good)), bad
 
 
@@ -120,12 +121,13 @@ def invite(actor, round_: FeedbackRound, audience: RoundAudience, text: str, lan
     name = round_.plan.user.name
     for address in addresses:
         token, token_hash = new_token()
+        message = outbox.queue(address, word("mail_subject", language, name=name),
+                               word("mail_body", language, name=name,
+                                    link=links.voice_invitee_link(token, language),
+                                    date=long_date(round_.closes_on, language)))
+        db.session.flush()
         db.session.add(RoundInvitee(audience_id=audience.id, email=address, language=language,
-                                    token_hash=token_hash))
-        outbox.queue(address, word("mail_subject", language, name=name),
-                     word("mail_body", language, name=name,
-                          link=links.voice_invitee_link(token, language),
-                          date=long_date(round_.closes_on, language)))
+                                    token_hash=token_hash, message_ids=[message.id]))
     db.session.flush()
     return len(addresses)
 
@@ -163,6 +165,7 @@ def respond(audience: RoundAudience, survey, language: str, answers: dict[tuple[
         row.response_id = response.id
     db.session.add_all([*rows, *texts])
     if invitee is not None:
+        _forget_messages(list(invitee.message_ids or []))
         db.session.delete(invitee)
     db.session.flush()
     return response
@@ -177,8 +180,21 @@ def close_round(round_: FeedbackRound) -> None:
 
 
 def _forget_invitees(audience_ids: list[int]) -> None:
-    if audience_ids:
-        db.session.execute(delete(RoundInvitee).where(RoundInvitee.audience_id.in_(audience_ids)),
+    """Delete the invitees of these audiences, and the outbox rows that carried their
+    addresses and links."""
+    if not audience_ids:
+        return
+    message_ids = [i for ids in db.session.execute(
+        select(RoundInvitee.message_ids).where(RoundInvitee.audience_id.in_(audience_ids))
+    ).scalars() for i in (ids or [])]
+    _forget_messages(message_ids)
+    db.session.execute(delete(RoundInvitee).where(RoundInvitee.audience_id.in_(audience_ids)),
+                       execution_options={"synchronize_session": False})
+
+
+def _forget_messages(message_ids: list[int]) -> None:
+    if message_ids:
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(message_ids)),
                            execution_options={"synchronize_session": False})
 
 
@@ -205,10 +221,12 @@ def remind_invitees(today: date, days_before: int = 2) -> int:
         invitee.token_hash = token_hash
         invitee.reminded = True
         name, lang = round_.plan.user.name, invitee.language
-        outbox.queue(invitee.email, word("reminder_subject", lang, name=name),
-                     word("reminder_body", lang, name=name,
-                          link=links.voice_invitee_link(token, lang),
-                          date=long_date(round_.closes_on, lang)))
+        message = outbox.queue(invitee.email, word("reminder_subject", lang, name=name),
+                               word("reminder_body", lang, name=name,
+                                    link=links.voice_invitee_link(token, lang),
+                                    date=long_date(round_.closes_on, lang)))
+        db.session.flush()
+        invitee.message_ids = [*(invitee.message_ids or []), message.id]
         sent += 1
     db.session.flush()
     return sent
