@@ -26,9 +26,10 @@ C = lambda w: w.focus_area_a.competency_id  # noqa: E731
 
 def _new_round(w) -> dict:
     today = date.today()
-    return {"competency_ids": [str(C(w))], "audiences": ["staff", "families"],
+    return {"competency_ids": [str(C(w))], "audiences": ["staff", "other"],
             "languages": ["en", "es"], "opens_on": today.isoformat(),
-            "closes_on": (today + timedelta(days=10)).isoformat(), "other_label": ""}
+            "closes_on": (today + timedelta(days=10)).isoformat(),
+            "other_label": "Bus drivers"}
 
 
 ANSWER = lambda w: {f"a-{C(w)}-0": "3", f"open-{C(w)}": "Keep listening"}  # noqa: E731
@@ -77,6 +78,7 @@ CASES: list[Case] = [
     Case("voice.respond_invited", "POST", lambda w: f"/v/i/{w.invitee_token}", PUBLIC, ANSWER),
     Case("voice.respond_invited", "GET", lambda w: "/v/i/used-or-unknown", expect(410),
          label="used"),
+    Case("voice.thanks", "GET", lambda w: "/v/thanks?lang=es", PUBLIC),
 ]
 
 # Statement budgets (tests/test_query_budgets.py) above the default, with the reason.

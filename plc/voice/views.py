@@ -167,8 +167,7 @@ def invite(round_id: int):
             flash(f"{n} invitation(s) queued. The addresses are deleted when the round closes.",
                   "success")
     else:
-        flash("Check the invitation form: " + "; ".join(
-            e for errors in form.errors.values() for e in errors), "error")
+        flash("Check the invitation form: " + _form_errors(form), "error")
     return redirect(url_for("voice.round_page", round_id=round_id))
 
 
@@ -181,6 +180,8 @@ def share(round_id: int):
         with refusal_flashed():
             services.set_visibility(current_user, round_, form.visibility.data)
             flash("Who may see the summary is saved.", "success")
+    else:
+        flash("Choose who may see the summary.", "error")
     return redirect(url_for("voice.round_page", round_id=round_id))
 
 
@@ -204,6 +205,8 @@ def note(round_id: int):
             services.publish_note(current_user, round_, form.heard.data or "",
                                   form.will_do.data or "", _today(round_))
             flash("Your note is published at the round's links.", "success")
+    else:
+        flash("Check the note: " + _form_errors(form), "error")
     return redirect(url_for("voice.round_page", round_id=round_id))
 
 
@@ -220,7 +223,7 @@ def add_step(round_id: int):
                               form.due_on.data)
             flash("The step is added to your plan.", "success")
     else:
-        flash("Choose a focus area and write the step.", "error")
+        flash("Check the step: " + _form_errors(form), "error")
     return redirect(url_for("voice.round_page", round_id=round_id))
 
 
@@ -258,6 +261,13 @@ def respond_open(token: str):
     return _respond(audience, token, invitee=None)
 
 
+@bp.get("/v/thanks")
+def thanks():
+    """Where a response lands (after the redirect): it names no round and no link."""
+    lang = pick_language(request.args.get("lang"), ["en", "es"], request.accept_languages)
+    return _message(lang, "thanks_title", word("thanks", lang), 200)
+
+
 @bp.route("/v/i/<token>", methods=["GET", "POST"])
 def respond_invited(token: str):
     invitee = services.invitee_for(token)
@@ -272,6 +282,10 @@ def _message(lang: str, title_key: str, text: str, status: int, round_=None, nam
     return render_template("voice/message.html", lang=lang, title=word(title_key, lang),
                            text=text, word=word, round=round_, name=name,
                            switch=None), status
+
+
+def _form_errors(form) -> str:
+    return "; ".join(e for errors in form.errors.values() for e in errors)
 
 
 def _respond(audience, token: str, invitee):
@@ -313,10 +327,7 @@ def _respond(audience, token: str, invitee):
                     return _message(lang, "full_title", refused.message, 409)
                 error = refused.message  # refused before anything was written
             else:
-                return render_template("voice/message.html", lang=lang,
-                                       title=word("thanks_title", lang),
-                                       text=word("thanks", lang), word=word, round=round_,
-                                       name=name, switch=None)
+                return redirect(url_for("voice.thanks", lang=lang))
     return render_template("voice/respond.html", lang=lang, title=word("title", lang),
                            round=round_, audience=audience,
                            audience_name=_audience_name(audience, lang), name=name,

@@ -77,8 +77,8 @@ WORDS: dict[str, dict[str, str]] = {
               "de nuevo.",
     },
     "too_long": {
-        "en": "Please use at most {n} characters in each answer.",
-        "es": "Por favor, use como máximo {n} caracteres en cada respuesta.",
+        "en": "Use at most {n} characters in each answer, please.",
+        "es": "Use como máximo {n} caracteres en cada respuesta, por favor.",
     },
     "language": {"en": "Language", "es": "Idioma"},
     "note_title": {"en": "What I heard, what I will do", "es": "Lo que escuché, lo que haré"},

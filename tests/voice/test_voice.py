@@ -136,7 +136,8 @@ def test_a_response_keeps_nothing_that_identifies_its_respondent(app, world):
     before = db.session.scalar(select(db.func.count()).select_from(VoiceResponse))
     page = client.post(f"/v/{_links(world)[0][1]}?lang=es", data=_answer(world),
                        headers={"User-Agent": UA}, environ_base={"REMOTE_ADDR": IP})
-    assert page.status_code == 200 and "Gracias" in page.get_data(as_text=True)
+    assert page.status_code == 302 and page.location.endswith("/v/thanks?lang=es")
+    assert "Gracias" in client.get(page.location).get_data(as_text=True)
     assert db.session.scalar(select(db.func.count()).select_from(VoiceResponse)) == before + 1
     assert _scan(UA, IP, "Voice-Test-Agent") == []
     # The response's own columns: the audience, the language; no time, no person.
@@ -153,7 +154,7 @@ def test_results_of_an_audience_appear_at_five_responses_and_not_before(app, wor
     for n in range(4):
         assert app.test_client().post(f"/v/{families}", data=_answer(world, n),
                                       environ_base={"REMOTE_ADDR": f"198.51.100.{n}"}
-                                      ).status_code == 200
+                                      ).status_code == 302
     page = client.get(f"/voice/rounds/{world.round_a.id}").get_data(as_text=True)
     assert "Keep the open door" not in page and page.count("Not enough responses") == 1
     app.test_client().post(f"/v/{families}", data=_answer(world, 4))
@@ -190,7 +191,7 @@ def test_an_invitee_link_takes_one_response_and_is_forgotten(app, world):
     url = f"/v/i/{world.invitee_token}"
     assert "Comparta" in client.get(url, headers={"Accept-Language": "es"}).get_data(
         as_text=True)
-    assert client.post(url, data=_answer(world)).status_code == 200
+    assert client.post(url, data=_answer(world)).status_code == 302
     again = client.post(url, data=_answer(world))
     assert again.status_code == 410 and "already used" in again.get_data(as_text=True)
     assert db.session.execute(select(RoundInvitee)).scalars().all() == []
@@ -246,12 +247,12 @@ def test_an_open_link_is_throttled_per_client_and_capped_per_round(app, world):
     link = f"/v/{_links(world)[1][1]}"
     client = app.test_client()
     for _ in range(2):
-        assert client.post(link, data=_answer(world)).status_code == 200
+        assert client.post(link, data=_answer(world)).status_code == 302
     busy = client.post(link, data=_answer(world))
     assert busy.status_code == 429 and "try again" in busy.get_data(as_text=True).lower()
     other = app.test_client().post(link, data=_answer(world),
                                    environ_base={"REMOTE_ADDR": "192.0.2.9"})
-    assert other.status_code == 200  # another client is not held back
+    assert other.status_code == 302  # another client is not held back
     app.config["VOICE_ROUND_CAP"] = 8
     full = app.test_client().post(link + "?lang=es", data=_answer(world),
                                   environ_base={"REMOTE_ADDR": "192.0.2.10"})
