@@ -32,7 +32,8 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "How much do you agree?", "es": "¿Qué tanto está de acuerdo?",
     },
     "optional": {"en": "Every question is optional.", "es": "Todas las preguntas son opcionales."},
-    "your_words": {"en": "In your own words (optional)", "es": "Con sus propias palabras (opcional)"},
+    "your_words": {"en": "In your own words (optional)",
+                   "es": "Con sus propias palabras (opcional)"},
     "send": {"en": "Send my answers", "es": "Enviar mis respuestas"},
     "thanks_title": {"en": "Thank you", "es": "Gracias"},
     "thanks": {

@@ -12,7 +12,8 @@ from plc.extensions import db
 from plc.mail.models import OutboxMessage
 from plc.plans.models import ActionStep
 from plc.programs.models import MEMBER
-from plc.rubrics import schema, services as rubric_services
+from plc.rubrics import schema
+from plc.rubrics import services as rubric_services
 from plc.voice import results, services, throttle
 from plc.voice.models import (
     FeedbackRound,
