@@ -311,3 +311,28 @@ def test_program_leads_see_counts_and_never_answers(app, world):
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and 'id="rounds-opened">3<' in body
     assert "Open answer" not in body and "Member A" not in body
+
+
+@pytest.mark.slow
+def test_the_demo_has_a_closed_round_with_a_hidden_audience_and_an_open_one(app):
+    from plc.accounts.models import User
+    from plc.voice import queries as voice_queries
+
+    app.test_cli_runner().invoke(args=["plc", "demo"])
+    rounds = db.session.execute(select(FeedbackRound).order_by(FeedbackRound.id)).scalars().all()
+    assert len(rounds) == 2 and rounds[0].closed_at and rounds[1].closed_at is None
+    audiences = db.session.execute(select(RoundAudience).where(
+        RoundAudience.round_id == rounds[0].id).order_by(RoundAudience.position)).scalars().all()
+    counts = voice_queries.response_counts([a.id for a in audiences])
+    assert [counts.get(a.id, 0) for a in audiences] == [12, 7, 3]
+    plan = db.session.get(type(rounds[0]).plan.property.mapper.class_, rounds[0].plan_id)
+    owner = db.session.get(User, plan.user_id)
+    from plc import demo
+    from tests.conftest import login
+    client = app.test_client()
+    login(client, owner.email, demo.DEMO_PASSWORD)
+    page = client.get(f"/voice/rounds/{rounds[0].id}").get_data(as_text=True)
+    assert page.count("Not enough responses to protect anonymity") == len(
+        rounds[0].competency_ids)  # students, once per competency
+    assert "Lo que escuché" in app.test_client().get(
+        f"/v/{audiences[2].token}?lang=es").get_data(as_text=True)
