@@ -328,7 +328,8 @@ def _respond(audience, token: str, invitee):
                 error = refused.message  # refused before anything was written
             else:
                 return redirect(url_for("voice.thanks", lang=lang))
-    return render_template("voice/respond.html", lang=lang, title=word("title", lang),
+    title = f"{word('title', lang)} · {_audience_name(audience, lang)}"
+    return render_template("voice/respond.html", lang=lang, title=title,
                            round=round_, audience=audience,
                            audience_name=_audience_name(audience, lang), name=name,
                            competencies=competencies, survey=survey, form=form, error=error,
