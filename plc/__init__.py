@@ -40,13 +40,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from plc import models  # noqa: F401  (every model registered before first use)
     from plc.accounts import sessions
-    from plc.extensions import bootstrap, csrf, db, login_manager, migrate
+    from plc.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from plc.mail import outbox
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir())
     csrf.init_app(app)
     bootstrap.init_app(app)
+    babel.init_app(app, default_locale="en")
     login_manager.init_app(app)
     sessions.configure(login_manager)
     outbox.init_app(app)

@@ -1,120 +1,85 @@
-"""Every word a respondent reads (the respondent pages and the e-mails to invitees), in each
-language a round may use. ``tests/voice/test_catalog.py`` fails when a text lacks a language.
+"""Every word a respondent reads (the respondent pages and the e-mails to invitees): English
+source texts here, their Spanish in plc/translations/es/LC_MESSAGES/messages.po (compiled by
+`make dev-setup` and `make run`). ``tests/voice/test_catalog.py`` fails when one lacks its
+translation.
 
 The statements themselves are data: the framework file's ``survey`` section.
 """
 
 from __future__ import annotations
 
+from flask_babel import force_locale, gettext
+
 from plc.voice.models import FAMILIES, LANGUAGES, OTHER, STAFF, STUDENTS
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
-WORDS: dict[str, dict[str, str]] = {
-    "title": {"en": "Share your view", "es": "Comparta su opinión"},
-    "intro": {
-        "en": "{name} wants to hear how you see their work as a school leader. "
-              "It takes about 5 minutes.",
-        "es": "{name} quiere saber cómo ve usted su trabajo como líder de la escuela. "
-              "Toma unos 5 minutos.",
-    },
-    "anonymous": {
-        "en": "Your answers are anonymous. We do not ask your name and do not keep your "
-              "e-mail, your address on the internet or your device. Your principal sees "
-              "answers only when at least {n} people of your group have answered.",
-        "es": "Sus respuestas son anónimas. No pedimos su nombre y no guardamos su correo, "
-              "su dirección de internet ni su dispositivo. Su director(a) ve las respuestas "
-              "solo cuando al menos {n} personas de su grupo han respondido.",
-    },
-    "part": {"en": "Part {i} of {n}", "es": "Parte {i} de {n}"},
-    "you_answer_as": {"en": "You answer as:", "es": "Usted responde como:"},
-    "how_much": {
-        "en": "How much do you agree?", "es": "¿Qué tanto está de acuerdo?",
-    },
-    "optional": {"en": "Every question is optional.", "es": "Todas las preguntas son opcionales."},
-    "your_words": {"en": "In your own words (optional)",
-                   "es": "Con sus propias palabras (opcional)"},
-    "send": {"en": "Send my answers", "es": "Enviar mis respuestas"},
-    "thanks_title": {"en": "Thank you", "es": "Gracias"},
-    "thanks": {
-        "en": "Your answers were received. Thank you for helping your school.",
-        "es": "Recibimos sus respuestas. Gracias por ayudar a su escuela.",
-    },
-    "closed_title": {"en": "This survey is closed", "es": "Esta encuesta está cerrada"},
-    "closed": {
-        "en": "This survey closed on {date}. It no longer takes answers.",
-        "es": "Esta encuesta cerró el {date}. Ya no recibe respuestas.",
-    },
-    "not_open_title": {"en": "This survey is not open yet",
-                       "es": "Esta encuesta todavía no está abierta"},
-    "not_open": {"en": "It opens on {date}. Please come back then.",
-                 "es": "Se abre el {date}. Por favor, vuelva ese día."},
-    "used_title": {"en": "This link was already used", "es": "Este enlace ya fue usado"},
-    "used": {
-        "en": "This personal link takes one set of answers and it has been used, or the "
-              "survey has closed.",
-        "es": "Este enlace personal recibe una sola respuesta y ya fue usado, o la encuesta "
-              "está cerrada.",
-    },
-    "busy_title": {"en": "Please try again later", "es": "Por favor, inténtelo más tarde"},
-    "busy": {
-        "en": "Many answers came from this connection in a short time. Please wait an hour "
-              "and try again.",
-        "es": "Llegaron muchas respuestas desde esta conexión en poco tiempo. Por favor, "
-              "espere una hora e inténtelo de nuevo.",
-    },
-    "full_title": {"en": "This survey is full", "es": "Esta encuesta está completa"},
-    "full": {
-        "en": "This survey has received all the answers it can take. Thank you.",
-        "es": "Esta encuesta ya recibió todas las respuestas posibles. Gracias.",
-    },
-    "empty": {
-        "en": "Please answer at least one question before sending.",
-        "es": "Por favor, responda al menos una pregunta antes de enviar.",
-    },
-    "bad_form": {
-        "en": "The page was open too long. Please send your answers again.",
-        "es": "La página estuvo abierta demasiado tiempo. Por favor, envíe sus respuestas "
-              "de nuevo.",
-    },
-    "too_long": {
-        "en": "Use at most {n} characters in each answer, please.",
-        "es": "Use como máximo {n} caracteres en cada respuesta, por favor.",
-    },
-    "language": {"en": "Language", "es": "Idioma"},
-    "note_title": {"en": "What I heard, what I will do", "es": "Lo que escuché, lo que haré"},
-    "heard": {"en": "What I heard", "es": "Lo que escuché"},
-    "will_do": {"en": "What I will do", "es": "Lo que haré"},
-    "note_intro": {
-        "en": "{name} asked for your view. Here is what they heard and what they will do.",
-        "es": "{name} pidió su opinión. Esto es lo que escuchó y lo que hará.",
-    },
-    "flyer_scan": {"en": "Scan the code with your phone, or type the address:",
-                   "es": "Escanee el código con su teléfono, o escriba la dirección:"},
-    "flyer_open_until": {"en": "Open until {date}.", "es": "Abierta hasta el {date}."},
-    "mail_subject": {"en": "{name} asks for your view", "es": "{name} le pide su opinión"},
-    "mail_body": {
-        "en": "Hello,\n\n{name} wants to hear how you see their work as a school leader. "
-              "Your answers are anonymous and take about 5 minutes.\n\nThis link is personal "
-              "and works once:\n{link}\n\nThe survey is open until {date}.\n\nThank you.\n",
-        "es": "Hola:\n\n{name} quiere saber cómo ve usted su trabajo como líder de la escuela. "
-              "Sus respuestas son anónimas y toman unos 5 minutos.\n\nEste enlace es personal "
-              "y funciona una sola vez:\n{link}\n\nLa encuesta está abierta hasta el "
-              "{date}.\n\nGracias.\n",
-    },
-    "reminder_subject": {"en": "Reminder: {name} asks for your view",
-                         "es": "Recordatorio: {name} le pide su opinión"},
-    "reminder_body": {
-        "en": "Hello,\n\nThe survey from {name} closes on {date}. If you have not answered "
-              "yet, your personal link still works once:\n{link}\n\nThank you.\n",
-        "es": "Hola:\n\nLa encuesta de {name} cierra el {date}. Si todavía no ha respondido, "
-              "su enlace personal aún funciona una vez:\n{link}\n\nGracias.\n",
-    },
-    STAFF: {"en": "Staff and teachers", "es": "Personal y docentes"},
-    STUDENTS: {"en": "Students", "es": "Estudiantes"},
-    FAMILIES: {"en": "Families", "es": "Familias"},
-    OTHER: {"en": "Others", "es": "Otros"},
+
+def N_(text: str) -> str:  # noqa: N802  (the marker pybabel extracts, babel.cfg)
+    """Marks an English source text for the catalog; gettext translates it at use."""
+    return text
+
+
+# Keyed by use; the English texts are the catalog's msgids (plc/translations/es/...).
+SOURCE: dict[str, str] = {
+    "title": N_("Share your view"),
+    "intro": N_(
+        "{name} wants to hear how you see their work as a school leader. It takes"
+        " about 5 minutes."),
+    "anonymous": N_(
+        "Your answers are anonymous. We do not ask your name and do not keep your"
+        " e-mail, your address on the internet or your device. Your principal "
+        "sees answers only when at least {n} people of your group have answered."),
+    "part": N_("Part {i} of {n}"),
+    "you_answer_as": N_("You answer as:"),
+    "how_much": N_("How much do you agree?"),
+    "optional": N_("Every question is optional."),
+    "your_words": N_("In your own words (optional)"),
+    "send": N_("Send my answers"),
+    "thanks_title": N_("Thank you"),
+    "thanks": N_("Your answers were received. Thank you for helping your school."),
+    "closed_title": N_("This survey is closed"),
+    "closed": N_("This survey closed on {date}. It no longer takes answers."),
+    "not_open_title": N_("This survey is not open yet"),
+    "not_open": N_("It opens on {date}. Please come back then."),
+    "used_title": N_("This link was already used"),
+    "used": N_(
+        "This personal link takes one set of answers and it has been used, or the"
+        " survey has closed."),
+    "busy_title": N_("Please try again later"),
+    "busy": N_(
+        "Many answers came from this connection in a short time. Please wait an "
+        "hour and try again."),
+    "full_title": N_("This survey is full"),
+    "full": N_("This survey has received all the answers it can take. Thank you."),
+    "empty": N_("Please answer at least one question before sending."),
+    "bad_form": N_("The page was open too long. Please send your answers again."),
+    "too_long": N_("Use at most {n} characters in each answer, please."),
+    "language": N_("Language"),
+    "note_title": N_("What I heard, what I will do"),
+    "heard": N_("What I heard"),
+    "will_do": N_("What I will do"),
+    "note_intro": N_("{name} asked for your view. Here is what they heard and what they will do."),
+    "flyer_scan": N_("Scan the code with your phone, or type the address:"),
+    "flyer_open_until": N_("Open until {date}."),
+    "mail_subject": N_("{name} asks for your view"),
+    "mail_body": N_(
+        "Hello,\n\n{name} wants to hear how you see their work as a school leader. "
+        "Your answers are anonymous and take about 5 minutes.\n\nThis link is "
+        "personal and works once:\n{link}\n\nThe survey is open until {date}.\n\nThank"
+        " you.\n"),
+    "reminder_subject": N_("Reminder: {name} asks for your view"),
+    "reminder_body": N_(
+        "Hello,\n\nThe survey from {name} closes on {date}. If you have not "
+        "answered yet, your personal link still works once:\n{link}\n\nThank you.\n"),
+    STAFF: N_("Staff and teachers"),
+    STUDENTS: N_("Students"),
+    FAMILIES: N_("Families"),
+    OTHER: N_("Others"),
 }
+
+# The catalog check (tests/voice/test_catalog.py) and `word` use this name.
+WORDS = SOURCE
 
 MONTHS = {
     "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
@@ -123,9 +88,10 @@ MONTHS = {
 
 
 def word(key: str, lang: str, **values) -> str:
-    """The text of ``key`` in ``lang`` (English where a language is unknown)."""
-    texts = WORDS[key]
-    text = texts.get(lang if lang in LANGUAGES else "en") or texts["en"]
+    """The text of ``key`` in ``lang``, from the compiled catalog (Flask-Babel); English where
+    the language is unknown."""
+    with force_locale(lang if lang in LANGUAGES else "en"):
+        text = gettext(SOURCE[key])
     return text.format(**values) if values else text
 
 

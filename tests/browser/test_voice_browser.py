@@ -17,7 +17,6 @@ from sqlalchemy import Text, cast, select
 from plc.db import utcnow
 from plc.extensions import db
 from plc.plans.models import SHARED_WITH_COHORT, ActionPlan, ActionStep, FocusArea
-from plc.rubrics.models import Level
 from tests import factories, world_voice
 from tests.browser.conftest import PHONE, PageChecker, sign_in
 
