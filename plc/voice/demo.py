@@ -41,7 +41,7 @@ def load(plan, competency_ids: list[int], framework_id: int, today: date) -> Non
     chosen = [c for c in competency_ids if survey.competency(c)][:2]
     if not chosen:
         return
-    rng = random.Random(15)  # noqa: S311  (demo answers, not secrets)
+    rng = random.Random(15)  # noqa: S311  # nosec B311 (demo answers, not secrets)
     closed = _round(plan, chosen, today - timedelta(days=40), today - timedelta(days=10),
                     (STAFF, FAMILIES, STUDENTS), closed=True)
     closed.visibility = SHARED_WITH_COHORT
