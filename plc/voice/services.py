@@ -21,6 +21,7 @@ from plc.extensions import db
 from plc.mail import outbox
 from plc.mail.models import OutboxMessage
 from plc.plans import services as plan_services
+from plc.programs import closing
 from plc.tokens import hash_token, new_token
 from plc.voice import queries
 from plc.voice.models import (
@@ -173,10 +174,11 @@ def respond(audience: RoundAudience, survey, language: str, answers: dict[tuple[
 
 def close_round(round_: FeedbackRound) -> None:
     """Close now: no more answers, and every invitee's address and link deleted."""
-    if round_.closed_at is None:
-        round_.closed_at = utcnow()
-    _forget_invitees([a.id for a in round_.audiences])
-    db.session.flush()
+    with closing.purging(db.session):  # addresses go, even from a closed year
+        if round_.closed_at is None:
+            round_.closed_at = utcnow()
+        _forget_invitees([a.id for a in round_.audiences])
+        db.session.flush()
 
 
 def _forget_invitees(audience_ids: list[int]) -> None:
@@ -201,11 +203,12 @@ def _forget_messages(message_ids: list[int]) -> None:
 def close_due_rounds(today: date) -> int:
     """`flask plc close-rounds`: close every round past its closing date (a job)."""
     due = queries.rounds_to_close(today)
-    for round_ in due:
-        round_.closed_at = utcnow()
-        _forget_invitees(list(db.session.execute(
-            select(RoundAudience.id).where(RoundAudience.round_id == round_.id)).scalars()))
-    db.session.flush()
+    with closing.purging(db.session):  # addresses go, even from a closed year
+        for round_ in due:
+            round_.closed_at = utcnow()
+            _forget_invitees(list(db.session.execute(
+                select(RoundAudience.id).where(RoundAudience.round_id == round_.id)).scalars()))
+        db.session.flush()
     return len(due)
 
 

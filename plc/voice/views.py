@@ -319,15 +319,15 @@ def _respond(audience, token: str, invitee):
             return _message(lang, "busy_title", word("busy", lang), 429)
         else:
             answers, comments = _posted_answers(competencies)
-            try:
+            refusals: list[DomainError] = []
+            # A refusal (a closed year's among them) rolls the request back and is shown.
+            with refusal_shown_on(form, show=lambda _form, refused: refusals.append(refused)):
                 services.respond(audience, survey, lang, answers, comments, today,
                                  current_app.config["VOICE_ROUND_CAP"], invitee)
-            except DomainError as refused:
-                if refused.message == word("full", lang):
-                    return _message(lang, "full_title", refused.message, 409)
-                error = refused.message  # refused before anything was written
-            else:
                 return redirect(url_for("voice.thanks", lang=lang))
+            error = refusals[0].message
+            if error == word("full", lang):
+                return _message(lang, "full_title", error, 409)
     title = f"{word('title', lang)} · {_audience_name(audience, lang)}"
     return render_template("voice/respond.html", lang=lang, title=title,
                            round=round_, audience=audience,

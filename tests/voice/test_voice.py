@@ -336,3 +336,18 @@ def test_the_demo_has_a_closed_round_with_a_hidden_audience_and_an_open_one(app)
         rounds[0].competency_ids)  # students, once per competency
     assert "Lo que escuché" in app.test_client().get(
         f"/v/{audiences[2].token}?lang=es").get_data(as_text=True)
+
+
+def test_a_closed_year_takes_no_response_but_its_rounds_still_forget_invitees(app, world):
+    from plc.db import utcnow
+    from plc.programs.models import Program
+
+    db.session.get(Program, world.program.id).closed_at = utcnow()
+    db.session.commit()
+    refused = app.test_client().post(f"/v/{_links(world)[1][1]}", data=_answer(world))
+    assert refused.status_code == 400 and "closed" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count()).select_from(VoiceResponse).where(
+        VoiceResponse.audience_id == _links(world)[1][0])) == 0
+    assert client_as(app, world, "member_a").post(
+        f"/voice/rounds/{world.round_a.id}/close").status_code == 302
+    assert _scan("invitee@example.org") == []
