@@ -58,10 +58,12 @@ def upgrade():
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('language', sa.String(length=5), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('reminder_hash', sa.String(length=64), nullable=True),
     sa.Column('reminded', sa.Boolean(), nullable=False),
     sa.Column('message_ids', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['audience_id'], ['round_audiences.id'], name=op.f('fk_round_invitees_audience_id_round_audiences'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_round_invitees')),
+    sa.UniqueConstraint('reminder_hash', name=op.f('uq_round_invitees_reminder_hash')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_round_invitees_token_hash'))
     )
     op.create_index(op.f('ix_round_invitees_audience_id'), 'round_invitees', ['audience_id'], unique=False)

@@ -81,6 +81,9 @@ class RoundInvitee(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(5), default="en")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The reminder carries a link of its own (the first is kept only as its hash); both work,
+    # once between them.
+    reminder_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     reminded: Mapped[bool] = mapped_column(default=False)
     # The outbox rows of this invitee's invitation and reminder: they hold the address and
     # the link, so they go with the invitee (at use and at closing).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from plc.extensions import db
@@ -54,7 +54,8 @@ def audience_by_token(token: str) -> RoundAudience | None:
 
 def invitee_by_hash(token_hash: str) -> RoundInvitee | None:
     return db.session.execute(
-        select(RoundInvitee).where(RoundInvitee.token_hash == token_hash)
+        select(RoundInvitee).where(or_(RoundInvitee.token_hash == token_hash,
+                                       RoundInvitee.reminder_hash == token_hash))
     ).scalar_one_or_none()
 
 

@@ -219,9 +219,9 @@ def remind_invitees(today: date, days_before: int = 2) -> int:
         round_ = audience.round
         if is_closed(round_, today):
             continue
-        # A reminder needs a link: the old one is only a hash, so the invitee gets a new one.
+        # A reminder needs a link: the first is only a hash, so the reminder has its own.
         token, token_hash = new_token()
-        invitee.token_hash = token_hash
+        invitee.reminder_hash = token_hash
         invitee.reminded = True
         name, lang = round_.plan.user.name, invitee.language
         message = outbox.queue(invitee.email, word("reminder_subject", lang, name=name),

@@ -215,6 +215,14 @@ def test_invitations_are_mailed_and_their_addresses_go_when_the_round_closes(app
     assert "/v/i/" in mails[0].body
     assert services.remind_invitees(date.today(), days_before=30) == 3
     db.session.commit()
+    reminder = db.session.execute(select(OutboxMessage).where(
+        OutboxMessage.to_addr == "maria.lopez@example.net",
+        OutboxMessage.subject.startswith("Recordatorio"))).scalar_one()
+    first_link = mails[0].body.split("/v/i/")[1].split("?")[0]
+    second_link = reminder.body.split("/v/i/")[1].split("?")[0]
+    assert app.test_client().get(f"/v/i/{first_link}").status_code == 200  # both work ...
+    assert app.test_client().post(f"/v/i/{second_link}", data=_answer(world)).status_code == 302
+    assert app.test_client().get(f"/v/i/{first_link}").status_code == 410  # ... once
     assert client.post(f"/voice/rounds/{world.round_a.id}/close").status_code == 302
     assert _scan("maria.lopez@example.net", "j.smith@example.net",
                  "invitee@example.org") == []
