@@ -315,7 +315,10 @@ def test_peers_see_results_only_once_shared_with_the_cohort(app, world):
 
 
 def test_program_leads_see_counts_and_never_answers(app, world):
-    page = client_as(app, world, "program_lead").get(f"/programs/{world.program.id}/voice")
+    lead = client_as(app, world, "program_lead")
+    assert f"/programs/{world.program.id}/voice" in lead.get(
+        f"/programs/{world.program.id}").get_data(as_text=True)
+    page = lead.get(f"/programs/{world.program.id}/voice")
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and 'id="rounds-opened">3<' in body
     assert "Open answer" not in body and "Member A" not in body
