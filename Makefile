@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast lint setup dev-setup migrate-check clean bench loadtest screenshots
+.PHONY: run test test-fast lint setup dev-setup catalogs catalogs-update migrate-check clean bench loadtest screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,21 @@ instance/secret_key:
 	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
 	chmod 600 $@
 
-setup: $(VENV)/.installed instance/secret_key
+# The message catalogs (Flask-Babel): plc/translations/<lang>/LC_MESSAGES/messages.po in the
+# repository, compiled here to the .mo files the app reads.
+CATALOGS := $(wildcard plc/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+plc/translations/%/LC_MESSAGES/messages.mo: plc/translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d plc/translations -l $* -i $< -o $@
+
+catalogs: $(COMPILED)
+
+# After changing a text marked N_() or _(): extract, then update the catalogs and translate.
+catalogs-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -o plc/translations/messages.pot plc
+	$(BIN)/pybabel update -i plc/translations/messages.pot -d plc/translations --no-fuzzy-matching
+
+setup: $(VENV)/.installed instance/secret_key $(COMPILED)
 	$(FLASK) db upgrade
 	$(FLASK) plc demo --if-empty
 
@@ -41,7 +55,7 @@ $(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_P
 	cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-dev-setup: $(VENV)/.installed-dev
+dev-setup: $(VENV)/.installed-dev $(COMPILED)
 	@if command -v node >/dev/null && command -v npm >/dev/null; then \
 	  $(MAKE) --no-print-directory $(OIDC_PROVIDER)/node_modules/.installed; \
 	else echo "Node.js not found: the OpenID Connect tests will be skipped (see README)"; fi

@@ -40,13 +40,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from plc import models  # noqa: F401  (every model registered before first use)
     from plc.accounts import sessions
-    from plc.extensions import bootstrap, csrf, db, login_manager, migrate
+    from plc.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from plc.mail import outbox
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir())
     csrf.init_app(app)
     bootstrap.init_app(app)
+    babel.init_app(app, default_locale="en")
     login_manager.init_app(app)
     sessions.configure(login_manager)
     outbox.init_app(app)
@@ -99,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from plc.privacy.views import bp as privacy_bp
     from plc.programs.views import bp as programs_bp
     from plc.rubrics.views import bp as rubrics_bp
+    from plc.voice.views import bp as voice_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -114,3 +116,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(voice_bp)

@@ -1,5 +1,6 @@
 """``flask plc ...`` commands: create-admin, reset-second-factor, demo, send-mail,
-send-digests, send-reminders, purge-expired, run-exports, import-framework, export-framework.
+send-digests, send-reminders, close-rounds, purge-expired, run-exports, import-framework,
+export-framework.
 Each owns its transactions (``job_transaction``). The administrative ones (create-admin,
 reset-second-factor, purge-expired --apply, import-framework) are audit-logged with no actor
 and "cli" as their address."""
@@ -134,6 +135,23 @@ def send_reminders_command():
     from plc.meetings.reminders import send_reminders
 
     click.echo(f"Reminders sent: {send_reminders()}")
+
+
+@plc_group.command("close-rounds")
+@click.option("--remind-days", default=2, show_default=True,
+              help="Remind invitees who have not answered this many days before closing.")
+def close_rounds_command(remind_days: int):
+    """Close the stakeholder feedback rounds past their closing date (deleting their invitees'
+    addresses) and remind, once, the invitees of rounds about to close (run it daily)."""
+    from datetime import date
+
+    from plc.voice import services as voice_services
+
+    with job_transaction():
+        closed = voice_services.close_due_rounds(date.today())
+    with job_transaction():
+        reminded = voice_services.remind_invitees(date.today(), remind_days)
+    click.echo(f"Rounds closed: {closed}; invitees reminded: {reminded}")
 
 
 @plc_group.command("run-exports")

@@ -78,6 +78,12 @@ class Defaults:
     EXPORT_DAYS = 7
     EXPORT_DIR: str | None = None
     EXPORT_AFTER_REQUEST = True
+    # Stakeholder voice (plc/voice): an audience's results appear from this many responses
+    # (raised freely, never below 5); an open link takes at most VOICE_THROTTLE_PER_HOUR
+    # answers per client per hour (per worker, in memory) and a round VOICE_ROUND_CAP in all.
+    VOICE_MIN_RESPONSES = 5
+    VOICE_THROTTLE_PER_HOUR = 20
+    VOICE_ROUND_CAP = 2000
     BENCH = False  # PLC_BENCH=1 adds the /_bench reference routes (plc/bench.py)
 
 

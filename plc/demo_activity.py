@@ -102,9 +102,21 @@ def load(cast: Cast, today: date) -> None:
         upcoming = [m for m in meetings if m.starts_at.date() >= today]
         if upcoming:
             _agenda(facilitator, upcoming[0], members, plans)
+        if cohort_index == 0 and plans:
+            _voice(plans[0], cast.program, today)
     # Demo data sends no mail: drop what the services queued while it was made.
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > first_mail))
     db.session.flush()
+
+
+def _voice(plan, program: Program, today: date) -> None:
+    """The first shared plan's leader heard from staff, families and students (plc/voice)."""
+    from plc.plans import queries as plan_queries
+    from plc.voice import demo as voice_demo
+
+    competency_ids = [fa.competency_id for fa in plan_queries.focus_areas(plan.id)
+                      if fa.competency_id]
+    voice_demo.load(plan, competency_ids, program.framework_id, today)
 
 
 def _baseline(program: Program) -> Checkpoint:

@@ -1,5 +1,6 @@
 """Extensions, created unbound and initialised in the app factory."""
 
+from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -13,3 +14,6 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
+# Message catalogs in plc/translations (compiled by `make dev-setup` / `make run`). Spanish
+# ships for every text respondents read (plc/voice/words.py); the rest of the site is English.
+babel = Babel()

@@ -75,3 +75,8 @@ def _absolute(path_of, *args, **kwargs) -> str:
                                    else "http://localhost")
     with current_app.test_request_context(base_url=base):
         return request.host_url.rstrip("/") + path_of(*args, **kwargs)
+
+
+def voice_invitee_link(token: str, lang: str) -> str:
+    """A respondent's single-use link to a feedback round (plc/voice)."""
+    return _absolute(url_for, "voice.respond_invited", token=token, lang=lang)

@@ -39,8 +39,22 @@ from plc.privacy.models import DataExport, ReadingRecord
 from plc.programs import closing  # noqa: F401  (a closed year's content is read-only)
 from plc.programs.models import Cohort, Invitation, Membership, Program, ProgramLead
 from plc.rubrics.models import Category, Competency, Descriptor, Framework, Level
+from plc.voice.models import (
+    FeedbackRound,
+    RoundAudience,
+    RoundInvitee,
+    VoiceAnswer,
+    VoiceComment,
+    VoiceResponse,
+)
 
 __all__ = [
+    "FeedbackRound",
+    "RoundAudience",
+    "RoundInvitee",
+    "VoiceAnswer",
+    "VoiceComment",
+    "VoiceResponse",
     "ActionPlan",
     "ActionStep",
     "ApiToken",

@@ -18,6 +18,7 @@ from plc.plans.models import FACILITATORS_ONLY, SHARED_WITH_COHORT
 from plc.programs import queries as program_queries
 from plc.programs.models import FACILITATOR, MEMBER, Cohort, Membership, Program
 from plc.rubrics.models import Framework
+from plc.voice import models as voice
 
 
 @dataclass(frozen=True)
@@ -392,6 +393,34 @@ def can_view_plan(user, plan, author_cohort_ids) -> bool:
 def can_edit_plan(user, plan) -> bool:
     """Edit, share, unshare and post progress updates: the author alone."""
     return getattr(user, "is_authenticated", False) and user.id == plan.user_id
+
+
+def can_manage_round(user, plan) -> bool:
+    """Open, invite to, close, share a stakeholder feedback round (plc/voice): the plan's
+    author alone."""
+    return can_edit_plan(user, plan)
+
+
+def can_view_round(user, round_, plan, author_cohort_ids) -> bool:
+    """A round's results: its leader; the cohort or its facilitators once the leader shared
+    the summary with them (like a plan). Program leads and site admins never (counts only)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.id == plan.user_id:
+        return True
+    roles = roles_of(user)
+    if round_.visibility in (voice.SHARED_WITH_COHORT, voice.FACILITATORS_ONLY) and any(
+        roles.facilitates(cohort_id) for cohort_id in author_cohort_ids
+    ):
+        return True
+    return round_.visibility == voice.SHARED_WITH_COHORT and any(
+        roles.belongs_to(cohort_id) for cohort_id in author_cohort_ids
+    )
+
+
+def can_view_voice_counts(user, program) -> bool:
+    """How many rounds and responses a programme has, never what they say: its leads."""
+    return roles_of(user).leads(program.id)
 
 
 def can_edit_update(user, plan, update) -> bool:

@@ -72,6 +72,23 @@ def base_config(tmp_path, database_uri: str) -> dict:
     }
 
 
+def pytest_configure(config):
+    """`make dev-setup` compiles the message catalogs (plc/translations); a run of pytest
+    straight after editing a .po (or in a fresh worktree) compiles a stale one here, once,
+    in the controlling process (the xdist workers only read it)."""
+    if hasattr(config, "workerinput"):
+        return
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).resolve().parent.parent / "plc" / "translations").glob(
+            "*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source, mo.open("wb") as target:
+                write_mo(target, read_po(source))
+
+
 # Not trylast: "-m database" deselects in pytest's own hook, which runs after the conftests'.
 def pytest_collection_modifyitems(items):
     """Mark the tests that use the database, so that the PostgreSQL leg of CI can run only

@@ -35,6 +35,7 @@ from tests import (
     world_feedback,
     world_meetings,
     world_plans,
+    world_voice,
 )
 from tests.worlds import Spec, world_fixture
 
@@ -84,6 +85,14 @@ class World:
     # member_a's ready "my data" export (its file is written by tests/matrix_privacy.py).
     export_a: DataExport | None = None
     export_a_data: dict = field(default_factory=dict)
+    # Stakeholder voice (tests/world_voice.py): on plan_a, an open round kept to member_a
+    # (5 staff responses), one shared with cohort A, a closed one with its note; and the
+    # single-use link of an invitee of round_a.
+    round_a: object = None
+    round_shared: object = None
+    round_closed: object = None
+    invitee_token: str = ""
+    voice_links: dict = field(default_factory=dict)  # round -> [(audience id, token)]
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -131,6 +140,7 @@ def build_world() -> World:
     _add_meeting_detail(world)
     _add_sessions(world)
     _add_export(world)
+    world_voice.add(world)
     db.session.commit()
     return world
 
@@ -248,7 +258,7 @@ def grow(world: World, factor: int) -> None:
         _grow_worksheets(world, i)
         _grow_meetings(world, i)
         for grow_area in (world_plans.grow, world_feedback.grow, world_meetings.grow,
-                          world_dashboards.grow, world_audit.grow):
+                          world_voice.grow, world_dashboards.grow, world_audit.grow):
             grow_area(world, i)
     db.session.commit()
 

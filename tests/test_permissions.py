@@ -22,6 +22,7 @@ from tests import (
     matrix_meetings,
     matrix_plans,
     matrix_privacy,
+    matrix_voice,
 )
 from tests.conftest import sign_in_with_session
 from tests.matrix import (  # noqa: F401  (re-exported for tests/test_query_budgets.py)
@@ -225,6 +226,7 @@ BASE_CASES: list[Case] = [
 CASES: list[Case] = [
     *BASE_CASES, *matrix_plans.CASES, *matrix_feedback.CASES, *matrix_meetings.CASES,
     *matrix_dashboards.CASES, *matrix_api.CASES, *matrix_audit.CASES, *matrix_privacy.CASES,
+    *matrix_voice.CASES,
 ]
 
 

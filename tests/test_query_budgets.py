@@ -20,6 +20,7 @@ from tests import (
     matrix_meetings,
     matrix_plans,
     matrix_privacy,
+    matrix_voice,
 )
 from tests.permission_world import GROWN_5, ROLES
 from tests.test_permissions import CASES, OK, client_as
@@ -46,6 +47,7 @@ BUDGETS: dict[str, int] = {
     **matrix_api.BUDGETS,
     **matrix_audit.BUDGETS,
     **matrix_privacy.BUDGETS,
+    **matrix_voice.BUDGETS,
 }
 
 PAGES = [c for c in CASES if c.method == "GET" and c.endpoint not in ("static", "bootstrap.static")]

@@ -64,6 +64,14 @@ def parents() -> dict:
         PlanRevision,
         ProgressUpdate,
     )
+    from plc.voice.models import (
+        FeedbackRound,
+        RoundAudience,
+        RoundInvitee,
+        VoiceAnswer,
+        VoiceComment,
+        VoiceResponse,
+    )
 
     return {
         Cohort: (Cohort.program_id, Program),
@@ -87,6 +95,12 @@ def parents() -> dict:
         Attendance: (Attendance.meeting_id, Meeting),
         FollowUp: (FollowUp.meeting_id, Meeting),
         Nudge: (Nudge.cohort_id, Cohort),
+        FeedbackRound: (FeedbackRound.plan_id, ActionPlan),
+        RoundAudience: (RoundAudience.round_id, FeedbackRound),
+        RoundInvitee: (RoundInvitee.audience_id, RoundAudience),
+        VoiceResponse: (VoiceResponse.audience_id, RoundAudience),
+        VoiceAnswer: (VoiceAnswer.response_id, VoiceResponse),
+        VoiceComment: (VoiceComment.response_id, VoiceResponse),
     }
 
 
@@ -102,8 +116,9 @@ def program_ids_of(model, ids):
 
 @contextmanager
 def purging(session: Session):
-    """The way past the check of the retention purge and of an erasure on request (and no one
-    else's)."""
+    """The way past the check of the retention purge, of an erasure on request and of a
+    feedback round's closing (its invitees' addresses go even in a closed year); no one
+    else's."""
     session.info[_PURGING] = True
     try:
         yield

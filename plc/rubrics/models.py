@@ -27,6 +27,9 @@ class Framework(db.Model):
     question_prompt: Mapped[str] = mapped_column(String(200), default="")
     # SHA-256 of the canonical export: re-importing the same content is recognised.
     content_hash: Mapped[str] = mapped_column(String(64))
+    # The file's optional ``survey`` section (docs/frameworks.md): statements for stakeholder
+    # feedback rounds (plc/voice), per competency number, with translations.
+    survey: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     levels: Mapped[list[Level]] = relationship(

@@ -16,7 +16,7 @@ import yaml
 from plc.formtools import CONTROL_CHARACTERS
 
 TOP_KEYS = ("key", "name", "description", "question_prompt", "levels", "categories",
-            "competencies")
+            "competencies", "survey")
 REQUIRED_TOP_KEYS = ("key", "name", "levels", "categories", "competencies")
 LEVEL_KEYS = ("value", "label")
 COMPETENCY_KEYS = ("number", "name", "category", "guiding_questions", "levels")
@@ -80,6 +80,8 @@ def validate(data) -> list[str]:
     level_values = _check_levels(errors, data.get("levels"))
     categories = _check_categories(errors, data.get("categories"))
     _check_competencies(errors, data.get("competencies"), level_values, categories)
+    if "survey" in data:
+        errors += survey_problems(data["survey"], data.get("competencies"), level_values)
     errors += _control_characters(data, "")
     return errors
 
@@ -255,6 +257,98 @@ def _check_bullets(errors, bullets, place: str, allow_empty: bool = False) -> No
             errors.append(f"{place}[{j}]: empty")
 
 
+# --- the optional survey section (stakeholder feedback rounds, plc/voice) ---------------------
+
+SURVEY_KEYS = ("languages", "levels", "dont_know", "competencies")
+SURVEY_COMPETENCY_KEYS = ("number", "statements", "open_question")
+SURVEY_LANGUAGES = ("en", "es")
+
+
+def survey_problems(survey, competencies, level_values: set[int]) -> list[str]:
+    """Problems of ``survey``: every text in each of its languages, level words for every
+    level, and only the framework's own competencies (a survey for another framework is
+    refused)."""
+    errors: list[str] = []
+    if not isinstance(survey, dict):
+        return [f"survey: must be a mapping, not {_type_name(survey)}"]
+    errors += [f"survey.{key}: unknown key" for key in survey if key not in SURVEY_KEYS]
+    errors += [f"survey.{key}: required" for key in SURVEY_KEYS if key not in survey]
+    languages = survey.get("languages")
+    if not isinstance(languages, list) or not languages or "en" not in languages:
+        errors.append("survey.languages: a list of languages including en")
+        languages = ["en"]
+    for lang in languages:
+        if lang not in SURVEY_LANGUAGES:
+            errors.append(f"survey.languages: {lang!r} is not one of "
+                          f"{', '.join(SURVEY_LANGUAGES)}")
+    languages = [lang for lang in languages if lang in SURVEY_LANGUAGES]
+    words = survey.get("levels")
+    if isinstance(words, dict):
+        keys = {_level_key(k) for k in words}
+        errors += [f"survey.levels: no words for level {v}" for v in sorted(level_values - keys)]
+        errors += [f"survey.levels: level {k} not defined" for k in sorted(
+            k for k in keys if k is None or (level_values and k not in level_values))]
+        for key, text in words.items():
+            _check_translated(errors, text, f"survey.levels[{key}]", languages)
+    elif "levels" in survey:
+        errors.append("survey.levels: must be a mapping of level -> text per language")
+    if "dont_know" in survey:
+        _check_translated(errors, survey["dont_know"], "survey.dont_know", languages)
+    numbers = {c.get("number") for c in competencies or [] if isinstance(c, dict)}
+    items = survey.get("competencies")
+    if not isinstance(items, list) or not items:
+        errors.append("survey.competencies: a list of at least one competency")
+        return errors
+    seen: set = set()
+    for i, item in enumerate(items):
+        place = f"survey.competencies[{i}]"
+        if not isinstance(item, dict):
+            errors.append(f"{place}: must be a mapping")
+            continue
+        errors += [f"{place}.{k}: unknown key" for k in item if k not in SURVEY_COMPETENCY_KEYS]
+        errors += [f"{place}.{k}: required" for k in SURVEY_COMPETENCY_KEYS if k not in item]
+        number = item.get("number")
+        if number not in numbers:
+            errors.append(f"{place}.number: competency {number!r} is not in this framework")
+        elif number in seen:
+            errors.append(f"{place}.number: competency {number} is given twice")
+        seen.add(number)
+        statements = item.get("statements")
+        if not isinstance(statements, list) or not statements:
+            errors.append(f"{place}.statements: a list of at least one statement")
+        else:
+            for j, text in enumerate(statements):
+                _check_translated(errors, text, f"{place}.statements[{j}]", languages)
+        if "open_question" in item:
+            _check_translated(errors, item["open_question"], f"{place}.open_question", languages)
+    return errors
+
+
+def _check_translated(errors, text, place: str, languages: list[str]) -> None:
+    """A text given in every language of the survey."""
+    if not isinstance(text, dict):
+        errors.append(f"{place}: must be a mapping of language -> text")
+        return
+    for lang in languages:
+        value = text.get(lang)
+        if not isinstance(value, str) or not value.strip():
+            errors.append(f"{place}.{lang}: required")
+    errors += [f"{place}.{lang}: not one of the survey's languages" for lang in text
+               if lang not in languages]
+
+
+def _normal_survey(survey: dict) -> dict:
+    return {
+        "languages": list(survey["languages"]),
+        "levels": {_level_key(k): dict(v) for k, v in survey["levels"].items()},
+        "dont_know": dict(survey["dont_know"]),
+        "competencies": [{"number": c["number"],
+                          "statements": [dict(s) for s in c["statements"]],
+                          "open_question": dict(c["open_question"])}
+                         for c in survey["competencies"]],
+    }
+
+
 # --- normal form ------------------------------------------------------------------------------
 
 
@@ -271,6 +365,8 @@ def normalize(data: dict) -> dict:
         "levels": [{"value": lv["value"], "label": lv["label"]} for lv in levels],
         "categories": list(data["categories"]),
         "competencies": [_normal_competency(c, order) for c in data["competencies"]],
+        # Only when given: a file without a survey keeps its normal form and content hash.
+        **({"survey": _normal_survey(data["survey"])} if data.get("survey") else {}),
     }
 
 

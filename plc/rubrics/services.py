@@ -81,6 +81,7 @@ def _set_fields(framework: Framework, data: dict, content_hash: str) -> None:
     framework.name = normal["name"]
     framework.description = normal["description"]
     framework.question_prompt = normal["question_prompt"]
+    framework.survey = normal.get("survey")
     framework.content_hash = content_hash
 
 
@@ -146,6 +147,7 @@ def export_framework(framework: Framework) -> dict:
             }
             for c in framework.competencies
         ],
+        **({"survey": framework.survey} if framework.survey else {}),
     })
 
 

@@ -33,7 +33,7 @@ from plc.plans.models import (
 from plc.privacy.models import READY, DataExport
 from plc.programs.models import FACILITATOR
 from plc.tokens import new_token
-from tests import factories
+from tests import factories, world_voice
 from tests.permission_world import _meeting
 from tests.test_permissions import client_as
 
@@ -68,7 +68,9 @@ def side(world, cohort, member, facilitator, checkpoint) -> dict[str, int]:
                         finished_at=utcnow(), expires_at=utcnow() + timedelta(days=7))
     db.session.add_all([notification, assessment, item, follow_up, browser, export])
     db.session.flush()
+    voice_round = world_voice.make_round(plan, [], visibility=SHARED_WITH_COHORT)
     return {
+        "round_id": voice_round.id, "audience_id": voice_round.audiences[0].id,
         "cohort_id": cohort.id, "program_id": cohort.program_id, "user_id": member.id,
         "plan_id": plan.id, "focus_area_id": focus.id, "step_id": step.id,
         "update_id": update.id, "comment_id": comment.id, "notification_id": notification.id,
@@ -89,7 +91,8 @@ def a_side(world) -> dict[str, int]:
         "checkpoint_id": world.checkpoint.id, "meeting_id": world.meeting_a.id,
         "item_id": world.agenda_item_a.id, "follow_up_id": world.follow_up_a.id,
         "org_id": world.district.id, "session_id": world.other_session_a,
-        "export_id": world.export_a.id,
+        "export_id": world.export_a.id, "round_id": world.round_shared.id,
+        "audience_id": world.voice_links["shared"][0][0],
     }
 
 

@@ -1,0 +1,357 @@
+"""Stakeholder voice: a leader's feedback rounds (open, invite, results, share, close, the
+closing note, a step from the feedback), the respondents' pages (no account: the link is the
+key), and a programme lead's counts.
+
+Leader's handlers: load or 404 -> permissions.require(...) -> validate -> one service ->
+flash and redirect. Respondents' handlers answer every refusal with a page in their language
+(closed 410, used 410, throttled 429, full 409), never an error page.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from plc import permissions
+from plc.assessments.queries import today_in
+from plc.errors import DomainError
+from plc.formtools import clean_text
+from plc.plans.loading import visible_plan
+from plc.plans.queries import author_cohort_ids
+from plc.programs import queries as program_queries
+from plc.unit_of_work import refusal_flashed, refusal_shown_on
+from plc.voice import forms, qr, queries, results, services, throttle
+from plc.voice.models import OTHER, FeedbackRound
+from plc.voice.words import LANGUAGE_NAMES, long_date, pick_language, word
+
+bp = Blueprint("voice", __name__)
+
+
+def _limit() -> int:
+    return results.threshold(current_app.config["VOICE_MIN_RESPONSES"])
+
+
+def _today(round_: FeedbackRound):
+    return today_in(round_.plan.program.time_zone)
+
+
+def _audience_name(audience, lang: str = "en") -> str:
+    return audience.label if audience.kind == OTHER and audience.label else word(
+        audience.kind, lang)
+
+
+# --- the leader's pages -------------------------------------------------------------------
+
+
+@bp.route("/plans/<int:plan_id>/voice", methods=["GET", "POST"])
+@login_required
+def plan_rounds(plan_id: int):
+    plan, cohort_ids = visible_plan(plan_id)
+    own = permissions.can_manage_round(current_user, plan)
+    survey = queries.survey(plan.program.framework_id)
+    form = forms.RoundForm()
+    form.competency_ids.choices = [(c.id, f"{c.number}. {c.name}")
+                                   for c in (survey.competencies if survey else ())]
+    form.languages.choices = [(lang, LANGUAGE_NAMES[lang])
+                              for lang in (survey.languages if survey else ("en",))]
+    if request.method == "POST":
+        permissions.require(own, 403)
+        if form.validate_on_submit():
+            values = services.RoundValues(
+                competency_ids=form.competency_ids.data,
+                audiences=[(kind, form.other_label.data or "") for kind in form.audiences.data],
+                languages=form.languages.data, opens_on=form.opens_on.data,
+                closes_on=form.closes_on.data)
+            with refusal_shown_on(form):
+                round_ = services.open_round(current_user, plan, survey, values,
+                                             today_in(plan.program.time_zone))
+                flash("Your feedback round is open: share its links.", "success")
+                return redirect(url_for("voice.round_page", round_id=round_.id))
+    elif not form.opens_on.data:
+        form.opens_on.data = today_in(plan.program.time_zone)
+        form.languages.data = list(survey.languages) if survey else ["en"]
+    rounds = [r for r in queries.plan_rounds(plan.id)
+              if permissions.can_view_round(current_user, r, plan, cohort_ids)]
+    return render_template("voice/plan_rounds.html", title="Hear from your school community",
+                           plan=plan, own=own, rounds=rounds, form=form, survey=survey,
+                           today=today_in(plan.program.time_zone), program=plan.program)
+
+
+def _visible_round(round_id: int) -> tuple[FeedbackRound, frozenset[int]]:
+    round_ = queries.round_(round_id)
+    permissions.require(round_ is not None)
+    cohort_ids = author_cohort_ids(round_.plan)
+    permissions.require(permissions.can_view_round(current_user, round_, round_.plan, cohort_ids))
+    return round_, cohort_ids
+
+
+def _managed_round(round_id: int) -> FeedbackRound:
+    round_, _cohorts = _visible_round(round_id)
+    permissions.require(permissions.can_manage_round(current_user, round_.plan), 403)
+    return round_
+
+
+def _results(round_: FeedbackRound, survey):
+    audiences = round_.audiences
+    ids = [a.id for a in audiences]
+    counts = queries.response_counts(ids)
+    limit = _limit()
+    shown = [i for i in ids if counts.get(i, 0) >= limit]
+    competencies = [(c.id, f"{c.number}. {c.name}") for c in (survey.competencies if survey
+                                                               else ())
+                    if c.id in round_.competency_ids]
+    return counts, results.compute(
+        competencies, [(a.id, _audience_name(a)) for a in audiences], counts,
+        queries.answer_counts(shown), queries.open_answers(shown),
+        queries.self_ratings(round_.plan_id), limit)
+
+
+@bp.get("/voice/rounds/<int:round_id>")
+@login_required
+def round_page(round_id: int):
+    round_, _cohorts = _visible_round(round_id)
+    own = permissions.can_manage_round(current_user, round_.plan)
+    survey = queries.survey(round_.plan.program.framework_id)
+    counts, found = _results(round_, survey)
+    context = {}
+    if own:
+        context = _owner_forms(round_)
+        context["invitees"] = queries.invitee_counts([a.id for a in round_.audiences])
+    return render_template(
+        "voice/round.html", title="Feedback round", round=round_, plan=round_.plan, own=own,
+        counts=counts, results=found, limit=_limit(), survey=survey,
+        closed=services.is_closed(round_, _today(round_)), audience_name=_audience_name,
+        levels=[v for v, _w in survey.levels] if survey else [1, 2, 3, 4],
+        level_words=(lambda v: survey.level_words(v, "en")) if survey else str,
+        program=round_.plan.program, **context)
+
+
+def _owner_forms(round_: FeedbackRound, **given) -> dict:
+    invite = given.get("invite_form") or forms.InviteForm(formdata=None)
+    invite.audience_id.choices = [(a.id, _audience_name(a)) for a in round_.audiences]
+    invite.language.choices = [(lang, LANGUAGE_NAMES[lang]) for lang in round_.languages]
+    share = given.get("share_form") or forms.ShareForm(formdata=None,
+                                                       visibility=round_.visibility)
+    note = given.get("note_form") or forms.NoteForm(formdata=None, heard=round_.heard,
+                                                    will_do=round_.will_do)
+    step = given.get("step_form") or forms.StepForm(formdata=None)
+    step.focus_area_id.choices = [(fa_id, change or "Focus area")
+                                  for fa_id, _c, change in
+                                  queries.plan_focus_areas(round_.plan_id)]
+    return {"invite_form": invite, "share_form": share, "note_form": note, "step_form": step,
+            "close_form": forms.PlainPostForm(formdata=None),
+            "links": {a.id: url_for("voice.respond_open", token=a.token, _external=True)
+                      for a in round_.audiences}}
+
+
+@bp.post("/voice/rounds/<int:round_id>/invite")
+@login_required
+def invite(round_id: int):
+    round_ = _managed_round(round_id)
+    form = forms.InviteForm()
+    form.audience_id.choices = [(a.id, _audience_name(a)) for a in round_.audiences]
+    form.language.choices = [(lang, LANGUAGE_NAMES[lang]) for lang in round_.languages]
+    if form.validate_on_submit():
+        audience = next(a for a in round_.audiences if a.id == form.audience_id.data)
+        with refusal_flashed():
+            n = services.invite(current_user, round_, audience, form.addresses.data,
+                                form.language.data, _today(round_))
+            flash(f"{n} invitation(s) queued. The addresses are deleted when the round closes.",
+                  "success")
+    else:
+        flash("Check the invitation form: " + _form_errors(form), "error")
+    return redirect(url_for("voice.round_page", round_id=round_id))
+
+
+@bp.post("/voice/rounds/<int:round_id>/share")
+@login_required
+def share(round_id: int):
+    round_ = _managed_round(round_id)
+    form = forms.ShareForm()
+    if form.validate_on_submit():
+        with refusal_flashed():
+            services.set_visibility(current_user, round_, form.visibility.data)
+            flash("Who may see the summary is saved.", "success")
+    else:
+        flash("Choose who may see the summary.", "error")
+    return redirect(url_for("voice.round_page", round_id=round_id))
+
+
+@bp.post("/voice/rounds/<int:round_id>/close")
+@login_required
+def close(round_id: int):
+    round_ = _managed_round(round_id)
+    if forms.PlainPostForm().validate_on_submit():
+        services.close_round(round_)
+        flash("The round is closed; the invitees' addresses are deleted.", "success")
+    return redirect(url_for("voice.round_page", round_id=round_id))
+
+
+@bp.post("/voice/rounds/<int:round_id>/note")
+@login_required
+def note(round_id: int):
+    round_ = _managed_round(round_id)
+    form = forms.NoteForm()
+    if form.validate_on_submit():
+        with refusal_flashed():
+            services.publish_note(current_user, round_, form.heard.data or "",
+                                  form.will_do.data or "", _today(round_))
+            flash("Your note is published at the round's links.", "success")
+    else:
+        flash("Check the note: " + _form_errors(form), "error")
+    return redirect(url_for("voice.round_page", round_id=round_id))
+
+
+@bp.post("/voice/rounds/<int:round_id>/step")
+@login_required
+def add_step(round_id: int):
+    round_ = _managed_round(round_id)
+    form = forms.StepForm()
+    form.focus_area_id.choices = [(fa_id, change) for fa_id, _c, change in
+                                  queries.plan_focus_areas(round_.plan_id)]
+    if form.validate_on_submit():
+        with refusal_flashed():
+            services.add_step(current_user, round_, form.focus_area_id.data, form.text.data,
+                              form.due_on.data)
+            flash("The step is added to your plan.", "success")
+    else:
+        flash("Check the step: " + _form_errors(form), "error")
+    return redirect(url_for("voice.round_page", round_id=round_id))
+
+
+@bp.get("/voice/rounds/<int:round_id>/flyer/<int:audience_id>")
+@login_required
+def flyer(round_id: int, audience_id: int):
+    round_ = _managed_round(round_id)
+    audience = next((a for a in round_.audiences if a.id == audience_id), None)
+    permissions.require(audience is not None)
+    lang = pick_language(request.args.get("lang"), round_.languages, None)
+    link = url_for("voice.respond_open", token=audience.token, lang=lang, _external=True)
+    return render_template("voice/flyer.html", title=word("title", lang), lang=lang,
+                           round=round_, audience=audience, link=link, qr_svg=qr.svg(link),
+                           name=round_.plan.user.name, word=word, long_date=long_date,
+                           audience_name=_audience_name(audience, lang))
+
+
+@bp.get("/programs/<int:program_id>/voice")
+@login_required
+def program_counts(program_id: int):
+    program = program_queries.program(program_id)
+    permissions.require(program is not None)
+    permissions.require(permissions.can_view_voice_counts(current_user, program))
+    rounds, per_kind = queries.program_counts(program.id)
+    return render_template("voice/program_counts.html", title="Stakeholder voice: counts",
+                           program=program, rounds=rounds, per_kind=per_kind, word=word)
+
+
+# --- the respondents' pages ---------------------------------------------------------------
+
+
+@bp.route("/v/<token>", methods=["GET", "POST"])
+def respond_open(token: str):
+    audience = queries.audience_by_token(token)
+    return _respond(audience, token, invitee=None)
+
+
+@bp.get("/v/thanks")
+def thanks():
+    """Where a response lands (after the redirect): it names no round and no link."""
+    lang = pick_language(request.args.get("lang"), ["en", "es"], request.accept_languages)
+    return _message(lang, "thanks_title", word("thanks", lang), 200)
+
+
+@bp.route("/v/i/<token>", methods=["GET", "POST"])
+def respond_invited(token: str):
+    invitee = services.invitee_for(token)
+    audience = queries.audience(invitee.audience_id) if invitee else None
+    if audience is None:
+        lang = pick_language(request.args.get("lang"), ["en", "es"], request.accept_languages)
+        return _message(lang, "used_title", word("used", lang), 410)
+    return _respond(audience, token, invitee=invitee)
+
+
+def _message(lang: str, title_key: str, text: str, status: int, round_=None, name=""):
+    return render_template("voice/message.html", lang=lang, title=word(title_key, lang),
+                           text=text, word=word, round=round_, name=name,
+                           switch=None), status
+
+
+def _form_errors(form) -> str:
+    return "; ".join(e for errors in form.errors.values() for e in errors)
+
+
+def _respond(audience, token: str, invitee):
+    if audience is None:
+        lang = pick_language(request.args.get("lang"), ["en", "es"], request.accept_languages)
+        return _message(lang, "closed_title", word("used", lang), 404)
+    round_ = audience.round
+    lang = pick_language(request.args.get("lang"), round_.languages, request.accept_languages)
+    name = round_.plan.user.name
+    today = _today(round_)
+    if services.is_closed(round_, today):
+        if round_.heard or round_.will_do:
+            return render_template("voice/note.html", lang=lang, title=word("note_title", lang),
+                                   round=round_, name=name, word=word,
+                                   switch=_switch(round_, lang))
+        return _message(lang, "closed_title",
+                        word("closed", lang, date=long_date(round_.closes_on, lang)), 410)
+    if today < round_.opens_on:
+        return _message(lang, "not_open_title",
+                        word("not_open", lang, date=long_date(round_.opens_on, lang)), 403)
+    survey = queries.survey(round_.plan.program.framework_id)
+    competencies = [c for c in survey.competencies if c.id in round_.competency_ids]
+    form = forms.AnswerForm()
+    error = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            error = word("bad_form", lang)
+        elif invitee is None and not throttle.allowed(
+                throttle.client_key(current_app.secret_key, request.remote_addr, round_.id),
+                current_app.config["VOICE_THROTTLE_PER_HOUR"]):
+            return _message(lang, "busy_title", word("busy", lang), 429)
+        else:
+            answers, comments = _posted_answers(competencies)
+            refusals: list[DomainError] = []
+            # A refusal (a closed year's among them) rolls the request back and is shown.
+            with refusal_shown_on(form, show=lambda _form, refused: refusals.append(refused)):
+                services.respond(audience, survey, lang, answers, comments, today,
+                                 current_app.config["VOICE_ROUND_CAP"], invitee)
+                return redirect(url_for("voice.thanks", lang=lang))
+            error = refusals[0].message
+            if error == word("full", lang):
+                return _message(lang, "full_title", error, 409)
+    title = f"{word('title', lang)} · {_audience_name(audience, lang)}"
+    return render_template("voice/respond.html", lang=lang, title=title,
+                           round=round_, audience=audience,
+                           audience_name=_audience_name(audience, lang), name=name,
+                           competencies=competencies, survey=survey, form=form, error=error,
+                           word=word, limit=_limit(), switch=_switch(round_, lang),
+                           posted=request.form if request.method == "POST" else {}), (
+                               400 if error else 200)
+
+
+def _switch(round_: FeedbackRound, lang: str) -> list[tuple[str, str, str]]:
+    """(language, its name, the page's address in it) for the other languages."""
+    return [(code, LANGUAGE_NAMES[code], url_for(request.endpoint, token=request.view_args[
+        "token"], lang=code)) for code in round_.languages if code != lang]
+
+
+def _posted_answers(competencies) -> tuple[dict, dict]:
+    answers, comments = {}, {}
+    for competency in competencies:
+        for i in range(len(competency.statements)):
+            raw = request.form.get(f"a-{competency.id}-{i}", "")
+            if raw.isdigit() and len(raw) < 3:
+                answers[(competency.id, i)] = int(raw)
+        text = request.form.get(f"open-{competency.id}", "")
+        if text:
+            comments[competency.id] = clean_text(text)
+    return answers, comments
