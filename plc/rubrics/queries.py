@@ -24,6 +24,13 @@ def framework_version(key: str, version: int) -> Framework | None:
     ).scalar_one_or_none()
 
 
+def framework_keys(framework_ids: list[int]) -> dict[int, str]:
+    """framework id -> key."""
+    found = db.session.execute(
+        select(Framework.id, Framework.key).where(Framework.id.in_(framework_ids)))
+    return dict(found.all())
+
+
 def framework_exists(key: str) -> bool:
     return db.session.execute(select(exists().where(Framework.key == key))).scalar()
 
