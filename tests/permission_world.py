@@ -26,7 +26,8 @@ from plc.plans.models import (
 )
 from plc.privacy.models import READY, DataExport
 from plc.programs.models import FACILITATOR, Cohort, Invitation, Program, ProgramLead
-from plc.rubrics.models import Framework
+from plc.rubrics import services as rubric_services
+from plc.rubrics.models import Framework, FrameworkDraft
 from plc.tokens import new_token
 from tests import (
     factories,
@@ -84,6 +85,9 @@ class World:
     # member_a's ready "my data" export (its file is written by tests/matrix_privacy.py).
     export_a: DataExport | None = None
     export_a_data: dict = field(default_factory=dict)
+    # Framework drafts in the editor: one for programme P (its lead edits it), one for Q.
+    draft_p: FrameworkDraft | None = None
+    draft_q: FrameworkDraft | None = None
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -131,6 +135,9 @@ def build_world() -> World:
     _add_meeting_detail(world)
     _add_sessions(world)
     _add_export(world)
+    world.draft_p = rubric_services.start_draft(users["program_lead"], program_id=program.id)
+    world.draft_q = rubric_services.start_draft(users["site_admin"],
+                                                program_id=other_program.id)
     db.session.commit()
     return world
 

@@ -170,6 +170,26 @@ BASE_CASES: list[Case] = [
          ADMIN_ONLY),
     Case("rubrics.export", "GET", lambda w: f"/admin/frameworks/{w.framework.id}/export.json",
          ADMIN_ONLY, label="json"),
+    # The editor: site admins and program leads; members and facilitators 404; a lead edits
+    # only the drafts (and frameworks) of the programmes they lead.
+    Case("rubrics.drafts", "GET", lambda w: "/frameworks/editor", PROGRAM_P),
+    *both("rubrics.new_draft", lambda w: "/frameworks/editor/new", PROGRAM_P,
+          lambda w: {"program_id": str(P(w)), "start": "empty"}),
+    *both("rubrics.edit_draft", lambda w: f"/frameworks/editor/{w.draft_p.id}", PROGRAM_P,
+          lambda w: {"name": "Renamed draft", "action": "save"}),
+    *both("rubrics.edit_draft", lambda w: f"/frameworks/editor/{w.draft_q.id}", OTHER_PROGRAM,
+          lambda w: {"name": "Renamed draft", "action": "save"}, label="other"),
+    Case("rubrics.preview_draft", "GET",
+         lambda w: f"/frameworks/editor/{w.draft_p.id}/preview", PROGRAM_P),
+    Case("rubrics.preview_draft", "GET",
+         lambda w: f"/frameworks/editor/{w.draft_q.id}/preview", OTHER_PROGRAM, label="other"),
+    Case("rubrics.delete_draft", "POST",
+         lambda w: f"/frameworks/editor/{w.draft_p.id}/delete", PROGRAM_P),
+    Case("rubrics.delete_draft", "POST",
+         lambda w: f"/frameworks/editor/{w.draft_q.id}/delete", OTHER_PROGRAM, label="other"),
+    # The matrix framework is P's: its lead may start a new version of it.
+    Case("rubrics.new_version", "POST",
+         lambda w: f"/frameworks/{w.framework.id}/new-version", PROGRAM_P),
     # --- self-assessments
     *both("assessments.checkpoints", lambda w: f"/programs/{P(w)}/checkpoints", PROGRAM_P),
     *both("assessments.checkpoints", lambda w: f"/programs/{Q(w)}/checkpoints", OTHER_PROGRAM,

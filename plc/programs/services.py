@@ -79,6 +79,23 @@ def update_program(actor: User, program: Program, *, name: str, starts_on: date,
     db.session.flush()
 
 
+def offer_framework(actor: User, program_id: int, framework) -> None:
+    """A framework published from the editor for the programme: offered there (as a further
+    framework) unless a version of its key already is; each cohort then may choose it."""
+    program = db.session.get(Program, program_id)
+    if program.is_closed:
+        return
+    if program.framework_id is None:
+        program.framework_id = framework.id
+        db.session.flush()
+        return
+    offered = queries.offered_framework_ids(program)
+    keys = rubric_queries.framework_keys(offered)
+    if framework.key in keys.values():
+        return
+    set_more_frameworks(actor, program, [*offered[1:], framework.id])
+
+
 def set_more_frameworks(actor: User, program: Program, framework_ids: list[int]) -> None:
     """The frameworks the programme offers besides its first, in this order. Two versions of
     one framework (same key) are never offered together: their figures would be one; a

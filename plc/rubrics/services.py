@@ -13,10 +13,11 @@ from pathlib import Path
 from sqlalchemy import delete, select
 
 from plc.audit import services as audit
+from plc.db import utcnow
 from plc.errors import DomainError
 from plc.extensions import db
-from plc.rubrics import queries, schema
-from plc.rubrics.models import Category, Competency, Descriptor, Framework, Level
+from plc.rubrics import editor, queries, schema
+from plc.rubrics.models import Category, Competency, Descriptor, Framework, FrameworkDraft, Level
 
 CREATED = "created"
 UNCHANGED = "unchanged"
@@ -119,6 +120,70 @@ def _add_content(framework: Framework, data: dict) -> None:
                                   for value, bullets in item["levels"].items()]
         db.session.add(competency)
     db.session.flush()
+
+
+# --- drafts: the browser's editor ----------------------------------------------------------
+
+
+def start_draft(actor, *, program_id: int | None, data: dict | None = None,
+                base: Framework | None = None) -> FrameworkDraft:
+    """A new draft: empty, or ``data`` (a copy of a framework, an uploaded file). A copy of
+    ``base`` keeps its key: publishing it makes that framework's next version (or none, if
+    nothing changed)."""
+    draft = FrameworkDraft(program_id=program_id, created_by_id=actor.id if actor else None,
+                           base_framework_id=base.id if base else None,
+                           data=editor.loaded(data) if data else editor.empty())
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def save_draft(actor, draft: FrameworkDraft, data: dict) -> None:
+    """Drafts are saved as they are, valid or not: publishing checks them."""
+    draft.data = editor.loaded(data)
+    draft.updated_at = utcnow()
+    db.session.flush()
+
+
+def delete_draft(actor, draft: FrameworkDraft) -> None:
+    db.session.delete(draft)
+    db.session.flush()
+
+
+def draft_problems(draft: FrameworkDraft) -> list[str]:
+    """What stops the draft from being published, each naming its place (as an import's)."""
+    return schema.validate(_file_form(draft.data))
+
+
+def publish_draft(actor, draft: FrameworkDraft, *,
+                  may_use_key: bool) -> tuple[Framework, str]:
+    """Validate as an import does and save as an import does: a new key is version 1; the
+    same content as the newest version changes nothing; changed content replaces a version
+    no one has rated against, else makes the next version, which is frozen from then on.
+    ``may_use_key``: the caller's check that the actor edits the framework already holding
+    this key, if one does. The draft goes; the publishing is audit-logged."""
+    data = _file_form(draft.data)
+    problems = schema.validate(data)
+    if problems:
+        raise DomainError("The framework is not ready to publish: " + "; ".join(problems))
+    if queries.framework_exists(data["key"]) and not may_use_key:
+        raise DomainError(f"The key {data['key']!r} belongs to another framework: choose "
+                          "another key.", field="key")
+    framework, outcome = import_framework(actor, data)
+    audit.record("framework.published", actor=actor, target_type="framework",
+                 target_id=framework.id, target_label=framework.label,
+                 details={"key": framework.key, "version": framework.version,
+                          "outcome": outcome, "program_id": draft.program_id})
+    db.session.delete(draft)
+    db.session.flush()
+    return framework, outcome
+
+
+def _file_form(data: dict) -> dict:
+    """The draft as a framework file: the editor's keys only, with a competency's descriptors
+    keyed by level value."""
+    return {key: data[key] for key in ("key", "name", "description", "question_prompt",
+                                       "levels", "categories", "competencies") if key in data}
 
 
 # --- export ---------------------------------------------------------------------------------

@@ -75,6 +75,8 @@ def side(world, cohort, member, facilitator, checkpoint) -> dict[str, int]:
         "assessment_id": assessment.id, "checkpoint_id": checkpoint.id,
         "meeting_id": meeting.id, "item_id": item.id, "follow_up_id": follow_up.id,
         "org_id": world.district.id, "session_id": browser.id, "export_id": export.id,
+        "draft_id": (world.draft_p if cohort.program_id == world.program.id
+                     else world.draft_q).id,
     }
 
 
@@ -89,7 +91,7 @@ def a_side(world) -> dict[str, int]:
         "checkpoint_id": world.checkpoint.id, "meeting_id": world.meeting_a.id,
         "item_id": world.agenda_item_a.id, "follow_up_id": world.follow_up_a.id,
         "org_id": world.district.id, "session_id": world.other_session_a,
-        "export_id": world.export_a.id,
+        "export_id": world.export_a.id, "draft_id": world.draft_p.id,
     }
 
 
