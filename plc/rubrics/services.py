@@ -57,10 +57,10 @@ def upload_framework(actor, data: dict) -> tuple[Framework, str]:
     return framework, outcome
 
 
-def describe(framework: Framework, outcome: str) -> str:
-    """The outcome in a sentence, for the CLI and the upload page."""
+def describe(framework: Framework, outcome: str, verb: str = "Imported") -> str:
+    """The outcome in a sentence, for the CLI, the upload page and the editor."""
     return {
-        CREATED: f"Imported {framework.label}.",
+        CREATED: f"{verb} {framework.label}.",
         UNCHANGED: f"{framework.label} already has this content; nothing changed.",
         NEW_VERSION: f"Created {framework.label}: the previous version has ratings and is "
                      "kept as it was.",

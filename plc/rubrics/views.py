@@ -223,7 +223,7 @@ def _publish(draft):
         framework, outcome = services.publish_draft(current_user, draft, may_use_key=may_use_key)
         if program_id is not None:
             program_services.offer_framework(current_user, program_id, framework)
-        flash(services.describe(framework, outcome), "success")
+        flash(services.describe(framework, outcome, "Published"), "success")
         return redirect(url_for("rubrics.rubric", framework_id=framework.id))
     return render_template("rubrics/editor.html", title=f"Edit: {draft.name}",
                            form=forms.DraftForm(), draft=draft, data=editor.loaded(draft.data),
