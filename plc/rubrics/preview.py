@@ -5,7 +5,9 @@ through the very template of the rubric page. Pure: no database."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
+from plc.assessments.queries import Sheet, SheetCompetency, SheetLevel
 from plc.rubrics.queries import Rubric, RubricRow, RubricSection
 
 
@@ -60,3 +62,37 @@ def rubric(data: dict) -> Rubric:
     framework = _Framework(data["name"] or "Untitled framework", data["description"],
                            data["question_prompt"])
     return Rubric(framework, levels, [RubricSection(_Category(n), rows[n]) for n in names])
+
+
+@dataclass(frozen=True)
+class PreviewCheckpoint:
+    """Stands in for a checkpoint on the worksheet's preview."""
+
+    name: str = "Preview"
+    opens_on: date = field(default_factory=date.today)
+    closes_on: date = field(default_factory=date.today)
+
+
+@dataclass(frozen=True)
+class PreviewProgram:
+    name: str
+
+
+def sheet(data: dict) -> Sheet:
+    """The draft as the worksheet needs it (queries.Sheet's plain values), with made-up ids:
+    levels numbered 1.. in value order, competencies 1.. in order."""
+    ordered = sorted(data["levels"], key=lambda lv: lv["value"])
+    levels = tuple(SheetLevel(i, lv["value"], lv["label"]) for i, lv in enumerate(ordered, 1))
+    competencies = tuple(
+        SheetCompetency(
+            id=j, number=c["number"], name=c["name"], category=c["category"],
+            guiding_questions=tuple(c["guiding_questions"]),
+            bullets={lv.id: tuple(c["levels"].get(lv.value, ())) for lv in levels},
+        )
+        for j, c in enumerate(data["competencies"], start=1)
+    )
+    grouped: dict[str, list[SheetCompetency]] = {}
+    for competency in competencies:
+        grouped.setdefault(competency.category, []).append(competency)
+    return Sheet(0, data["question_prompt"], levels, competencies,
+                 tuple((name, tuple(items)) for name, items in grouped.items()))

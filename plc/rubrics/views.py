@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from plc import permissions
+from plc.assessments import forms as assessment_forms
 from plc.programs import services as program_services
 from plc.rubrics import editor, forms, preview, queries, schema, services
 from plc.unit_of_work import refusal_shown_on
@@ -238,6 +239,23 @@ def preview_draft(draft_id: int):
     draft = _draft(draft_id)
     return render_template("rubrics/preview.html", title=f"Preview: {draft.name}", draft=draft,
                            rubric=preview.rubric(editor.loaded(draft.data)))
+
+
+@bp.get("/frameworks/editor/<int:draft_id>/preview/worksheet")
+@login_required
+def preview_worksheet(draft_id: int):
+    """The draft as a member's worksheet will show it (the worksheet's own template), its
+    buttons disabled."""
+    draft = _draft(draft_id)
+    data = editor.loaded(draft.data)
+    sheet = preview.sheet(data)
+    return render_template(
+        "assessments/worksheet.html", title=f"Worksheet preview: {draft.name}",
+        form=assessment_forms.worksheet_form(sheet, data={"version": 0}), sheet=sheet,
+        checkpoint=preview.PreviewCheckpoint(),
+        program=preview.PreviewProgram(f"Preview of the draft {draft.name}"),
+        assessment=None, previous={}, previous_name=None, readers=None,
+        preview=url_for("rubrics.preview_worksheet", draft_id=draft.id))
 
 
 @bp.post("/frameworks/editor/<int:draft_id>/delete")

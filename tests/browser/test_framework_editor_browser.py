@@ -90,6 +90,13 @@ def test_a_lead_builds_publishes_and_gives_a_framework_to_a_new_cohort(
     expect(table.get_by_role("columnheader", name="Leading (3)")).to_be_visible()
     page.set_viewport_size(PHONE)
     checker.check()
+    # And as the worksheet will show it, buttons disabled.
+    press_on(checker, page.get_by_role("link", name="See it as the worksheet"))
+    expect(page.locator("input[type=radio]")).to_have_count(4 * 3)
+    expect(page.get_by_role("heading", name="1. Coaches peers")).to_be_visible()
+    expect(page.get_by_role("button", name="Submit")).to_be_disabled()
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    checker.navigate(page.go_back)
     press_on(checker, page.get_by_role("link", name="Back to the editor"))
     page.set_viewport_size({"width": 1280, "height": 900})
 

@@ -134,10 +134,15 @@ def test_a_lead_writes_a_framework_for_their_programme_and_it_is_offered(app, cl
     posted(client, url, "save", **data)
     posted(client, url, "add-competency")
     cells = {f"comp-{j}-level-{v}": f"C{j} at {v}." for j in (0, 1) for v in (1, 2, 3)}
-    response = posted(client, url, "publish", **data, **cells,
-                      **{"comp-0-name": "Coaches", "comp-0-category": "Leads learning",
-                         "comp-1-name": "Facilitates", "comp-1-category": "Leads colleagues",
-                         "comp-1-questions": "Listen?\nAsk?"})
+    posted(client, url, "save", **data, **cells,
+           **{"comp-0-name": "Coaches", "comp-0-category": "Leads learning",
+              "comp-1-name": "Facilitates", "comp-1-category": "Leads colleagues",
+              "comp-1-questions": "Listen?\nAsk?"})
+    worksheet = client.get(f"{url}/preview/worksheet").text
+    assert worksheet.count('type="radio"') == 2 * 3 and "Facilitates" in worksheet
+    rubric = client.get(f"{url}/preview").text
+    assert rubric.count('class="rubric-cell"') == 2 * 3 and "Leads colleagues" in rubric
+    response = posted(client, url, "publish")  # the saved draft, as the page shows it
     assert response.status_code == 302, response.text
     framework = queries.newest_version("teacher-leaders")
     assert framework.version == 1
