@@ -256,6 +256,13 @@ def can_edit_draft(user, draft: FrameworkDraft) -> bool:
     return roles.is_admin or (draft.program_id is not None and roles.leads(draft.program_id))
 
 
+def can_edit_framework_everywhere(user, offering_program_ids: frozenset[int]) -> bool:
+    """Change a published version in place (no one has rated against it yet): site admins,
+    and a lead who leads every programme offering it (else the change is a new version)."""
+    roles = roles_of(user)
+    return roles.is_admin or offering_program_ids <= roles.led_program_ids
+
+
 def can_edit_framework(user, offering_program_ids: frozenset[int]) -> bool:
     """Make a new draft version of a published framework (``offering_program_ids``: the
     programmes offering any version of its key): site admins, and the leads of one of them."""

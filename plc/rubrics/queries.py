@@ -98,6 +98,14 @@ def offering_by_key() -> dict[str, frozenset[int]]:
     return {key: frozenset(ids) for key, ids in found.items()}
 
 
+def programs_offering_version(framework_id: int) -> frozenset[int]:
+    """The programmes offering this very version (first or further)."""
+    first = select(Program.id).where(Program.framework_id == framework_id)
+    more = select(ProgramFramework.program_id).where(
+        ProgramFramework.framework_id == framework_id)
+    return frozenset(db.session.execute(first.union(more)).scalars())
+
+
 def programs_offering(key: str) -> frozenset[int]:
     """The programmes offering any version of the framework ``key`` (first or further)."""
     first = select(Program.id).join(Framework, Framework.id == Program.framework_id).where(

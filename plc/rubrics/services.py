@@ -29,8 +29,10 @@ BUNDLED = {"k12-leadership": "k12-leadership.yaml"}  # key -> file in DATA_DIR
 DEFAULT_KEY = "k12-leadership"
 
 
-def import_framework(actor, data: dict) -> tuple[Framework, str]:
-    """Save a framework file's content; the outcome says what happened (see the constants)."""
+def import_framework(actor, data: dict, may_replace: bool = True) -> tuple[Framework, str]:
+    """Save a framework file's content; the outcome says what happened (see the constants).
+    ``may_replace`` False: a changed content never replaces the newest version in place (a
+    program lead's edit of a version other programmes offer too)."""
     errors = schema.validate(data)
     if errors:
         raise DomainError("The framework file is not valid: " + "; ".join(errors))
@@ -40,7 +42,7 @@ def import_framework(actor, data: dict) -> tuple[Framework, str]:
         return _create(data, content_hash, version=1), CREATED
     if newest.content_hash == content_hash:
         return newest, UNCHANGED
-    if queries.is_in_use(newest):
+    if not may_replace or queries.is_in_use(newest):
         return _create(data, content_hash, version=newest.version + 1), NEW_VERSION
     _replace_content(newest, data, content_hash)
     return newest, REPLACED
@@ -155,13 +157,15 @@ def draft_problems(draft: FrameworkDraft) -> list[str]:
     return schema.validate(_file_form(draft.data))
 
 
-def publish_draft(actor, draft: FrameworkDraft, *,
-                  may_use_key: bool) -> tuple[Framework, str]:
+def publish_draft(actor, draft: FrameworkDraft, *, may_use_key: bool,
+                  may_replace: bool = True) -> tuple[Framework, str]:
     """Validate as an import does and save as an import does: a new key is version 1; the
     same content as the newest version changes nothing; changed content replaces a version
     no one has rated against, else makes the next version, which is frozen from then on.
     ``may_use_key``: the caller's check that the actor edits the framework already holding
-    this key, if one does. The draft goes; the publishing is audit-logged."""
+    this key, if one does; ``may_replace``: whether a version no one has rated against may
+    be replaced in place (not when programmes the actor does not lead offer it). The draft
+    goes; the publishing is audit-logged."""
     data = _file_form(draft.data)
     problems = schema.validate(data)
     if problems:
@@ -169,7 +173,7 @@ def publish_draft(actor, draft: FrameworkDraft, *,
     if queries.framework_exists(data["key"]) and not may_use_key:
         raise DomainError(f"The key {data['key']!r} belongs to another framework: choose "
                           "another key.", field="key")
-    framework, outcome = import_framework(actor, data)
+    framework, outcome = import_framework(actor, data, may_replace=may_replace)
     audit.record("framework.published", actor=actor, target_type="framework",
                  target_id=framework.id, target_label=framework.label,
                  details={"key": framework.key, "version": framework.version,

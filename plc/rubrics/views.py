@@ -219,9 +219,15 @@ def _publish(draft):
     program_id = draft.program_id
     key = str(draft.data.get("key", ""))
     may_use_key = permissions.can_edit_framework(current_user, queries.programs_offering(key))
+    # A version other programmes offer is replaced in place by site admins only (a typo fix
+    # before anyone rates); a lead's change to it makes the next version.
+    newest = queries.newest_version(key)
+    may_replace = newest is None or permissions.can_edit_framework_everywhere(
+        current_user, queries.programs_offering_version(newest.id))
     problems: list[str] = []
     with refusal_shown_on(problems, show=_listed):
-        framework, outcome = services.publish_draft(current_user, draft, may_use_key=may_use_key)
+        framework, outcome = services.publish_draft(current_user, draft, may_use_key=may_use_key,
+                                                    may_replace=may_replace)
         if program_id is not None:
             program_services.offer_framework(current_user, program_id, framework)
         flash(services.describe(framework, outcome, "Published"), "success")

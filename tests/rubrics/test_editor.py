@@ -193,3 +193,23 @@ def test_a_draft_is_seen_by_its_editors_only(app, client, login_as):
     assert client.get(f"/frameworks/editor/{draft.id}").status_code == 404
     assert client.get(f"/frameworks/editor/{draft.id}/preview").status_code == 404
     assert "Untitled" not in client.get("/frameworks/editor").text
+
+
+def test_a_leads_change_to_a_rubric_other_programmes_offer_is_a_new_version(
+        seed_framework, client, login_as):
+    lead = factories.make_user("lead@example.org")
+    mine = factories.make_program("Mine", lead=lead)
+    theirs = factories.make_program("Theirs")
+    mine.framework_id = theirs.framework_id = seed_framework.id
+    db.session.commit()
+    login_as(lead)
+    url = client.post(f"/frameworks/{seed_framework.id}/new-version").headers["Location"]
+    response = posted(client, url, "publish", name="K-12, our words")
+    assert response.status_code == 302, response.text
+    newest = queries.newest_version(services.DEFAULT_KEY)
+    assert newest.version == 2 and newest.name == "K-12, our words"
+    db.session.expire_all()
+    assert db.session.get(Framework, seed_framework.id).name != "K-12, our words"
+    # Both programmes keep the version they offer (a new version is chosen on a programme's
+    # form).
+    assert db.session.get(type(theirs), theirs.id).framework_id == seed_framework.id
