@@ -87,8 +87,10 @@ def read(form) -> dict:
             "name": _text(form.get(p + "name")),
             "category": _text(form.get(p + "category")),
             "guiding_questions": _lines(form.get(p + "questions")),
-            "levels": {lv["value"]: _lines(form.get(f"{p}level-{lv['value']}"))
-                       for lv in levels},
+            # By the level's place, not its value: a value changed in the same post keeps
+            # its descriptors.
+            "levels": {lv["value"]: _lines(form.get(f"{p}level-{i}"))
+                       for i, lv in enumerate(levels)},
         })
         j += 1
     return {"key": _text(form.get("key")).strip(), "name": _text(form.get("name")),

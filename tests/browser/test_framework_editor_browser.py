@@ -72,7 +72,7 @@ def test_a_lead_builds_publishes_and_gives_a_framework_to_a_new_cohort(
         press_on(checker, page.get_by_role("button", name="Add a competency"))
         page.keyboard.type(skill)
         for value, level in enumerate(LEVELS, start=1):
-            type_into(page, page.locator(f"#comp-{j}-level-{value}"),
+            type_into(page, page.locator(f"#comp-{j}-level-{value - 1}"),
                       f"{skill} at {level.lower()}.")
     type_into(page, page.locator("#comp-0-questions"), "Model a lesson?\nGive feedback?")
     # Reorder by keyboard: competency 2 up, and (focus stays on the moved one) down again.

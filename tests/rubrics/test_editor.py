@@ -104,7 +104,7 @@ def test_publishing_an_invalid_draft_names_each_place_and_publishes_nothing(
     posted(client, url, "add-competency")
     response = posted(client, url, "publish", key="Bad Key!", name="Mine",
                       comp_0_name="Listens", comp_0_category="Nowhere",
-                      **{"level-0-label": "Low", "comp-0-level-1": "Rarely listens.",
+                      **{"level-0-label": "Low", "comp-0-level-0": "Rarely listens.",
                          "category-0": "Self"})
     assert response.status_code == 422
     html = response.text
@@ -133,7 +133,7 @@ def test_a_lead_writes_a_framework_for_their_programme_and_it_is_offered(app, cl
             "category-1": "Leads colleagues"}
     posted(client, url, "save", **data)
     posted(client, url, "add-competency")
-    cells = {f"comp-{j}-level-{v}": f"C{j} at {v}." for j in (0, 1) for v in (1, 2, 3)}
+    cells = {f"comp-{j}-level-{i}": f"C{j} at {i + 1}." for j in (0, 1) for i in (0, 1, 2)}
     posted(client, url, "save", **data, **cells,
            **{"comp-0-name": "Coaches", "comp-0-category": "Leads learning",
               "comp-1-name": "Facilitates", "comp-1-category": "Leads colleagues",
@@ -174,7 +174,7 @@ def test_the_buttons_add_remove_and_move(app):
     assert "First" not in [c["name"] for c in data["competencies"]]
     form = MultiDict({"name": "N", "key": "k", "level-0-value": "1", "level-0-label": "L",
                       "comp-0-name": "C", "comp-0-number": "7", "comp-0-category": "A",
-                      "comp-0-questions": "Q1\r\n\r\nQ2", "comp-0-level-1": "b1\r\nb2"})
+                      "comp-0-questions": "Q1\r\n\r\nQ2", "comp-0-level-0": "b1\r\nb2"})
     read = editor.read(form)
     assert read["competencies"][0] == {"number": 7, "name": "C", "category": "A",
                                        "guiding_questions": ["Q1", "Q2"],
@@ -213,3 +213,11 @@ def test_a_leads_change_to_a_rubric_other_programmes_offer_is_a_new_version(
     # Both programmes keep the version they offer (a new version is chosen on a programme's
     # form).
     assert db.session.get(type(theirs), theirs.id).framework_id == seed_framework.id
+
+
+def test_a_levels_new_value_keeps_its_descriptors(app):
+    form = MultiDict({"name": "N", "level-0-value": "0", "level-0-label": "Low",
+                      "level-1-value": "5", "level-1-label": "High", "comp-0-name": "C",
+                      "comp-0-level-0": "low bullet", "comp-0-level-1": "high bullet"})
+    assert editor.read(form)["competencies"][0]["levels"] == {0: ["low bullet"],
+                                                              5: ["high bullet"]}
