@@ -131,7 +131,8 @@ def _list(value) -> list:
 def apply(data: dict, action: str) -> dict:
     """The draft after the button ``action``: "add-level", "remove-level", "add-category",
     "remove-category-<i>", "up-category-<i>", "down-category-<i>", "add-competency",
-    "remove-competency-<j>", "up-competency-<j>", "down-competency-<j>"; anything else
+    "remove-competency-<j>", "up-competency-<j>", "down-competency-<j>",
+    "move-category-<i>-to-<k>", "move-competency-<j>-to-<k>"; anything else
     (save, publish) changes nothing."""
     data = copy.deepcopy(data)
     levels, categories, comps = data["levels"], data["categories"], data["competencies"]
@@ -155,6 +156,13 @@ def apply(data: dict, action: str) -> dict:
                       "category": categories[-1] if categories else "",
                       "guiding_questions": [],
                       "levels": {lv["value"]: [] for lv in levels}})
+    elif verb == "move" and what in ("category", "competency"):
+        # "move-competency-<i>-to-<j>": a drag and drop (plc/static/js/framework_editor.js).
+        source, _, target = index.partition("-to-")
+        items = categories if what == "category" else comps
+        i, j = _number(source, -1), _number(target, -1)
+        if 0 <= i < len(items) and 0 <= j < len(items):
+            items.insert(j, items.pop(i))
     elif what in ("category", "competency"):
         items = categories if what == "category" else comps
         if 0 <= i < len(items):

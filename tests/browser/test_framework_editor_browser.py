@@ -156,3 +156,21 @@ def test_the_editor_on_a_phone(live_server, checker, year):
     press_on(checker, page.get_by_role("button", name="Add a category"))
     press_on(checker, page.get_by_role("button", name="Add a competency"))
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_dragging_a_category_onto_another_moves_it(live_server, checker, year):
+    """The optional enhancement: with JavaScript, drag handles post the same move."""
+    page = checker.page
+    sign_in(checker, "lena@example.org")
+    checker.goto("/frameworks/editor/new")
+    press_on(checker, page.get_by_role("button", name="Start the draft"))
+    for name in ("First", "Second"):
+        press_on(checker, page.get_by_role("button", name="Add a category"))
+        page.keyboard.type(name)
+    press_on(checker, page.get_by_role("button", name="Save the draft"))
+    handles = page.locator("[data-drag-kind=category] .drag-handle")
+    expect(handles).to_have_count(2)
+    checker.navigate(lambda: handles.nth(1).drag_to(
+        page.locator("[data-drag-kind=category]").first))
+    expect(page.locator("#category-0")).to_have_value("Second")
+    expect(page.locator("#category-1")).to_have_value("First")

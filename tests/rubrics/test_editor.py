@@ -170,6 +170,10 @@ def test_the_buttons_add_remove_and_move(app):
     assert editor.focus_after("down-competency-0", data) == "down-competency-1"
     data = editor.apply(data, "up-category-1")
     assert data["categories"] == ["B", "A"]
+    names = [c["name"] for c in data["competencies"]]
+    moved = editor.apply(data, "move-competency-1-to-0")  # a drag and drop
+    assert [c["name"] for c in moved["competencies"]] == [names[1], names[0], names[2]]
+    assert editor.apply(data, "move-competency-1-to-9") == data  # out of range: nothing
     data = editor.apply(data, "remove-competency-1")
     assert "First" not in [c["name"] for c in data["competencies"]]
     form = MultiDict({"name": "N", "key": "k", "level-0-value": "1", "level-0-label": "L",
