@@ -17,7 +17,7 @@ from plc.db import utcnow
 from plc.plans.models import FACILITATORS_ONLY, SHARED_WITH_COHORT
 from plc.programs import queries as program_queries
 from plc.programs.models import FACILITATOR, MEMBER, Cohort, Membership, Program
-from plc.rubrics.models import Framework
+from plc.rubrics.models import Framework, FrameworkDraft
 from plc.voice import models as voice
 
 
@@ -237,6 +237,38 @@ def can_view_framework(user, framework: Framework) -> bool:
 def can_manage_frameworks(user) -> bool:
     """Import, list and export frameworks: site admins."""
     return can_administer(user)
+
+
+def can_author_frameworks(user) -> bool:
+    """Write frameworks in the browser's editor: site admins and program leads."""
+    roles = roles_of(user)
+    return roles.is_admin or bool(roles.led_program_ids)
+
+
+def editable_program_ids(user) -> frozenset[int] | None:
+    """The programmes whose frameworks and drafts the user edits; None: all (site admins)."""
+    roles = roles_of(user)
+    return None if roles.is_admin else roles.led_program_ids
+
+
+def can_edit_draft(user, draft: FrameworkDraft) -> bool:
+    """A draft is seen only by its editors: site admins, and the leads of its programme."""
+    roles = roles_of(user)
+    return roles.is_admin or (draft.program_id is not None and roles.leads(draft.program_id))
+
+
+def can_edit_framework_everywhere(user, offering_program_ids: frozenset[int]) -> bool:
+    """Change a published version in place (no one has rated against it yet): site admins,
+    and a lead who leads every programme offering it (else the change is a new version)."""
+    roles = roles_of(user)
+    return roles.is_admin or offering_program_ids <= roles.led_program_ids
+
+
+def can_edit_framework(user, offering_program_ids: frozenset[int]) -> bool:
+    """Make a new draft version of a published framework (``offering_program_ids``: the
+    programmes offering any version of its key): site admins, and the leads of one of them."""
+    roles = roles_of(user)
+    return roles.is_admin or bool(roles.led_program_ids & offering_program_ids)
 
 
 # --- self-assessments --------------------------------------------------------------------

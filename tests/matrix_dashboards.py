@@ -82,8 +82,9 @@ CASES: list[Case] = [
 # attendance and the nudge form's member choices.
 BUDGETS: dict[str, int] = {
     # Session and roles (3), the programme, its cohorts, the member facts, the attendance
-    # records, and the "Ratings" sheet: the ratings overview's own six statements (checkpoints,
-    # cohorts, competencies, levels, and the counts for the programme and by cohort).
+    # records, and the "Ratings" sheet: the ratings overview's own seven statements (the
+    # frameworks offered, checkpoints, cohorts, and per framework competencies, levels, and the
+    # counts for the programme and by cohort).
     "dashboards.program_xlsx": 13,
     # Session, roles and unread count (4), the cohort, the member choices of the nudge form,
     # the counted figures (member facts, checkpoints, focus ratings, recent attendance: kept

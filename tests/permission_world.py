@@ -26,7 +26,8 @@ from plc.plans.models import (
 )
 from plc.privacy.models import READY, DataExport
 from plc.programs.models import FACILITATOR, Cohort, Invitation, Program, ProgramLead
-from plc.rubrics.models import Framework
+from plc.rubrics import services as rubric_services
+from plc.rubrics.models import Framework, FrameworkDraft
 from plc.tokens import new_token
 from tests import (
     factories,
@@ -93,6 +94,9 @@ class World:
     round_closed: object = None
     invitee_token: str = ""
     voice_links: dict = field(default_factory=dict)  # round -> [(audience id, token)]
+    # Framework drafts in the editor: one for programme P (its lead edits it), one for Q.
+    draft_p: FrameworkDraft | None = None
+    draft_q: FrameworkDraft | None = None
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -141,6 +145,9 @@ def build_world() -> World:
     _add_sessions(world)
     _add_export(world)
     world_voice.add(world)
+    world.draft_p = rubric_services.start_draft(users["program_lead"], program_id=program.id)
+    world.draft_q = rubric_services.start_draft(users["site_admin"],
+                                                program_id=other_program.id)
     db.session.commit()
     return world
 

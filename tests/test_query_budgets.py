@@ -32,6 +32,13 @@ BUDGETS: dict[str, int] = {
     # Worksheet: checkpoint, own cohorts, the worksheet with ratings and changes (3), the
     # rubric (3), the previous checkpoint's ratings.
     "assessments.worksheet": 13,
+    # The framework editor: the draft alone (editor, previews); the drafts, the frameworks and
+    # who offers them (list); the programmes and frameworks to choose from (new draft).
+    "rubrics.drafts": 4,
+    "rubrics.new_draft": 3,
+    "rubrics.edit_draft": 2,
+    "rubrics.preview_draft": 2,
+    "rubrics.preview_worksheet": 2,
     "assessments.view_assessment": 11,
     "assessments.member_growth": 11,
     "assessments.ratings_overview": 11,

@@ -17,6 +17,7 @@ from datetime import date
 from plc.assessments import queries
 from plc.assessments.queries import RatingCount
 from plc.permissions import MIN_AGGREGATE_GROUP
+from plc.programs import queries as program_queries
 
 
 @dataclass(frozen=True)
@@ -152,20 +153,46 @@ def overview(checkpoints: list[tuple[int, str]], cohorts: list[tuple[int, str]],
     )
 
 
-def program_overview(program, today: date | None = None) -> Overview | None:
-    """The programme's overview as the ratings overview page shows it, for any reader of it
-    (the page, the dashboards' exports); None while the programme has no rubric. ``today``
-    is the programme's (its time zone's) date unless given. Figures only for the checkpoints
-    that closed before today. Six statements whatever the amount of data."""
-    if program.framework_id is None:
-        return None
+@dataclass(frozen=True)
+class FrameworkOverview:
+    """The overview of the cohorts that rate on one of the programme's frameworks: a
+    programme offering two frameworks has two, never one figure mixing them."""
+
+    framework_id: int
+    framework_name: str
+    overview: Overview
+
+
+def program_overviews(program, today: date | None = None) -> list[FrameworkOverview]:
+    """The programme's overviews as the ratings overview page shows them, for any reader of
+    them (the page, the dashboards' exports): one per framework the programme offers, its
+    first first, each with the cohorts rating on it and only the worksheets made on it (any
+    version of it: same key); empty while the programme has no rubric. ``today`` is the
+    programme's (its time zone's) date unless given. Figures only for the checkpoints that
+    closed before today. Three statements, and four per framework."""
+    frameworks = program_queries.offered_framework_rows(program)
+    if not frameworks:
+        return []
     today = today or queries.today_in(program.time_zone)
     checkpoints = queries.checkpoints(program.id)
-    return overview(
-        [(cp.id, cp.name) for cp in checkpoints],
-        queries.program_cohorts(program.id),
-        queries.competency_names(program.framework_id),
-        queries.level_scale(program.framework_id),
-        queries.rating_counts(program.id, program.framework_id, closed_before=today),
-        open_until={cp.id: cp.closes_on for cp in checkpoints if not cp.has_closed(today)},
-    )
+    cohorts = program_queries.cohorts_with_frameworks(program)
+    found = []
+    for framework in frameworks:
+        framework_id, name = framework.id, framework.name
+        found.append(FrameworkOverview(framework_id, name, overview(
+            [(cp.id, cp.name) for cp in checkpoints],
+            [(cid, cname) for cid, cname, chosen in cohorts if chosen == framework_id],
+            queries.competency_names(framework_id),
+            queries.level_scale(framework_id),
+            queries.rating_counts(program.id, framework_id, closed_before=today),
+            program_name="Whole programme" if len(frameworks) == 1
+            else f"Whole programme · {name}",
+            open_until={cp.id: cp.closes_on for cp in checkpoints if not cp.has_closed(today)},
+        )))
+    return found
+
+
+def program_overview(program, today: date | None = None) -> Overview | None:
+    """The overview of the programme's first framework (None while it has none)."""
+    found = program_overviews(program, today)
+    return found[0].overview if found else None

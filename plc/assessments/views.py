@@ -117,7 +117,8 @@ def worksheet(checkpoint_id: int):
     own_cohorts = program_queries.member_cohort_ids(current_user.id, program.id)
     permissions.require(permissions.can_keep_worksheet(current_user, own_cohorts))
     assessment = queries.own_assessment(current_user.id, checkpoint.id)
-    framework_id = assessment.framework_id if assessment else program.framework_id
+    framework_id = (assessment.framework_id if assessment
+                    else program_queries.member_framework_id(current_user.id, program))
     if framework_id is None:
         return render_template("assessments/no_framework.html", title=f"{checkpoint.name} "
                                "worksheet", checkpoint=checkpoint, program=program)
@@ -336,7 +337,7 @@ def _growth(program_id: int, person_id: int):
     return render_template(
         "assessments/growth.html",
         title=("My growth" if own else f"Growth of {name}") + f" · {program.name}",
-        program=program, table=data, **_pictures(data, _levels(program, visible)),
+        program=program, table=data, **_pictures(data, _levels(program, person_id, visible)),
         changes=growth.changes_in_words(data), own=own, person_name=name,
         assessment_ids={a.checkpoint_id: a.id for a in visible},
     )
@@ -349,9 +350,11 @@ def _pictures(data: growth.Table, levels) -> dict:
     return {"chart": growth.chart(data, levels), "baseline": None}
 
 
-def _levels(program: Program, visible: list[SelfAssessment]) -> list[tuple[int, str]]:
-    # The chart's scale: the levels of the newest worksheet's rubric, else the programme's.
-    framework_id = visible[-1].framework_id if visible else program.framework_id
+def _levels(program: Program, person_id: int,
+            visible: list[SelfAssessment]) -> list[tuple[int, str]]:
+    # The chart's scale: the levels of the newest worksheet's rubric, else the person's cohort's.
+    framework_id = (visible[-1].framework_id if visible
+                    else program_queries.member_framework_id(person_id, program))
     return queries.level_scale(framework_id) if framework_id else []
 
 
@@ -366,5 +369,5 @@ def ratings_overview(program_id: int):
                         and permissions.can_view_rating_aggregates(current_user, program))
     return render_template("assessments/ratings_overview.html",
                            title=f"Ratings overview · {program.name}", program=program,
-                           overview=aggregates.program_overview(program),
+                           overviews=aggregates.program_overviews(program),
                            minimum=permissions.MIN_AGGREGATE_GROUP)

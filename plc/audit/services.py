@@ -27,6 +27,7 @@ ACTIONS: dict[str, str] = {
     "lead.removed": "Program lead removed",
     "roster.imported": "Roster imported",
     "framework.uploaded": "Framework imported",
+    "framework.published": "Framework published from the editor",
     "token.created": "API token created",
     "token.revoked": "API token revoked",
     "identity_provider.saved": "District sign-in set up or changed",

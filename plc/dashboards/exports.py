@@ -129,14 +129,24 @@ def to_csv(table: list[tuple], header: tuple = HEADER) -> bytes:
 
 
 def to_xlsx(table: list[tuple], title: str, attendance: list[tuple] = (),
-            ratings: tuple[tuple, list[tuple]] | None = None) -> bytes:
+            ratings: list[tuple[tuple, list[tuple], str | None]] | tuple | None = None,
+            ) -> bytes:
     """Two sheets: participation per member, and attendance per meeting and member; and a
-    third, "Ratings", when ``ratings`` (header, rows) is given."""
+    "Ratings" sheet per framework when ``ratings`` (header, rows, framework name or None)
+    is given: "Ratings" alone, or "Ratings 1", "Ratings 2" (the framework's name in cell A1's
+    row above the header) when the programme offers several."""
+    if isinstance(ratings, tuple):  # (header, rows): one framework
+        ratings = [(*ratings, None)]
     book = Workbook()
     _fill(book.active, "Participation", HEADER, table)
     _fill(book.create_sheet(), "Attendance", ATTENDANCE_HEADER, attendance)
-    if ratings is not None:
-        _fill(book.create_sheet(), "Ratings", *ratings)
+    for number, (header, rows, framework_name) in enumerate(ratings or (), start=1):
+        if framework_name is None:
+            _fill(book.create_sheet(), "Ratings", header, rows)
+        else:
+            _fill(book.create_sheet(), f"Ratings {number}", header, rows)
+            book.worksheets[-1].insert_rows(1)
+            book.worksheets[-1]["A1"] = _xlsx_value(f"Framework: {framework_name}")
     book.properties.title = _xlsx_value(title)[:250]
     out = io.BytesIO()
     book.save(out)

@@ -25,7 +25,7 @@ from plc.meetings.models import ABSENT, CANCELLED, LATE, PRESENT, Attendance, Me
 from plc.orgs.models import Organization
 from plc.plans.models import DRAFT, ActionPlan, Barrier, FocusArea, ProgressUpdate
 from plc.programs.models import MEMBER, Cohort, Membership
-from plc.rubrics.models import Competency, Level
+from plc.rubrics.models import Competency, Framework, Level
 
 ATTENDED = (PRESENT, LATE)
 
@@ -398,20 +398,24 @@ class PersonRating:
     value: int
 
 
-def cohort_ratings(cohort_id: int, program_id: int) -> list[PersonRating]:
-    """Every submitted rating of the cohort's members on the programme's checkpoints, by
-    competency number (stable across framework versions). One statement."""
+def cohort_ratings(cohort_id: int, program_id: int, framework_id: int) -> list[PersonRating]:
+    """Every submitted rating of the cohort's members on the programme's checkpoints made on
+    the cohort's framework (any version of it: same key; a worksheet on another framework
+    never joins its figures), by competency number (stable across versions). One statement."""
+    same_key = select(Framework.key).where(Framework.id == framework_id).scalar_subquery()
     return [PersonRating(*row) for row in db.session.execute(
         select(SelfAssessment.user_id, Checkpoint.id, Checkpoint.position, Competency.number,
                Level.value)
         .select_from(Membership)
         .join(SelfAssessment, SelfAssessment.user_id == Membership.user_id)
         .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
+        .join(Framework, Framework.id == SelfAssessment.framework_id)
         .join(Rating, Rating.assessment_id == SelfAssessment.id)
         .join(Competency, Competency.id == Rating.competency_id)
         .join(Level, Level.id == Rating.level_id)
         .where(Membership.cohort_id == cohort_id, Membership.role == MEMBER,
-               Checkpoint.program_id == program_id, SelfAssessment.status == SUBMITTED)
+               Checkpoint.program_id == program_id, SelfAssessment.status == SUBMITTED,
+               Framework.key == same_key)
     ).tuples()]
 
 

@@ -127,10 +127,12 @@ def cohort_growth(cohort_id: int):
     cohort = _cohort(cohort_id, permissions.can_view_cohort_dashboard)
     program = cohort.program
     checkpoints = queries.checkpoints(program.id)
-    levels = queries.levels(program.framework_id) if program.framework_id else []
-    competencies = queries.competencies(program.framework_id) if program.framework_id else []
+    framework_id = program_queries.cohort_framework_id(cohort, program)
+    levels = queries.levels(framework_id) if framework_id else []
+    competencies = queries.competencies(framework_id) if framework_id else []
     data = figures.growth(checkpoints, competencies,
-                          queries.cohort_ratings(cohort.id, program.id))
+                          queries.cohort_ratings(cohort.id, program.id, framework_id)
+                          if framework_id else [])
     mix = queries.barrier_mix(cohort.id, program.id)
     return render_template(
         "dashboards/growth.html", title=f"Growth · {cohort.name}", cohort=cohort,
@@ -209,9 +211,11 @@ def _export(program: Program, name: str, kind: str, cohort_ids: list[int] | None
             queries.attendance_records(program.id, cohort_ids, window, district_id=district_id),
             cohort_names)
         ratings = None
-        if with_ratings:
-            overview = aggregates.program_overview(program)
-            ratings = (exports.ratings_header(overview), exports.ratings_rows(overview))
+        if with_ratings:  # one sheet per framework the programme offers, never mixed
+            found = aggregates.program_overviews(program)
+            ratings = [(exports.ratings_header(f.overview), exports.ratings_rows(f.overview),
+                        f.framework_name if len(found) > 1 else None) for f in found] or [
+                (exports.ratings_header(None), [], None)]
         body = exports.to_xlsx(table, f"Participation · {name}", attendance, ratings)
         mimetype = XLSX
     return _download(body, mimetype, exports.filename(name, first, last, kind))
@@ -285,6 +289,15 @@ def program_ratings_csv(program_id: int):
     program = program_queries.program(program_id)
     permissions.require(program is not None
                         and permissions.can_view_rating_aggregates(current_user, program))
-    overview = aggregates.program_overview(program)
+    # One framework's figures per file (?framework=ID; the programme's first by default): two
+    # frameworks' levels never share columns.
+    found = aggregates.program_overviews(program)
+    chosen = request.args.get("framework", type=int)
+    picked = next((f for f in found if f.framework_id == chosen), found[0] if found else None)
+    if chosen is not None and (picked is None or picked.framework_id != chosen):
+        abort(404)
+    overview = picked.overview if picked else None
     body = exports.to_csv(exports.ratings_rows(overview), exports.ratings_header(overview))
-    return _download(body, "text/csv; charset=utf-8", exports.ratings_filename(program.name))
+    suffix = "" if picked is None or picked is found[0] else f" {picked.framework_name}"
+    return _download(body, "text/csv; charset=utf-8",
+                     exports.ratings_filename(program.name + suffix))

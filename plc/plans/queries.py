@@ -15,6 +15,7 @@ from plc.assessments.queries import Sheet, sheet
 from plc.extensions import db
 from plc.meetings.models import Meeting
 from plc.plans.models import ActionPlan, ActionStep, FocusArea, PlanRevision, ProgressUpdate
+from plc.programs import queries as program_queries
 from plc.programs.models import MEMBER, Cohort, Membership, Program
 from plc.programs.queries import member_cohort_ids
 from plc.rubrics.models import Competency, Level
@@ -70,11 +71,13 @@ def plan_for_update(plan_id: int) -> ActionPlan:
     ).scalar_one()
 
 
-def rubric(program: Program) -> Sheet:
-    """The programme's framework as plain values (labels and descriptors); empty without one."""
-    if program.framework_id is None:
+def rubric(program: Program, user_id: int) -> Sheet:
+    """The framework the person rates on in the programme (their cohort's) as plain values
+    (labels and descriptors); empty without one."""
+    framework_id = program_queries.member_framework_id(user_id, program)
+    if framework_id is None:
         return Sheet(0, "", (), ())
-    return sheet(program.framework_id)
+    return sheet(framework_id)
 
 
 def next_revision_number(plan_id: int) -> int:
@@ -207,11 +210,14 @@ def newer_assessment(plan: ActionPlan) -> str | None:
     return latest.name if latest and latest.id != plan.source_assessment_id else None
 
 
-def latest_levels(user_id: int, program: Program) -> dict[int, int]:
-    """competency id -> level id of the programme's framework, from the person's latest
-    submitted self-assessment there. Competencies and levels are matched by number and
-    value, so a worksheet made on an earlier version of the framework still counts."""
-    if program.framework_id is None:
+def latest_levels(user_id: int, program: Program,
+                  framework_id: int | None = None) -> dict[int, int]:
+    """competency id -> level id of the framework the person rates on (``framework_id``, the
+    sheet's, else their cohort's), from their latest submitted self-assessment there.
+    Competencies and levels are matched by number and value, so a worksheet made on an
+    earlier version of the framework still counts."""
+    framework_id = framework_id or program_queries.member_framework_id(user_id, program)
+    if not framework_id:
         return {}
     latest = _latest_submitted(user_id, program.id, SelfAssessment.id).scalar_subquery()
     rated_competency = select(Competency.id, Competency.number).subquery()
@@ -224,9 +230,9 @@ def latest_levels(user_id: int, program: Program) -> dict[int, int]:
         .join(rated_competency, rated_competency.c.id == Rating.competency_id)
         .join(rated_level, rated_level.c.id == Rating.level_id)
         .join(target_competency, (target_competency.c.number == rated_competency.c.number)
-              & (target_competency.c.framework_id == program.framework_id))
+              & (target_competency.c.framework_id == framework_id))
         .join(target_level, (target_level.c.value == rated_level.c.value)
-              & (target_level.c.framework_id == program.framework_id))
+              & (target_level.c.framework_id == framework_id))
         .where(Rating.assessment_id == latest)
     ).all()
     return dict(rows)

@@ -532,5 +532,5 @@ def add_action_step(actor: User, plan: ActionPlan, focus_area_id: int, text: str
     step = ActionStep(position=max((s.position for s in focus_area.steps), default=0) + 1,
                       text=text.strip(), due_on=due_on, status=NOT_STARTED)
     focus_area.steps.append(step)
-    _keep_revision(actor, plan, queries.rubric(_program(plan)))
+    _keep_revision(actor, plan, queries.rubric(_program(plan), plan.user_id))
     return step

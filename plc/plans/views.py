@@ -47,7 +47,8 @@ def my_plan(program_id: int):
     if form.validate_on_submit():
         source = assessment if form.source.data == "assessment" else None
         with refusal_flashed():
-            plan = services.start_plan(current_user, program, queries.rubric(program), source)
+            plan = services.start_plan(current_user, program,
+                                       queries.rubric(program, current_user.id), source)
             flash("Your action plan is started. It is a draft: only you can see it.", "success")
             return redirect(url_for("plans.plan", plan_id=plan.id))
         return redirect(url_for("plans.my_plan", program_id=program_id))
@@ -77,7 +78,7 @@ def plan(plan_id: int):
         newer_checkpoint=queries.newer_assessment(plan) if own else None,
         today=today_in(plan.program.time_zone),
         zone=plan.program.time_zone, focus_areas=queries.focus_areas(plan.id),
-        **_rubric_context(queries.rubric(plan.program)), updates=updates,
+        **_rubric_context(queries.rubric(plan.program, plan.user_id)), updates=updates,
         threads=feedback_queries.plan_threads(plan.id, [u.id for u in updates.items],
                                               conversations_page),
         share_form=forms.ShareForm(data={"version": plan.version,
@@ -120,14 +121,14 @@ def _title(plan, own: bool, prefix: str = "") -> str:
 def edit_plan(plan_id: int):
     plan, _cohort_ids = editable_plan(plan_id)
     program = plan.program
-    sheet = queries.rubric(program)
+    sheet = queries.rubric(program, plan.user_id)
     focus_areas = queries.focus_areas(plan.id)
     form = forms.plan_form(sheet, data=forms.plan_data(focus_areas, plan.version))
     saved_now = None  # the plan as saved elsewhere, shown when this save came too late
     if form.validate_on_submit():
         with refusal_shown_on(form, show=_show_on_nested_form) as refused:
             services.save_plan(current_user, plan, sheet, _plan_values(form),
-                               queries.latest_levels(current_user.id, program))
+                               queries.latest_levels(current_user.id, program, sheet.framework_id))
             flash("Your plan is saved.", "success")
             return redirect(url_for("plans.plan", plan_id=plan_id))
         plan = queries.plan(plan_id)
@@ -152,11 +153,12 @@ def catch_up(plan_id: int):
     before the author confirms what to take."""
     plan, _cohort_ids = editable_plan(plan_id)
     program = plan.program
-    sheet = queries.rubric(program)
+    sheet = queries.rubric(program, plan.user_id)
     focus_areas = queries.focus_areas(plan.id)
     catch = services.catch_up(plan, focus_areas,
                               queries.latest_submitted_assessment(current_user.id, program.id),
-                              sheet, queries.latest_levels(current_user.id, program))
+                              sheet, queries.latest_levels(current_user.id, program,
+                                                           sheet.framework_id))
     if catch is None:
         flash("Your plan already follows your latest self-assessment.", "info")
         return redirect(url_for("plans.plan", plan_id=plan_id))
@@ -241,7 +243,8 @@ def share(plan_id: int):
         return redirect(url_for("plans.plan", plan_id=plan_id))
     with refusal_flashed():
         changed = services.set_visibility(current_user, plan, form.visibility.data,
-                                          queries.rubric(plan.program), form.version.data)
+                                          queries.rubric(plan.program, plan.user_id),
+                                          form.version.data)
         label, consequence = forms.AUDIENCES[form.visibility.data]
         flash(f"Who can see your plan: {label}. {consequence}" if changed
               else f"Nothing changed: your plan was already “{label}”.", "success")
@@ -263,7 +266,7 @@ def mark_step_done(step_id: int):
     if form.validate_on_submit():
         with refusal_flashed():
             step, changed = services.mark_step_done(current_user, plan, step_id,
-                                                    queries.rubric(plan.program))
+                                                    queries.rubric(plan.program, plan.user_id))
             flash(f"Marked done: “{step.text}”." if changed
                   else f"“{step.text}” was already marked done.", "success")
     else:
@@ -278,7 +281,7 @@ def mark_step_done(step_id: int):
 @login_required
 def new_update(plan_id: int):
     plan, cohort_ids = editable_plan(plan_id)
-    sheet = queries.rubric(plan.program)
+    sheet = queries.rubric(plan.program, plan.user_id)
     focus_areas = queries.focus_areas(plan.id)
     meetings = queries.cohort_meetings(cohort_ids)
     form = forms.update_form(focus_areas, sheet, meetings, plan.program.time_zone,
@@ -358,7 +361,7 @@ def changes(plan_id: int):
     # "Since <date>": the plan as it stood at the end of that day, in the programme's zone.
     moment = datetime.combine(since + timedelta(days=1), time(), zone)
     before = queries.revision_at(plan.id, moment)
-    sheet = queries.rubric(plan.program)
+    sheet = queries.rubric(plan.program, plan.user_id)
     now = revisions.snapshot(plan.visibility, queries.focus_areas(plan.id), sheet)
     found = revisions.differences(revisions.loads(before.snapshot if before else None), now)
     own = permissions.can_edit_plan(current_user, plan)

@@ -10,6 +10,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -71,6 +72,19 @@ class ProgramEditForm(ProgramForm):
     reminder_days = IntegerField(
         "Remind members this many days before each meeting",
         validators=[Optional(), NumberRange(1, 14, "Choose between 1 and 14 days.")])
+    # Left out (an older client, a script), the further frameworks stay as they are.
+    more_framework_ids = SelectMultipleField(
+        "Further frameworks", coerce=int, validate_choice=False)
+    more_frameworks_shown = HiddenField(default="1")  # an empty multi-select sends nothing
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.more_framework_ids.choices = [c for c in self.framework_id.choices if c[0]]
+
+    def validate_more_framework_ids(self, field) -> None:
+        known = {value for value, _label in field.choices}
+        if any(value not in known for value in field.data or ()):
+            raise ValidationError("Choose frameworks from the list.")
 
 
 def framework_choices() -> list[tuple[int, str]]:
@@ -87,6 +101,16 @@ class CohortForm(BaseForm):
         "Name", validators=[InputRequired(), limited(200)]
     )
     description = TextAreaField("Description", validators=[limited(5000)])
+    # Shown when the programme offers several frameworks; left out, the cohort keeps its own.
+    framework_id = SelectField("Rubric framework", coerce=int, validate_choice=False)
+
+    def __init__(self, *args, offered: list[tuple[int, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.framework_id.choices = list(offered)
+
+    def validate_framework_id(self, field) -> None:
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError("Choose one of the programme's frameworks.")
 
 
 class LeadForm(BaseForm):

@@ -44,6 +44,11 @@ class Program(db.Model):
     leads: Mapped[list[ProgramLead]] = relationship(
         back_populates="program", lazy="raise_on_sql", cascade="all, delete-orphan"
     )
+    # The frameworks offered besides the first (``framework_id``), in order; each cohort
+    # rates on one of them (Cohort.framework_id).
+    more_frameworks: Mapped[list[ProgramFramework]] = relationship(
+        order_by="ProgramFramework.position", lazy="raise_on_sql", cascade="all, delete-orphan"
+    )
 
     @property
     def is_closed(self) -> bool:
@@ -63,6 +68,18 @@ class ProgramLead(db.Model):
     user: Mapped[User] = relationship(lazy="raise_on_sql")
 
 
+class ProgramFramework(db.Model):
+    """A further framework a programme offers (its first is Program.framework_id)."""
+
+    __tablename__ = "program_frameworks"
+    __table_args__ = (UniqueConstraint("program_id", "framework_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"), index=True)
+    position: Mapped[int]
+
+
 class Cohort(db.Model):
     __tablename__ = "cohorts"
     __table_args__ = (UniqueConstraint("program_id", "name"),)
@@ -71,6 +88,9 @@ class Cohort(db.Model):
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # The framework its members rate on: one the programme offers; None means the
+    # programme's first (Program.framework_id). See effective_framework_id.
+    framework_id: Mapped[int | None] = mapped_column(ForeignKey("frameworks.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     program: Mapped[Program] = relationship(back_populates="cohorts", lazy="raise_on_sql")

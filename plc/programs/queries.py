@@ -17,9 +17,11 @@ from plc.programs.models import (
     Invitation,
     Membership,
     Program,
+    ProgramFramework,
     ProgramLead,
 )
 from plc.programs.roster import Existing, ParsedRoster, name_key
+from plc.rubrics.models import Framework
 
 # --- who is where: the membership facts every area asks about -------------------------------
 
@@ -38,6 +40,75 @@ def member_cohorts(user_id, program_id):
 
 def member_cohort_ids(user_id: int, program_id: int) -> frozenset[int]:
     return frozenset(db.session.execute(member_cohorts(user_id, program_id)).scalars())
+
+
+# --- which framework: a programme offers one or more, each cohort rates on one -------------
+
+
+def cohort_framework_id(cohort: Cohort, program: Program) -> int | None:
+    """The framework the cohort's members rate on: its own choice, else the programme's first."""
+    return cohort.framework_id or program.framework_id
+
+
+def member_framework_id(user_id: int, program: Program) -> int | None:
+    """The framework the person rates on in the programme: that of their cohort there (the
+    first made, should they be a member of two), else the programme's first (a lead, a
+    facilitator). One statement."""
+    found = db.session.execute(
+        select(Cohort.framework_id)
+        .join(Membership, Membership.cohort_id == Cohort.id)
+        .where(Membership.user_id == user_id, Membership.role == MEMBER,
+               Cohort.program_id == program.id)
+        .order_by(Cohort.id).limit(1)
+    ).first()
+    return (found[0] if found else None) or program.framework_id
+
+
+def offered_framework_ids(program: Program) -> list[int]:
+    """The frameworks the programme offers, its first first. One statement."""
+    more = db.session.execute(
+        select(ProgramFramework.framework_id).where(ProgramFramework.program_id == program.id)
+        .order_by(ProgramFramework.position)
+    ).scalars()
+    first = [program.framework_id] if program.framework_id else []
+    return first + [f for f in more if f not in first]
+
+
+def cohort_frameworks(program: Program) -> dict[int, int | None]:
+    """cohort id -> the framework its members rate on, for every cohort of the programme."""
+    return {cid: chosen for cid, _name, chosen in cohorts_with_frameworks(program)}
+
+
+def cohorts_with_frameworks(program: Program) -> list[tuple[int, str, int | None]]:
+    """(id, name, the framework its members rate on) of every cohort of the programme, by
+    name. One statement."""
+    return [(cid, name, chosen or program.framework_id) for cid, name, chosen in db.session.execute(
+        select(Cohort.id, Cohort.name, Cohort.framework_id).where(Cohort.program_id == program.id)
+        .order_by(Cohort.name, Cohort.id)
+    ).all()]
+
+
+def cohort_name(cohort_id: int) -> str:
+    return db.session.execute(select(Cohort.name).where(Cohort.id == cohort_id)).scalar_one()
+
+
+def offered_frameworks(program: Program) -> list[tuple[int, str]]:
+    """(id, label) of the frameworks the programme offers, its first first. One statement."""
+    return [(f.id, f.label) for f in offered_framework_rows(program)]
+
+
+def offered_framework_rows(program: Program) -> list[Framework]:
+    """The frameworks the programme offers (their own columns only), its first first. One
+    statement."""
+    if program.framework_id is None:
+        return []
+    return list(db.session.execute(
+        select(Framework)
+        .outerjoin(ProgramFramework, (ProgramFramework.framework_id == Framework.id)
+                   & (ProgramFramework.program_id == program.id))
+        .where((Framework.id == program.framework_id) | ProgramFramework.id.is_not(None))
+        .order_by(ProgramFramework.position.nulls_first())
+    ).scalars())
 
 
 # The role a row of roles_of_people gives to a programme the person leads.

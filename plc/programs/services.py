@@ -29,6 +29,7 @@ from plc.programs.models import (
     Invitation,
     Membership,
     Program,
+    ProgramFramework,
     ProgramLead,
 )
 from plc.programs.roster import (
@@ -40,6 +41,7 @@ from plc.programs.roster import (
     RosterPlan,
     name_key,
 )
+from plc.rubrics import queries as rubric_queries
 from plc.rubrics.services import default_framework
 
 # --- programmes ------------------------------------------------------------------------
@@ -74,6 +76,46 @@ def update_program(actor: User, program: Program, *, name: str, starts_on: date,
     program.time_zone = time_zone
     program.description = description.strip()
     program.framework_id = framework_id or default_framework().id
+    db.session.flush()
+
+
+def offer_framework(actor: User, program_id: int, framework) -> None:
+    """A framework published from the editor for the programme: offered there (as a further
+    framework) unless a version of its key already is; each cohort then may choose it."""
+    program = db.session.get(Program, program_id)
+    if program.is_closed:
+        return
+    if program.framework_id is None:
+        program.framework_id = framework.id
+        db.session.flush()
+        return
+    offered = queries.offered_framework_ids(program)
+    keys = rubric_queries.framework_keys(offered)
+    if framework.key in keys.values():
+        return
+    set_more_frameworks(actor, program, [*offered[1:], framework.id])
+
+
+def set_more_frameworks(actor: User, program: Program, framework_ids: list[int]) -> None:
+    """The frameworks the programme offers besides its first, in this order. Two versions of
+    one framework (same key) are never offered together: their figures would be one; a
+    framework a cohort rates on stays offered."""
+    wanted = [f for f in dict.fromkeys(framework_ids) if f != program.framework_id]
+    if [program.framework_id, *wanted] == queries.offered_framework_ids(program):
+        return
+    keys = rubric_queries.framework_keys([program.framework_id, *wanted])
+    if len(set(keys.values())) < len(keys):
+        raise DomainError("Choose each framework once: two versions of one framework cannot "
+                          "both be offered.", field="more_framework_ids")
+    offered = {program.framework_id, *wanted}
+    for cohort_id, chosen in queries.cohort_frameworks(program).items():
+        if chosen not in offered:
+            name = queries.cohort_name(cohort_id)
+            raise DomainError(f"The cohort {name} rates on a framework you took out; choose "
+                              "another for it first.", field="more_framework_ids")
+    db.session.execute(delete(ProgramFramework).where(ProgramFramework.program_id == program.id))
+    db.session.add_all([ProgramFramework(program_id=program.id, framework_id=f, position=i)
+                        for i, f in enumerate(wanted, start=1)])
     db.session.flush()
 
 
@@ -135,23 +177,42 @@ def close_program(actor: User, program: Program) -> None:
 # --- cohorts ---------------------------------------------------------------------------
 
 
-def create_cohort(actor: User, program: Program, *, name: str, description: str) -> Cohort:
+def create_cohort(actor: User, program: Program, *, name: str, description: str,
+                  framework_id: int | None = None) -> Cohort:
+    """Without a framework the cohort rates on the programme's first."""
     name = name.strip()
     if queries.cohort_name_taken(program.id, name):
         raise DomainError("This programme already has a cohort with this name.", field="name")
-    cohort = Cohort(program_id=program.id, name=name, description=description.strip())
+    cohort = Cohort(program_id=program.id, name=name, description=description.strip(),
+                    framework_id=_chosen_framework(program, framework_id))
     db.session.add(cohort)
     db.session.flush()
     return cohort
 
 
-def update_cohort(actor: User, cohort: Cohort, *, name: str, description: str) -> None:
+def update_cohort(actor: User, cohort: Cohort, *, name: str, description: str,
+                  framework_id: int | None = None) -> None:
+    """``framework_id`` None keeps the cohort's framework. Worksheets already started keep
+    the framework they were made on; figures never mix frameworks (by key)."""
     name = name.strip()
     if queries.cohort_name_taken(cohort.program_id, name, exclude_id=cohort.id):
         raise DomainError("This programme already has a cohort with this name.", field="name")
     cohort.name = name
     cohort.description = description.strip()
+    if framework_id is not None:
+        cohort.framework_id = _chosen_framework(db.session.get(Program, cohort.program_id),
+                                                framework_id)
     db.session.flush()
+
+
+def _chosen_framework(program: Program, framework_id: int | None) -> int | None:
+    """What a cohort stores: None for the programme's first (it follows the programme's
+    choice), else one of the frameworks the programme offers."""
+    if not framework_id or framework_id == program.framework_id:
+        return None
+    if framework_id not in queries.offered_framework_ids(program):
+        raise DomainError("Choose one of the programme's frameworks.", field="framework_id")
+    return framework_id
 
 
 # --- the roster: one person at a time ----------------------------------------------------

@@ -77,9 +77,13 @@ def edit_program(program_id: int):
     prog = visible_program(program_id)
     permissions.require(permissions.can_manage_program(current_user, prog), 403)
     form = forms.ProgramEditForm(obj=prog)
+    if not form.is_submitted():
+        form.more_framework_ids.data = queries.offered_framework_ids(prog)[1:]
     if form.validate_on_submit():
         with refusal_shown_on(form):
             services.update_program(current_user, prog, **_program_values(form))
+            if form.more_frameworks_shown.data:
+                services.set_more_frameworks(current_user, prog, form.more_framework_ids.data)
             dashboard_services.set_nudge_thresholds(current_user, prog, **_threshold_values(
                 form, prog))
             if form.reminder_days.data is not None:
@@ -143,6 +147,7 @@ def program(program_id: int):
         program=prog,
         leads=sorted(prog.leads, key=lambda lead: lead.user.name.lower()),
         counts=queries.cohort_counts(prog.id),
+        frameworks=queries.offered_frameworks(prog),
     )
 
 
@@ -185,11 +190,12 @@ def remove_lead(program_id: int, user_id: int):
 def new_cohort(program_id: int):
     prog = visible_program(program_id)
     permissions.require(permissions.can_manage_program(current_user, prog), 403)
-    form = forms.CohortForm()
+    form = forms.CohortForm(offered=queries.offered_frameworks(prog))
     if form.validate_on_submit():
         with refusal_shown_on(form):
             coh = services.create_cohort(
-                current_user, prog, name=form.name.data, description=form.description.data or ""
+                current_user, prog, name=form.name.data, description=form.description.data or "",
+                framework_id=form.framework_id.data or None,
             )
             flash(f"The cohort {coh.name} is created. Now bring its people in.", "success")
             return redirect(url_for("programs.cohort", cohort_id=coh.id))
@@ -204,11 +210,14 @@ def new_cohort(program_id: int):
 def edit_cohort(cohort_id: int):
     coh = visible_cohort(cohort_id)
     permissions.require(permissions.can_manage_cohort(current_user, coh), 403)
-    form = forms.CohortForm(obj=coh)
+    form = forms.CohortForm(obj=coh, offered=queries.offered_frameworks(coh.program))
+    if not form.is_submitted():
+        form.framework_id.data = queries.cohort_framework_id(coh, coh.program)
     if form.validate_on_submit():
         with refusal_shown_on(form):
             services.update_cohort(
-                current_user, coh, name=form.name.data, description=form.description.data or ""
+                current_user, coh, name=form.name.data, description=form.description.data or "",
+                framework_id=form.framework_id.data or None,
             )
             flash("The cohort is saved.", "success")
             return redirect(url_for("programs.cohort", cohort_id=coh.id))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import RadioField, SelectField
+from wtforms.validators import Optional
 
 from plc.formtools import BaseForm
 
@@ -17,3 +19,26 @@ class FrameworkUploadForm(BaseForm):
             FileAllowed(["yaml", "yml", "json"], "Choose a file ending in .yaml, .yml or .json."),
         ],
     )
+
+
+class StartDraftForm(BaseForm):
+    """A new framework in the editor: empty, a copy of a published one, or an uploaded file."""
+
+    program_id = SelectField("For the programme", coerce=int, validate_choice=False)
+    start = RadioField("Start from", choices=[("empty", "Nothing: an empty framework"),
+                                              ("copy", "A copy of a framework"),
+                                              ("upload", "A YAML or JSON file")],
+                       default="empty")
+    copy_of = SelectField("Framework to copy", coerce=int, validate_choice=False)
+    file = FileField("Framework file (YAML or JSON)", validators=[
+        Optional(), FileAllowed(["yaml", "yml", "json"],
+                                "Choose a file ending in .yaml, .yml or .json.")])
+
+    def __init__(self, *args, programs=(), frameworks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program_id.choices = list(programs)
+        self.copy_of.choices = list(frameworks)
+
+
+class DraftForm(BaseForm):
+    """The editor's form: its CSRF token only; the draft's fields are read by editor.read."""

@@ -118,3 +118,32 @@ class Descriptor(db.Model):
 
     competency: Mapped[Competency] = relationship(back_populates="descriptors", lazy="raise_on_sql")
     level: Mapped[Level] = relationship(lazy="raise_on_sql")
+
+
+class FrameworkDraft(db.Model):
+    """A framework being written in the browser's editor: its content in the file format
+    (docs/frameworks.md), free to be incomplete or invalid until it is published. Publishing
+    validates it as an import does and makes (or finds) the published version; the draft then
+    goes. Seen only by its editors: site admins, and the leads of its programme."""
+
+    __tablename__ = "framework_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The programme it is written for (its leads edit it); None: a site admin's own.
+    program_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programs.id", ondelete="CASCADE"), index=True
+    )
+    # The published version it began as a copy of, if any (a new version of the same key).
+    base_framework_id: Mapped[int | None] = mapped_column(
+        ForeignKey("frameworks.id", ondelete="SET NULL"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("name") or "Untitled framework")

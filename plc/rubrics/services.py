@@ -13,10 +13,11 @@ from pathlib import Path
 from sqlalchemy import delete, select
 
 from plc.audit import services as audit
+from plc.db import utcnow
 from plc.errors import DomainError
 from plc.extensions import db
-from plc.rubrics import queries, schema
-from plc.rubrics.models import Category, Competency, Descriptor, Framework, Level
+from plc.rubrics import editor, queries, schema
+from plc.rubrics.models import Category, Competency, Descriptor, Framework, FrameworkDraft, Level
 
 CREATED = "created"
 UNCHANGED = "unchanged"
@@ -28,8 +29,10 @@ BUNDLED = {"k12-leadership": "k12-leadership.yaml"}  # key -> file in DATA_DIR
 DEFAULT_KEY = "k12-leadership"
 
 
-def import_framework(actor, data: dict) -> tuple[Framework, str]:
-    """Save a framework file's content; the outcome says what happened (see the constants)."""
+def import_framework(actor, data: dict, may_replace: bool = True) -> tuple[Framework, str]:
+    """Save a framework file's content; the outcome says what happened (see the constants).
+    ``may_replace`` False: a changed content never replaces the newest version in place (a
+    program lead's edit of a version other programmes offer too)."""
     errors = schema.validate(data)
     if errors:
         raise DomainError("The framework file is not valid: " + "; ".join(errors))
@@ -39,7 +42,7 @@ def import_framework(actor, data: dict) -> tuple[Framework, str]:
         return _create(data, content_hash, version=1), CREATED
     if newest.content_hash == content_hash:
         return newest, UNCHANGED
-    if queries.is_in_use(newest):
+    if not may_replace or queries.is_in_use(newest):
         return _create(data, content_hash, version=newest.version + 1), NEW_VERSION
     _replace_content(newest, data, content_hash)
     return newest, REPLACED
@@ -56,10 +59,10 @@ def upload_framework(actor, data: dict) -> tuple[Framework, str]:
     return framework, outcome
 
 
-def describe(framework: Framework, outcome: str) -> str:
-    """The outcome in a sentence, for the CLI and the upload page."""
+def describe(framework: Framework, outcome: str, verb: str = "Imported") -> str:
+    """The outcome in a sentence, for the CLI, the upload page and the editor."""
     return {
-        CREATED: f"Imported {framework.label}.",
+        CREATED: f"{verb} {framework.label}.",
         UNCHANGED: f"{framework.label} already has this content; nothing changed.",
         NEW_VERSION: f"Created {framework.label}: the previous version has ratings and is "
                      "kept as it was.",
@@ -120,6 +123,72 @@ def _add_content(framework: Framework, data: dict) -> None:
                                   for value, bullets in item["levels"].items()]
         db.session.add(competency)
     db.session.flush()
+
+
+# --- drafts: the browser's editor ----------------------------------------------------------
+
+
+def start_draft(actor, *, program_id: int | None, data: dict | None = None,
+                base: Framework | None = None) -> FrameworkDraft:
+    """A new draft: empty, or ``data`` (a copy of a framework, an uploaded file). A copy of
+    ``base`` keeps its key: publishing it makes that framework's next version (or none, if
+    nothing changed)."""
+    draft = FrameworkDraft(program_id=program_id, created_by_id=actor.id if actor else None,
+                           base_framework_id=base.id if base else None,
+                           data=editor.loaded(data) if data else editor.empty())
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def save_draft(actor, draft: FrameworkDraft, data: dict) -> None:
+    """Drafts are saved as they are, valid or not: publishing checks them."""
+    draft.data = editor.loaded(data)
+    draft.updated_at = utcnow()
+    db.session.flush()
+
+
+def delete_draft(actor, draft: FrameworkDraft) -> None:
+    db.session.delete(draft)
+    db.session.flush()
+
+
+def draft_problems(draft: FrameworkDraft) -> list[str]:
+    """What stops the draft from being published, each naming its place (as an import's)."""
+    return schema.validate(_file_form(draft.data))
+
+
+def publish_draft(actor, draft: FrameworkDraft, *, may_use_key: bool,
+                  may_replace: bool = True) -> tuple[Framework, str]:
+    """Validate as an import does and save as an import does: a new key is version 1; the
+    same content as the newest version changes nothing; changed content replaces a version
+    no one has rated against, else makes the next version, which is frozen from then on.
+    ``may_use_key``: the caller's check that the actor edits the framework already holding
+    this key, if one does; ``may_replace``: whether a version no one has rated against may
+    be replaced in place (not when programmes the actor does not lead offer it). The draft
+    goes; the publishing is audit-logged."""
+    data = _file_form(draft.data)
+    problems = schema.validate(data)
+    if problems:
+        raise DomainError("The framework is not ready to publish: " + "; ".join(problems))
+    if queries.framework_exists(data["key"]) and not may_use_key:
+        raise DomainError(f"The key {data['key']!r} belongs to another framework: choose "
+                          "another key.", field="key")
+    framework, outcome = import_framework(actor, data, may_replace=may_replace)
+    audit.record("framework.published", actor=actor, target_type="framework",
+                 target_id=framework.id, target_label=framework.label,
+                 details={"key": framework.key, "version": framework.version,
+                          "outcome": outcome, "program_id": draft.program_id})
+    db.session.delete(draft)
+    db.session.flush()
+    return framework, outcome
+
+
+def _file_form(data: dict) -> dict:
+    """The draft as a framework file: the editor's keys only, with a competency's descriptors
+    keyed by level value."""
+    return {key: data[key] for key in ("key", "name", "description", "question_prompt",
+                                       "levels", "categories", "competencies") if key in data}
 
 
 # --- export ---------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def mia(live_server):
         worksheet(mia, baseline, framework, [by_value[1], by_value[2], by_value[2]],
                   [PlannedChange(position=1, change="Listen before deciding",
                                  competency_id=first)])
-        services.start_plan(mia, program, queries.rubric(program),
+        services.start_plan(mia, program, queries.rubric(program, mia.id),
                             queries.latest_submitted_assessment(mia.id, program.id))
         db.session.commit()
         midyear = factories.make_checkpoint(program, "Mid-year", 2, date(2020, 3, 1),

@@ -202,7 +202,7 @@ def test_growth_counts_levels_per_checkpoint_and_the_barrier_mix(app, known):
     program = known.program
     data = {g.number: g for g in figures.growth(
         queries.checkpoints(program.id), queries.competencies(program.framework_id),
-        queries.cohort_ratings(known.cohort.id, program.id))}
+        queries.cohort_ratings(known.cohort.id, program.id, program.framework_id))}
     baseline, midyear, _end = queries.checkpoints(program.id)
     # Baseline C1: Ann 2, Ben 1, Cat 2 (Eve's draft does not count); Mid-year: Ann 3.
     assert data[1].counts[baseline.id] == {1: 1, 2: 2}

@@ -77,6 +77,8 @@ def side(world, cohort, member, facilitator, checkpoint) -> dict[str, int]:
         "assessment_id": assessment.id, "checkpoint_id": checkpoint.id,
         "meeting_id": meeting.id, "item_id": item.id, "follow_up_id": follow_up.id,
         "org_id": world.district.id, "session_id": browser.id, "export_id": export.id,
+        "draft_id": (world.draft_p if cohort.program_id == world.program.id
+                     else world.draft_q).id,
     }
 
 
@@ -92,7 +94,7 @@ def a_side(world) -> dict[str, int]:
         "item_id": world.agenda_item_a.id, "follow_up_id": world.follow_up_a.id,
         "org_id": world.district.id, "session_id": world.other_session_a,
         "export_id": world.export_a.id, "round_id": world.round_shared.id,
-        "audience_id": world.voice_links["shared"][0][0],
+        "audience_id": world.voice_links["shared"][0][0], "draft_id": world.draft_p.id,
     }
 
 
