@@ -38,6 +38,9 @@ def url_arguments(world) -> dict:
         "item_id": world.agenda_item_a.id,
         "follow_up_id": world.follow_up_a.id,
         "session_id": world.other_session_a,
+        "framework_id": world.framework.id,
+        "draft_id": world.draft_p.id,
+        "round_id": world.round_a.id,
     }
 
 

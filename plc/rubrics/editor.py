@@ -121,7 +121,18 @@ def loaded(data) -> dict:
             "description": _text(data.get("description")),
             "question_prompt": _text(data.get("question_prompt")),
             "levels": levels, "categories": [_text(c) for c in _list(data.get("categories"))],
-            "competencies": competencies}
+            "competencies": competencies, **_survey_of(data)}
+
+
+def _survey_of(data: dict) -> dict:
+    """The stakeholder survey section (plc/voice), carried through as it is: the editor shows
+    no field for it, publishing validates it against the competencies."""
+    return {"survey": data["survey"]} if isinstance(data.get("survey"), dict) else {}
+
+
+def with_survey_of(previous, data: dict) -> dict:
+    """``data`` as posted by the editor's form, keeping the survey of the draft it replaces."""
+    return {**data, **_survey_of(previous if isinstance(previous, dict) else {})}
 
 
 def _list(value) -> list:

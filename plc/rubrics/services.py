@@ -143,7 +143,7 @@ def start_draft(actor, *, program_id: int | None, data: dict | None = None,
 
 def save_draft(actor, draft: FrameworkDraft, data: dict) -> None:
     """Drafts are saved as they are, valid or not: publishing checks them."""
-    draft.data = editor.loaded(data)
+    draft.data = editor.loaded(editor.with_survey_of(draft.data, data))
     draft.updated_at = utcnow()
     db.session.flush()
 
@@ -188,7 +188,8 @@ def _file_form(data: dict) -> dict:
     """The draft as a framework file: the editor's keys only, with a competency's descriptors
     keyed by level value."""
     return {key: data[key] for key in ("key", "name", "description", "question_prompt",
-                                       "levels", "categories", "competencies") if key in data}
+                                       "levels", "categories", "competencies", "survey")
+            if key in data}
 
 
 # --- export ---------------------------------------------------------------------------------

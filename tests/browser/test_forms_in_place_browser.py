@@ -53,7 +53,7 @@ def mia(live_server):
                                    will_factors="Fear of silence",
                                    action_steps="Observe two classes\nAsk for feedback")]))
         db.session.commit()
-        plan = services.start_plan(mia, program, queries.rubric(program),
+        plan = services.start_plan(mia, program, queries.rubric(program, mia.id),
                                    queries.latest_submitted_assessment(mia.id, program.id))
         db.session.commit()
         return {"plan": plan.id, "midyear": midyear.id, "cohort": cohort.id}
