@@ -84,12 +84,12 @@ CASES: list[Case] = [
 # Statement budgets (tests/test_query_budgets.py) above the default, with the reason.
 BUDGETS: dict[str, int] = {
     # the session + the round (plan, author, programme) and its audiences, the author's
-    # cohorts, the survey (framework, competencies), counts, answers, open answers, self-
-    # ratings, invitee counts, focus areas.
+    # cohorts, the survey (the author's framework, its survey, competencies), counts,
+    # answers, open answers, self-ratings, invitee counts, focus areas.
     "voice.round_page": 16,
-    # the session + the plan, the author's cohorts, the survey (two), the rounds (two).
+    # the session + the plan, the author's cohorts, the survey (three), the rounds (two).
     "voice.plan_rounds": 12,
-    # the link's audience with round, plan, author, programme; the survey (two).
+    # the link's audience with round, plan, author, programme; the survey (three).
     "voice.respond_open": 10,
     "voice.respond_invited": 10,
 }

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from plc.extensions import db
 from plc.plans.models import ActionPlan, FocusArea
+from plc.programs import queries as program_queries
 from plc.rubrics.models import Competency, Framework, Level
 from plc.voice.models import (
     FeedbackRound,
@@ -92,6 +93,12 @@ class Survey:
     def level_words(self, value: int, lang: str) -> str:
         words = dict(self.levels).get(value, {})
         return words.get(lang) or words.get("en", str(value))
+
+
+def plan_survey(plan: ActionPlan) -> Survey | None:
+    """The survey of the framework the plan's author rates on (their cohort's, which may not
+    be the programme's first): three statements."""
+    return survey(program_queries.member_framework_id(plan.user_id, plan.program))
 
 
 def survey(framework_id: int | None) -> Survey | None:

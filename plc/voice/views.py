@@ -56,7 +56,7 @@ def _audience_name(audience, lang: str = "en") -> str:
 def plan_rounds(plan_id: int):
     plan, cohort_ids = visible_plan(plan_id)
     own = permissions.can_manage_round(current_user, plan)
-    survey = queries.survey(plan.program.framework_id)
+    survey = queries.plan_survey(plan)
     form = forms.RoundForm()
     form.competency_ids.choices = [(c.id, f"{c.number}. {c.name}")
                                    for c in (survey.competencies if survey else ())]
@@ -119,7 +119,7 @@ def _results(round_: FeedbackRound, survey):
 def round_page(round_id: int):
     round_, _cohorts = _visible_round(round_id)
     own = permissions.can_manage_round(current_user, round_.plan)
-    survey = queries.survey(round_.plan.program.framework_id)
+    survey = queries.plan_survey(round_.plan)
     counts, found = _results(round_, survey)
     context = {}
     if own:
@@ -306,7 +306,7 @@ def _respond(audience, token: str, invitee):
     if today < round_.opens_on:
         return _message(lang, "not_open_title",
                         word("not_open", lang, date=long_date(round_.opens_on, lang)), 403)
-    survey = queries.survey(round_.plan.program.framework_id)
+    survey = queries.plan_survey(round_.plan)
     competencies = [c for c in survey.competencies if c.id in round_.competency_ids]
     form = forms.AnswerForm()
     error = None

@@ -121,6 +121,17 @@ def test_the_member_opens_a_round_and_gets_links_and_a_flyer_with_a_qr_code(app,
     assert audience.token in body and "Comparta su opinión" in body
 
 
+def test_a_round_asks_about_the_framework_the_author_rates_on(app, world):
+    """A cohort on another framework than the programme's first (issue 19): its members'
+    rounds take that framework's survey, never the first one's."""
+    client = client_as(app, world, "member_a")
+    url = f"/plans/{world.plan_a.id}/voice"
+    assert "no survey statements" not in client.get(url).get_data(as_text=True)
+    world.cohort_a.framework_id = factories.make_framework("no-survey-framework").id
+    db.session.commit()
+    assert "no survey statements" in client.get(url).get_data(as_text=True)
+
+
 def test_a_round_needs_an_audience_and_a_sensible_closing_date(app, world):
     client = client_as(app, world, "member_a")
     cid = world.focus_area_a.competency_id
