@@ -8,12 +8,13 @@ English and Spanish (PageChecker)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import Text, cast, select
 
+from plc.assessments.queries import today_in
 from plc.db import utcnow
 from plc.extensions import db
 from plc.plans.models import SHARED_WITH_COHORT, ActionPlan, ActionStep, FocusArea
@@ -44,7 +45,10 @@ def cast_(live_server):
                               current_level_id=levels[1].id, target_level_id=levels[2].id)])
         db.session.add(plan)
         db.session.commit()
-        return {"plan_id": plan.id, "ana": ana.email, "ben": ben.email}
+        # The round's dates are the programme's calendar days (a server past midnight UTC is
+        # still the day before in New York).
+        return {"plan_id": plan.id, "ana": ana.email, "ben": ben.email,
+                "today": today_in(program.time_zone)}
 
 
 def _respond(browser, live_server, link: str, lang: str, choice: str, words: str):
@@ -100,8 +104,8 @@ def test_a_round_from_opening_to_a_shared_summary(live_server, checker, browser,
     page.get_by_label("2. Competency 2").check()
     page.get_by_label("Staff and teachers").check()
     page.get_by_label("Families").check()
-    page.get_by_label("Opens on").fill(date.today().isoformat())
-    page.get_by_label("Closes on").fill((date.today() + timedelta(days=14)).isoformat())
+    page.get_by_label("Opens on").fill(cast_["today"].isoformat())
+    page.get_by_label("Closes on").fill((cast_["today"] + timedelta(days=14)).isoformat())
     checker.click(page.get_by_role("button", name="Open the round"))
     round_url = checker.path
     staff = page.get_by_label("Staff and teachers (0 responses)").input_value()
