@@ -6,6 +6,11 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
+# The suite starts many Python processes (test workers, gunicorn, flask commands): each would
+# compile the project and pytest would rewrite every test module again if bytecode were not kept
+# (some machines set PYTHONDONTWRITEBYTECODE; it doubles the CPU time of starting a process).
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: run test test-fast lint setup dev-setup catalogs catalogs-update migrate-check clean bench loadtest screenshots
 
 $(BIN)/python:

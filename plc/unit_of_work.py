@@ -46,6 +46,7 @@ from flask import (
     request,
     session,
 )
+from werkzeug.exceptions import HTTPException
 
 from plc.errors import DomainError, show_on_form
 from plc.extensions import db
@@ -93,11 +94,22 @@ def run(view: Callable[[], object]) -> object:
             db.session.rollback()
         else:
             db.session.commit()
+    except HTTPException:
+        _end_refused(roll_back=not is_read_only_request())
+        raise
     except BaseException:
-        db.session.rollback()
-        _withdraw_flashes()
+        _end_refused()
         raise
     return response
+
+
+def _end_refused(roll_back: bool = True) -> None:
+    """A GET refused with a 404 or 403 wrote nothing and its transaction is sound: it ends when
+    the request does, so that the error page still has the person it shows in the navigation
+    (a rollback here would make it read them again)."""
+    if roll_back:
+        db.session.rollback()
+    _withdraw_flashes()
 
 
 def _note_first_flash(_app, **_message) -> None:

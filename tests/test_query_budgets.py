@@ -104,3 +104,17 @@ def test_a_signed_in_page_reads_session_roles_and_unread_count_in_one_statement(
     others = [s for s in counter.statements if s not in frame]
     assert not [s for s in others if "UNION ALL" in s or "program_leads" in s], "roles read again"
     assert not [s for s in others if "count(" in s.lower()], "unread count read again"
+
+
+def test_a_signed_in_404_page_reads_nobody_again(app, world, count_queries):
+    """A GET refused with a 404 keeps its transaction until the request ends, so the error
+    page shows the signed-in person from the session's statement instead of reading them
+    again (plc/unit_of_work.py)."""
+    client = client_as(app, world, "member_a")
+    with count_queries() as counter:
+        page = client.get(f"/plans/{world.plan_a.id + 10_000}")
+    assert page.status_code == 404
+    assert world.users["member_a"].name in page.get_data(as_text=True)
+    frame = [s for s in counter.statements if "user_sessions" in s]
+    reread = [s for s in counter.statements if s not in frame and "FROM users" in s]
+    assert len(frame) == 1 and reread == [], counter.statements

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import DeclarativeBase
 
 from plc.extensions import db
@@ -58,17 +58,52 @@ def freeze(value: Any) -> Any:
 
 
 def thaw(value: Any) -> Any:
-    """The inverse of ``freeze``, in the current session."""
+    """The inverse of ``freeze``, in the current session: the rows of each model are read in
+    one statement (a world holds dozens of objects of a dozen models, and a test clones one
+    for almost every test), then each object is taken from the session's identity map."""
+    loaded = _load_by_model(_refs(value))  # held here: the identity map keeps weak references
+    thawed = _thaw(value)
+    del loaded
+    return thawed
+
+
+def _refs(value: Any) -> list[_Ref]:
+    if isinstance(value, _Ref):
+        return [value]
+    if isinstance(value, _Frozen):
+        value = value.fields
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return [ref for v in value for ref in _refs(v)]
+    return []
+
+
+def _load_by_model(refs: list[_Ref]) -> list:
+    keys_by_model: dict[type, set] = {}
+    for ref in refs:
+        keys_by_model.setdefault(ref.model, set()).add(ref.key)
+    loaded = []
+    for model, keys in keys_by_model.items():
+        primary_key = inspect(model).primary_key
+        if len(primary_key) == 1:  # others are read one by one by _thaw
+            ids = sorted(key[0] for key in keys)
+            loaded += db.session.execute(
+                select(model).where(primary_key[0].in_(ids))).scalars().unique().all()
+    return loaded
+
+
+def _thaw(value: Any) -> Any:
     if isinstance(value, _Ref):
         row = db.session.get(value.model, value.key)
         assert row is not None, f"{value.model.__name__} {value.key} is not in this database"
         return row
     if isinstance(value, _Frozen):
-        return value.cls(**{name: thaw(v) for name, v in value.fields.items()})
+        return value.cls(**{name: _thaw(v) for name, v in value.fields.items()})
     if isinstance(value, dict):
-        return {k: thaw(v) for k, v in value.items()}
+        return {k: _thaw(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(thaw(v) for v in value)
+        return type(value)(_thaw(v) for v in value)
     return value
 
 

@@ -18,10 +18,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from plc import permissions
 from plc.accounts.models import TotpFactor, User, UserSession
@@ -44,21 +45,29 @@ def configure(login_manager) -> None:
     login_manager.user_loader(load_user)
 
 
-def load_user(session_key: str) -> User | None:
-    """The user of a live session, in one statement: their second factor joined in, and
-    what every signed-in page asks (their roles, the navigation's unread count)."""
-    found = db.session.execute(
+@cache
+def _live_session_statement():
+    """Built once per process: every request runs it, and building a statement of this size and
+    its cache key cost ten times what running it does (SQLAlchemy keeps a statement's key)."""
+    return (
         select(User, UserSession.id, UserSession.last_seen_at, TotpFactor.id,
                *program_queries.roles_columns(User.id),
                notification_queries.unread_count_column(User.id))
         .join(UserSession, UserSession.user_id == User.id)
         .outerjoin(TotpFactor, TotpFactor.user_id == User.id)
         .where(
-            UserSession.key_hash == hash_token(session_key),
+            UserSession.key_hash == bindparam("key_hash"),
             UserSession.revoked_at.is_(None),
             User.active.is_(True),
         )
-    ).one_or_none()
+    )
+
+
+def load_user(session_key: str) -> User | None:
+    """The user of a live session, in one statement: their second factor joined in, and
+    what every signed-in page asks (their roles, the navigation's unread count)."""
+    found = db.session.execute(
+        _live_session_statement(), {"key_hash": hash_token(session_key)}).one_or_none()
     if found is None:
         return None
     user, session_id, last_seen_at, factor_id, cohort_roles, led, unread = found
