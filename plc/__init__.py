@@ -25,11 +25,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         from plc import bench
 
         bench.register(app)
-    from plc import errors, logredact, security, templating
+    from plc import errors, logredact, security, static_files, templating
 
     logredact.install()
     errors.register(app)
     security.register(app)
+    static_files.register(app)
     templating.register(app)
     from plc import cli
 
