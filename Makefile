@@ -11,7 +11,7 @@ PORT ?= 5000
 # (some machines set PYTHONDONTWRITEBYTECODE; it doubles the CPU time of starting a process).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test test-fast lint setup dev-setup catalogs catalogs-update migrate-check clean bench loadtest screenshots
+.PHONY: run test test-fast lint setup dev-setup catalogs catalogs-update migrate-check clean bench bench-tools loadtest screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,7 +88,7 @@ lint: dev-setup
 # BENCH_DATABASE_URL (a scratch PostgreSQL database: its data is replaced) also PostgreSQL.
 BENCH_SCALE ?= 1
 BENCH_DB := $(abspath bench/data/bench.db)
-bench: dev-setup
+bench: dev-setup bench-tools
 	mkdir -p bench/data
 	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
 	PLC_DATABASE_URL=sqlite:///$(BENCH_DB) $(FLASK) db upgrade
@@ -100,6 +100,14 @@ bench: dev-setup
 	    --scale $(BENCH_SCALE) && \
 	  $(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS); \
 	fi
+
+# wrk, the benchmark's load generator (Debian's package), when it is missing; without it (no
+# root, no sudo) bench/run.py measures with Python threads and its report says so.
+AS_ROOT := $(if $(filter 0,$(shell id -u)),,sudo -n)
+bench-tools:
+	@command -v wrk >/dev/null || $(AS_ROOT) apt-get install -y -q wrk \
+	  || { $(AS_ROOT) apt-get update -q && $(AS_ROOT) apt-get install -y -q wrk; } \
+	  || echo "wrk could not be installed: the benchmark will use Python threads"
 
 # Load and fault suite of issue 7 (not part of `make test`; a short version is
 # tests/test_loadtest_short.py): steady load, a surge with a gunicorn reload, SMTP down, a

@@ -7,8 +7,10 @@ The database must be seeded by bench/seed.py. The script starts gunicorn (sync w
 2 x cores + 1, PLC_BENCH=1 for the /_bench reference routes, production config with CSRF on),
 signs in as a member, a facilitator and a programme lead (CSRF token from the login page),
 then measures every page in interleaved rounds: each round gives every page the same number
-of seconds of N concurrent keep-alive-capable connections (pure Python: threads and
-http.client, so nothing extra needs installing). It prints a table of req/s, p50/p99 latency,
+of seconds of N concurrent keep-alive connections. The load comes from wrk (Debian's package;
+`make bench` installs it), one C thread that leaves the server's cores to the server; without
+wrk, from Python threads and http.client, which take CPU from the server they measure (the
+report says which ran). It prints a table of req/s, p50/p99 latency,
 errors, SQL statements per request, and throughput as a ratio of the one-query reference
 route, checks the issue's targets, and writes the table to bench/results/<date>-<db>.md.
 
@@ -20,10 +22,12 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import platform
 import re
 import secrets
+import shutil
 import socket
 import sqlite3
 import subprocess  # nosec B404 (starts gunicorn with fixed arguments)
@@ -40,6 +44,8 @@ if str(ROOT) not in sys.path:  # run as a script: make the repository importable
     sys.path.insert(0, str(ROOT))
 
 REFERENCE = "rows"  # the one-query reference route the ratios are taken against
+GENERATORS = {"wrk": "wrk (one thread, bench/wrk_report.lua)",
+              "python": "Python threads (wrk was not installed)"}
 
 
 @dataclass(frozen=True)
@@ -72,10 +78,22 @@ TIMEOUT = 120  # seconds: a slow page under load is measured, not counted as an 
 
 @dataclass
 class Sample:
-    latencies: list[float] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)  # seconds, one per answered request
+    requests: int = 0
     errors: int = 0
     seconds: float = 0.0
     first_error: str = ""
+
+    def add(self, other: Sample) -> None:
+        self.latencies += other.latencies
+        self.requests += other.requests
+        self.errors += other.errors
+        self.seconds += other.seconds
+        self.first_error = self.first_error or other.first_error
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else float("nan")
 
 
 @dataclass
@@ -340,7 +358,52 @@ def hammer(port: int, path: str, cookie: str | None, connections: int,
     for t in threads:
         t.join()
     sample.seconds = time.perf_counter() - started
+    sample.requests = len(sample.latencies)
     return sample
+
+
+# --- wrk -----------------------------------------------------------------------------------
+
+WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
+WRK_THREADS = 1  # one epoll thread carries 16 connections at thousands of requests a second
+
+
+def load_generator(choice: str) -> str:
+    """"wrk" or "python": ``auto`` takes wrk when it is installed."""
+    if choice == "auto":
+        return "wrk" if shutil.which("wrk") else "python"
+    if choice == "wrk" and not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: `make bench` installs it (apt-get install wrk)")
+    return choice
+
+
+def hammer_with_wrk(port: int, path: str, cookie: str | None, connections: int,
+                    seconds: float) -> Sample:
+    """The same load as ``hammer`` from wrk (whole seconds: wrk counts no fractions)."""
+    command = ["wrk", f"-t{min(WRK_THREADS, connections)}", f"-c{connections}",
+               f"-d{max(1, round(seconds))}s", f"--timeout={TIMEOUT}s", "-s", str(WRK_SCRIPT)]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    command.append(f"http://127.0.0.1:{port}{path}")
+    done = subprocess.run(  # noqa: S603  # nosec B603 (wrk, fixed arguments)
+        command, capture_output=True, text=True, check=False, timeout=seconds + TIMEOUT + 30)
+    if done.returncode != 0:
+        raise SystemExit(f"wrk failed ({done.returncode}): {done.stderr.strip()[:500]}")
+    return parse_wrk(done.stdout)
+
+
+def parse_wrk(output: str) -> Sample:
+    """The sample in bench/wrk_report.lua's line."""
+    line = next((line for line in output.splitlines() if line.startswith("PLC-WRK ")), None)
+    if line is None:
+        raise SystemExit(f"wrk printed no report line:\n{output[-2000:]}")
+    report = json.loads(line.removeprefix("PLC-WRK "))
+    errors = report["not_ok"] + report["socket_errors"]
+    return Sample(
+        latencies=[value / 1e6 for value, count in report["histogram"] for _ in range(count)],
+        requests=report["requests"], errors=errors, seconds=report["duration_us"] / 1e6,
+        first_error=(f"{report['not_ok']} answers other than 200, "
+                     f"{report['socket_errors']} socket errors") if errors else "")
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -353,27 +416,23 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 
 def measure(port: int, urls: dict, cookies: dict, args) -> dict:
+    load = hammer_with_wrk if args.generator == "wrk" else hammer
     totals = {key: Sample() for key in urls}
     for key, url in urls.items():  # warm up every worker's caches and connections
         hammer(port, url, cookies[key], args.connections, args.warmup)
     for round_number in range(1, args.rounds + 1):
         for key, url in urls.items():
-            sample = hammer(port, url, cookies[key], args.connections, args.duration)
-            total = totals[key]
-            total.latencies += sample.latencies
-            total.errors += sample.errors
-            total.seconds += sample.seconds
-            total.first_error = total.first_error or sample.first_error
+            sample = load(port, url, cookies[key], args.connections, args.duration)
+            totals[key].add(sample)
             print(f"  round {round_number}/{args.rounds} {key:18} "
-                  f"{len(sample.latencies) / sample.seconds:8.1f} req/s  errors {sample.errors}",
-                  flush=True)
+                  f"{sample.rate:8.1f} req/s  errors {sample.errors}", flush=True)
     return totals
 
 
 def table(totals: dict, statements: dict, missing: list[str]) -> tuple[str, list[str]]:
     """The markdown table, and one line per target (met or missed)."""
     ref = totals.get(REFERENCE)
-    ref_rps = len(ref.latencies) / ref.seconds if ref and ref.seconds else None
+    ref_rps = ref.rate if ref and ref.seconds else None
     lines = ["| Page | req/s | x reference | p50 ms | p99 ms | errors | SQL statements "
              "| uncached ms |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     verdicts = []
@@ -385,7 +444,7 @@ def table(totals: dict, statements: dict, missing: list[str]) -> tuple[str, list
             continue
         sample = totals[page.key]
         latencies = sorted(sample.latencies)
-        rps = len(latencies) / sample.seconds
+        rps = sample.rate
         ratio = rps / ref_rps if ref_rps else float("nan")
         p50, p99 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000
         cost = statements.get(page.key)
@@ -447,9 +506,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds per page, unmeasured")
     parser.add_argument("--results-dir", default=str(ROOT / "bench" / "results"))
     parser.add_argument("--password", default=BENCH_PASSWORD)
+    parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto",
+                        help="the load generator (auto: wrk when installed)")
     args = parser.parse_args(argv)
     if not args.database_url:
         parser.error("give --database-url or set PLC_DATABASE_URL")
+    args.generator = load_generator(args.generator)
     database_url = normalize_url(args.database_url)
     db_kind = "postgresql" if database_url.startswith("postgresql") else "sqlite"
 
@@ -459,8 +521,8 @@ def main(argv: list[str] | None = None) -> int:
     statements = statements_per_page(app, world, urls, args.password)
     port = free_port()
     print(f"Benchmarking {db_kind} ({world.scale}) with {args.workers} gunicorn workers, "
-          f"{args.connections} connections, {args.rounds} rounds x {args.duration:g} s per page",
-          flush=True)
+          f"{args.connections} connections ({args.generator}), {args.rounds} rounds x "
+          f"{args.duration:g} s per page", flush=True)
     proc = start_gunicorn(args.database_url, args.workers, port)
     try:
         sessions = {role: sign_in(port, email, args.password)
@@ -475,9 +537,10 @@ def main(argv: list[str] | None = None) -> int:
     report = "\n".join([
         f"# PLC benchmark, {db_kind}, {now:%Y-%m-%d %H:%M} UTC", "",
         f"Data: {world.scale}. Server: gunicorn, {args.workers} sync workers, production "
-        f"config (CSRF on). Load: {args.connections} concurrent connections (Python threads "
-        f"on the same machine), {args.rounds} interleaved rounds x {args.duration:g} s per "
-        "page after a warm-up. Ratios are req/s divided by the one-query reference route's. "
+        f"config (CSRF on). Load: {args.connections} concurrent connections from "
+        f"{GENERATORS[args.generator]} on the same machine, {args.rounds} interleaved rounds "
+        f"x {args.duration:g} s per page after a warm-up. Ratios are req/s divided by the "
+        "one-query reference route's. "
         "The dashboards' figures are kept by each worker for FIGURES_CACHE_SECONDS (120 s, "
         "plc/cache.py), so under load they are mostly served from memory; 'uncached ms' is "
         "one in-process request with the figures counted afresh (what the first reader after "

@@ -3,20 +3,26 @@ errors and writes its table; the /_bench reference routes exist only when benchm
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from bench import seed
+from bench import run, seed
 from plc import create_app
 from plc.extensions import db
 from plc.feedback.models import Comment
 from plc.programs.models import Cohort, Membership
+from tests.conftest import REQUIRE_ALL
 
 ROOT = Path(__file__).resolve().parents[1]
+# make bench installs wrk, and so does CI; a machine without it measures with Python threads.
+GENERATOR = "wrk" if shutil.which("wrk") or REQUIRE_ALL else "python"
 
 
 def test_bench_routes_do_not_exist_in_the_normal_app(client):
@@ -51,15 +57,67 @@ def test_run_measures_every_page_with_no_errors_and_writes_the_table(bench_cohor
 
     done = subprocess.run(
         [sys.executable, "bench/run.py", "--database-url", app_config["SQLALCHEMY_DATABASE_URI"],
-         "--duration", "0.5", "--rounds", "1", "--warmup", "0.1", "--connections", "4",
-         "--workers", "2", "--results-dir", str(results)],
+         "--duration", "1", "--rounds", "1", "--warmup", "0.1", "--connections", "4",
+         "--workers", "2", "--results-dir", str(results), "--generator", GENERATOR],
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
 
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     [report] = results.glob("*.md")
     table = report.read_text()
+    assert run.GENERATORS[GENERATOR] in table  # the report says which load generator ran
     assert "| One-query 50-row reference |" in table
     for label in ("Home (member)", "Plan page", "Cohort feed", "Facilitator dashboard"):
         row = next(line for line in table.splitlines() if line.startswith(f"| {label}"))
         assert "missing" not in row and row.split("|")[6].strip() == "0", row  # 0 errors
     assert "nproc: " in table
+
+
+class _Answers(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as gunicorn behind the bench
+
+    def do_GET(self):  # noqa: N802 (the standard library's name)
+        status = 200 if self.path == "/ok" else 302
+        self.send_response(status)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *_args):
+        pass
+
+
+@pytest.fixture
+def tiny_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Answers)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("generator", ["python", "wrk"])
+def test_each_load_generator_counts_requests_latencies_and_answers_other_than_200(
+        tiny_server, generator):
+    if generator == "wrk" and not shutil.which("wrk"):
+        if REQUIRE_ALL:
+            pytest.fail("wrk is not installed: CI installs it (.ci/run)")
+        pytest.skip("wrk is not installed (make bench installs it)")
+    load = run.hammer_with_wrk if generator == "wrk" else run.hammer
+
+    good = load(tiny_server, "/ok", None, 2, 0.3)
+    redirected = load(tiny_server, "/elsewhere", "session=x", 2, 0.3)
+
+    assert good.requests > 10 and good.errors == 0 and good.rate > 0
+    assert len(good.latencies) >= good.requests * 0.9 and 0 < min(good.latencies) < 1
+    assert redirected.requests > 10 and redirected.errors == redirected.requests
+    assert redirected.first_error
+
+
+def test_wrk_report_lines_are_read_whole():
+    sample = run.parse_wrk('noise\nPLC-WRK {"requests": 3, "duration_us": 1500000, '
+                           '"not_ok": 1, "socket_errors": 1, "histogram": [[900, 2], [4000, 1]]}')
+    assert (sample.requests, sample.seconds, sample.errors) == (3, 1.5, 2)
+    assert sample.latencies == [0.0009, 0.0009, 0.004] and sample.rate == 2
+    with pytest.raises(SystemExit):
+        run.parse_wrk("wrk: connection refused")
