@@ -15,6 +15,7 @@ from plc.dashboards.queries import (
     MemberFacts,
     MonthFacts,
     PersonRating,
+    calendar_months,
 )
 from plc.plans.models import DRAFT, FACILITATORS_ONLY, SHARED_WITH_COHORT
 
@@ -291,22 +292,13 @@ def overall(groups: list[GroupFacts]) -> Totals:
     return total
 
 
-def months(first: date, last: date) -> list[tuple[int, int]]:
-    """Every (year, month) from ``first``'s month to ``last``'s."""
-    found, y, m = [], first.year, first.month
-    while (y, m) <= (last.year, last.month):
-        found.append((y, m))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return found
-
-
 def months_so_far(first: date, last: date, today: date) -> int:
     """Months of the programme year begun by ``today`` (counting the current one)."""
-    return len(months(first, min(today, last))) if today >= first else 0
+    return len(calendar_months(first, min(today, last))) if today >= first else 0
 
 
 def trend(first: date, last: date, facts: dict[tuple[int, int], MonthFacts]) -> list[MonthFacts]:
-    return [facts.get(key, MonthFacts(*key)) for key in months(first, last)]
+    return [facts.get(key, MonthFacts(*key)) for key in calendar_months(first, last)]
 
 
 # Colour-blind-safe (Okabe-Ito), lowest level first; each segment also carries its count.

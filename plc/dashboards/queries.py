@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, distinct, extract, func, literal, or_, select, true, union_all
+from sqlalchemy import and_, case, distinct, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from plc.accounts.models import User
@@ -505,14 +506,53 @@ class MonthFacts:
     meetings_attended: int = 0
 
 
-def _month(column):
-    return extract("year", column), extract("month", column)
+def calendar_months(first: date, last: date) -> list[tuple[int, int]]:
+    """Every (year, month) from ``first``'s month to ``last``'s."""
+    found, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        found.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return found
 
 
-def monthly(program_id: int, window: Window, now: datetime | None = None
+@dataclass(frozen=True)
+class LocalMonths:
+    """The calendar months from ``first``'s to ``last``'s in the programme's time zone. An
+    event counts in the month the programme lives in: a New York programme's November ends
+    at 05:00 UTC on 1 December, and "this month" there is still November."""
+
+    time_zone: str
+    first: date
+    last: date
+
+    def keys(self) -> list[tuple[int, int]]:
+        return calendar_months(self.first, self.last)
+
+    def starts(self) -> list[datetime]:
+        """Each month's first moment (UTC), then the first moment after the last month."""
+        zone = ZoneInfo(self.time_zone)
+        y, m = self.keys()[-1]
+        after = (y + 1, 1) if m == 12 else (y, m + 1)
+        return [datetime(year, month, 1, tzinfo=zone).astimezone(UTC)
+                for year, month in [*self.keys(), after]]
+
+    def window(self) -> Window:
+        starts = self.starts()
+        return Window(starts[0], starts[-1])
+
+    def bucket(self, column):
+        """year * 100 + month of the month ``column`` falls in (within ``window()``)."""
+        ends = self.starts()[1:]
+        return case(*[(column < end, y * 100 + m) for (y, m), end in zip(self.keys(), ends,
+                                                                         strict=True)])
+
+
+def monthly(program_id: int, months: LocalMonths, now: datetime | None = None
             ) -> dict[tuple[int, int], MonthFacts]:
-    """(year, month) -> the programme's activity that month (UTC months), counted over its
-    cohorts' members. Two grouped statements: events, and attendance."""
+    """(year, month) -> the programme's activity that month (``months``, in the programme's
+    time zone), counted over its cohorts' members. Two grouped statements: events, and
+    attendance."""
+    window = months.window()
     members = (
         select(distinct(Membership.user_id).label("user_id"))
         .join(Cohort, Cohort.id == Membership.cohort_id)
@@ -538,28 +578,30 @@ def monthly(program_id: int, window: Window, now: datetime | None = None
                SelfAssessment.submitted_at.is_not(None))
     )
     events = union_all(update_events, comment_events, worksheet_events).subquery()
-    year, month = _month(events.c.at)
+    # Each event's month is a column of a subquery, so that both databases group by it.
+    dated = (select(events.c.user_id, events.c.kind, months.bucket(events.c.at).label("month"))
+             .where(events.c.user_id.in_(members), window.clause(events.c.at)).subquery())
 
     def kind_count(kind: str):
-        return func.sum(case((events.c.kind == kind, 1), else_=0))
+        return func.sum(case((dated.c.kind == kind, 1), else_=0))
 
     found: dict[tuple[int, int], MonthFacts] = {}
-    for y, m, active, updates, comments, worksheets in db.session.execute(
-        select(year, month, func.count(distinct(events.c.user_id)), kind_count("update"),
+    for key, active, updates, comments, worksheets in db.session.execute(
+        select(dated.c.month, func.count(distinct(dated.c.user_id)), kind_count("update"),
                kind_count("comment"), kind_count("worksheet"))
-        .where(events.c.user_id.in_(members), window.clause(events.c.at))
-        .group_by(year, month)
+        .group_by(dated.c.month)
     ).tuples():
-        found[(int(y), int(m))] = MonthFacts(int(y), int(m), active, int(updates or 0),
-                                             int(comments or 0), int(worksheets or 0))
-    year, month = _month(Meeting.starts_at)
-    attended = func.sum(case((Attendance.status.in_(ATTENDED), 1), else_=0))
-    for y, m, held, came in db.session.execute(
-        _at_held_meetings(select(year, month, func.count(Meeting.id), attended), program_id,
-                          window, now)
-        .group_by(year, month)
+        y, m = divmod(int(key), 100)
+        found[(y, m)] = MonthFacts(y, m, active, int(updates or 0), int(comments or 0),
+                                   int(worksheets or 0))
+    seats = _at_held_meetings(
+        select(months.bucket(Meeting.starts_at).label("month"),
+               case((Attendance.status.in_(ATTENDED), 1), else_=0).label("came")),
+        program_id, window, now).subquery()
+    for month_key, held, came in db.session.execute(
+        select(seats.c.month, func.count(), func.sum(seats.c.came)).group_by(seats.c.month)
     ).tuples():
-        key = (int(y), int(m))
+        key = divmod(int(month_key), 100)
         before = found.get(key, MonthFacts(*key))
         found[key] = MonthFacts(before.year, before.month, before.active, before.updates,
                                 before.comments, before.worksheets, int(held), int(came or 0))

@@ -4,7 +4,7 @@ once for every reader: the HTML pages (plc/dashboards/views.py) and the JSON API
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from plc import cache
 from plc.assessments.queries import today_in
@@ -15,9 +15,10 @@ from plc.programs.models import Cohort, Program
 
 
 def month_start(program: Program) -> datetime:
-    """The first moment of this month (UTC), for "active this month"."""
-    today = today_in(program.time_zone)
-    return datetime.combine(today.replace(day=1), time(), utcnow().tzinfo)
+    """The first moment (UTC) of this month in the programme's time zone, for "active this
+    month"."""
+    this_month = today_in(program.time_zone)
+    return queries.LocalMonths(program.time_zone, this_month, this_month).starts()[0]
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,9 @@ def _program_figures(program: Program, since: datetime, today: date) -> ProgramF
     return ProgramFigures(
         figures.by_cohort(groups, queries.cohorts(program.id)),
         figures.by_district(groups), figures.overall(groups),
-        figures.trend(program.starts_on, program.ends_on,
-                      queries.monthly(program.id, queries.Window())),
+        figures.trend(program.starts_on, program.ends_on, queries.monthly(
+            program.id, queries.LocalMonths(program.time_zone, program.starts_on,
+                                            program.ends_on))),
         figures.months_so_far(program.starts_on, program.ends_on, today),
     )
 

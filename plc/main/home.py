@@ -13,7 +13,7 @@ the number of cohorts, steps, comments or meetings (plc/main/queries.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from plc.assessments.models import SUBMITTED
@@ -244,10 +244,11 @@ def lead_summary(programs: list[Program]) -> LeadSummary | None:
     program = programs[0]  # newest first
     month_start = reports.month_start(program)
     groups = dashboard_queries.group_facts(program.id, month_start)
-    months = dashboard_queries.monthly(program.id, dashboard_queries.Window())
-    this_month = (month_start.year, month_start.month)
-    last_month = ((month_start.year, month_start.month - 1) if month_start.month > 1
-                  else (month_start.year - 1, 12))
+    today = today_in(program.time_zone)
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    months = dashboard_queries.monthly(
+        program.id, dashboard_queries.LocalMonths(program.time_zone, last_month_end, today))
+    this_month, last_month = (today.year, today.month), (last_month_end.year, last_month_end.month)
     cohorts = figures.by_cohort(groups, dashboard_queries.cohorts(program.id))
     return LeadSummary(
         program=program,

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from plc.accounts.models import User
 from plc.assessments.models import DRAFT as WORKSHEET_DRAFT
 from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
+from plc.assessments.queries import today_in
 from plc.dashboards.models import Nudge
 from plc.db import utcnow
 from plc.extensions import db
@@ -60,6 +61,7 @@ class Known:
     facilitator: User
     people: dict[str, User]
     now: datetime
+    today: date  # in the programme's time zone
 
 
 def _checkpoint(program, name, position, opens_on):
@@ -68,12 +70,14 @@ def _checkpoint(program, name, position, opens_on):
 
 def build(today: date | None = None) -> Known:
     now = utcnow()
-    today = today or now.date()
     lead = factories.make_user("lee@example.org", "Lee Lead")
     facilitator = factories.make_user("fay@example.org", "Fay Facilitator")
     framework = factories.make_framework("known-framework")
     program = factories.make_program("Known Programme", lead=lead)
     program.framework_id = framework.id
+    # The programme's calendar, not the machine's: past midnight UTC it is still yesterday
+    # in New York, and the dashboards count by the programme's days and months.
+    today = today or today_in(program.time_zone)
     program.starts_on, program.ends_on = today - timedelta(days=120), today + timedelta(days=200)
     baseline = _checkpoint(program, "Baseline", 1, today - timedelta(days=100))
     midyear = _checkpoint(program, "Mid-year", 2, today - timedelta(days=25))
@@ -184,7 +188,7 @@ def build(today: date | None = None) -> Known:
                          sent_by_id=facilitator.id, message="Earlier nudge",
                          created_at=now - timedelta(days=5)))
     db.session.commit()
-    return Known(program, cohort, lead, facilitator, people, now)
+    return Known(program, cohort, lead, facilitator, people, now, today)
 
 
 def add_members(known: Known, count: int, start: int = 0) -> None:

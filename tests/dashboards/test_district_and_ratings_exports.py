@@ -138,7 +138,7 @@ def _close_baseline(known) -> None:
     """Baseline closes (yesterday): a checkpoint's figures show only once it has closed."""
     baseline = db.session.execute(select(Checkpoint).where(
         Checkpoint.program_id == known.program.id, Checkpoint.name == "Baseline")).scalar_one()
-    baseline.closes_on = known.now.date() - timedelta(days=1)
+    baseline.closes_on = known.today - timedelta(days=1)
     db.session.commit()
 
 

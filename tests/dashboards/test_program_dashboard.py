@@ -4,11 +4,14 @@ events, privacy (no plan text, comment text or individual rating), fixed stateme
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 
-from plc.dashboards import figures, queries
+from plc.dashboards import figures, queries, reports
+from plc.extensions import db
+from plc.plans.models import ActionPlan, ProgressUpdate
 from tests.conftest import login
 from tests.dashboards import seed
 
@@ -19,7 +22,7 @@ def known(app):
 
 
 def _month_start(known) -> datetime:
-    return datetime.combine(known.now.date().replace(day=1), time(), known.now.tzinfo)
+    return reports.month_start(known.program)
 
 
 def test_group_facts_by_cohort_and_district(known):
@@ -41,8 +44,9 @@ def test_group_facts_by_cohort_and_district(known):
 
 
 def test_monthly_trend_counts_each_month(known):
-    month = (known.now.year, known.now.month)
-    trend = queries.monthly(known.program.id, queries.Window(), known.now)
+    month = (known.today.year, known.today.month)
+    trend = queries.monthly(known.program.id, queries.LocalMonths(
+        known.program.time_zone, known.program.starts_on, known.program.ends_on), known.now)
     this = trend[month]
     # This month: Ann's and Eve's updates, Ann's and Cat's comments (the facilitator is no
     # member; the deleted one does not count).
@@ -84,7 +88,7 @@ def test_lead_sees_participation_without_private_text_or_ratings(app, known):
     row = re.search(r"<tr>\s*<th scope=\"row\"><a [^>]*>Known</a></th>(.*?)</tr>", dashboard,
                     re.S).group(1)
     months = figures.months_so_far(known.program.starts_on, known.program.ends_on,
-                                   known.now.date())
+                                   known.today)
     assert 4 <= months <= 6  # the programme began 120 days ago
     assert re.findall(r"<td>([^<]*)</td>", row) == [
         "5", "3", "3", "3", f"{3 / months:.1f}", "33%", "0.4"]
@@ -132,3 +136,31 @@ def test_statement_count_is_fixed_as_cohorts_and_members_grow(app, known, count_
     small = measure()
     seed.add_members(known, 30, start=2)
     assert measure() == small
+
+
+def test_months_are_the_programmes_not_utcs():
+    """A New York programme's November ends at 05:00 UTC on 1 December (04:00 UTC began it:
+    daylight saving time ended that morning)."""
+    months = queries.LocalMonths("America/New_York", date(2026, 11, 15), date(2026, 12, 2))
+    assert months.keys() == [(2026, 11), (2026, 12)]
+    assert months.starts() == [datetime(2026, 11, 1, 4, tzinfo=UTC),
+                               datetime(2026, 12, 1, 5, tzinfo=UTC),
+                               datetime(2027, 1, 1, 5, tzinfo=UTC)]
+
+
+def test_an_update_after_midnight_utc_counts_in_the_programmes_month(known):
+    plan = db.session.execute(select(ActionPlan).where(
+        ActionPlan.user_id == known.people["Ann"].id)).scalar_one()
+    months = queries.LocalMonths(known.program.time_zone, date(2026, 11, 1), date(2026, 12, 1))
+    before = queries.monthly(known.program.id, months, known.now)
+    for at in (datetime(2026, 12, 1, 3, tzinfo=UTC), datetime(2026, 12, 1, 6, tzinfo=UTC)):
+        db.session.add(ProgressUpdate(plan_id=plan.id, author_id=plan.user_id, created_at=at))
+    db.session.commit()
+
+    after = queries.monthly(known.program.id, months, known.now)
+
+    def updates(found, key):
+        return found[key].updates if key in found else 0
+
+    assert updates(after, (2026, 11)) - updates(before, (2026, 11)) == 1  # 22:00 in New York
+    assert updates(after, (2026, 12)) - updates(before, (2026, 12)) == 1  # 01:00 in New York
