@@ -143,7 +143,7 @@ def start_draft(actor, *, program_id: int | None, data: dict | None = None,
 
 def save_draft(actor, draft: FrameworkDraft, data: dict) -> None:
     """Drafts are saved as they are, valid or not: publishing checks them."""
-    draft.data = editor.loaded(editor.with_survey_of(draft.data, data))
+    draft.data = editor.loaded(data)
     draft.updated_at = utcnow()
     db.session.flush()
 

@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from plc import permissions
@@ -188,16 +189,13 @@ def edit_draft(draft_id: int):
     if form.validate_on_submit() and "name" in request.form:  # a post without the form: no-op
         problems = editor.too_long(request.form)
         if problems:  # nothing saved
-            return render_template(
-                "rubrics/editor.html", title=f"Edit: {draft.name}", form=form, draft=draft,
-                data=editor.loaded(draft.data), problems=problems, focus=None,
-                problems_intro="Not saved: some fields are too long.",
-                min_levels=editor.MIN_LEVELS, max_levels=editor.MAX_LEVELS), 422
+            return _editor_page(draft, form, problems,
+                                problems_intro=_("Not saved: some fields are too long.")), 422
         action = request.form.get("action", "save")
         data = editor.apply(editor.read(request.form), action)
         services.save_draft(current_user, draft, data)
         if action == "publish":
-            problems = services.draft_problems(draft)
+            problems = [editor.in_words(p, draft.data) for p in services.draft_problems(draft)]
             if not problems:
                 return _publish(draft)
             status = 422
@@ -209,10 +207,17 @@ def edit_draft(draft_id: int):
             focus = editor.focus_after(action, data)
             return redirect(url_for("rubrics.edit_draft", draft_id=draft.id, focus=focus)
                             + (f"#{focus}" if focus else ""))
-    return render_template("rubrics/editor.html", title=f"Edit: {draft.name}", form=form,
-                           draft=draft, data=editor.loaded(draft.data), problems=problems,
-                           focus=request.args.get("focus"),
-                           min_levels=editor.MIN_LEVELS, max_levels=editor.MAX_LEVELS), status
+    return _editor_page(draft, form, problems, focus=request.args.get("focus")), status
+
+
+def _editor_page(draft, form, problems: list[str], focus: str | None = None,
+                 problems_intro: str | None = None) -> str:
+    return render_template(
+        "rubrics/editor.html", title=_("Edit: %(name)s", name=draft.name), form=form,
+        draft=draft, data=editor.loaded(draft.data), problems=problems, focus=focus,
+        problems_intro=problems_intro, min_levels=editor.MIN_LEVELS,
+        max_levels=editor.MAX_LEVELS, survey_item=editor.survey_item,
+        language_names=editor.LANGUAGE_NAMES, survey_languages=schema.SURVEY_LANGUAGES)
 
 
 def _publish(draft):
@@ -232,10 +237,7 @@ def _publish(draft):
             program_services.offer_framework(current_user, program_id, framework)
         flash(services.describe(framework, outcome, "Published"), "success")
         return redirect(url_for("rubrics.rubric", framework_id=framework.id))
-    return render_template("rubrics/editor.html", title=f"Edit: {draft.name}",
-                           form=forms.DraftForm(), draft=draft, data=editor.loaded(draft.data),
-                           problems=problems, focus=None, min_levels=editor.MIN_LEVELS,
-                           max_levels=editor.MAX_LEVELS), 422
+    return _editor_page(draft, forms.DraftForm(), problems), 422
 
 
 @bp.get("/frameworks/editor/<int:draft_id>/preview")
@@ -243,8 +245,11 @@ def _publish(draft):
 def preview_draft(draft_id: int):
     """The draft as the rubric page shows it (the same template), as far as it is complete."""
     draft = _draft(draft_id)
-    return render_template("rubrics/preview.html", title=f"Preview: {draft.name}", draft=draft,
-                           rubric=preview.rubric(editor.loaded(draft.data)))
+    data = editor.loaded(draft.data)
+    return render_template("rubrics/preview.html", title=_("Preview: %(name)s", name=draft.name),
+                           draft=draft, rubric=preview.rubric(data), data=data,
+                           survey_item=editor.survey_item,
+                           language_names=editor.LANGUAGE_NAMES)
 
 
 @bp.get("/frameworks/editor/<int:draft_id>/preview/worksheet")
