@@ -187,3 +187,9 @@ def test_my_growth_follows_the_framework_of_the_persons_cohort_now(app, sheet, t
     html = login_client(sheet.other_facilitator).get(
         f"/programs/{sheet.program.id}/growth/{mover.id}").text
     assert "Competency 3" not in html.split('id="growth-elsewhere"')[0]
+
+
+def test_the_overview_links_one_ratings_file_per_framework(app, sheet, two, login_as):
+    html = login_as(sheet.lead).get(f"/programs/{sheet.program.id}/ratings").text
+    for framework_id in (sheet.framework.id, two.id):
+        assert f"/programs/{sheet.program.id}/ratings.csv?framework={framework_id}" in html
