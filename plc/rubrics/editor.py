@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import re
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from plc.formtools import CONTROL_CHARACTERS, TOO_LONG
@@ -61,7 +62,7 @@ def too_long(form) -> list[str]:
         else:
             continue
         if len(value) > limit:
-            found.append(f"{name}: " + TOO_LONG % {"max": limit, "length": len(value)})
+            found.append(f"{name}: " + gettext(TOO_LONG, max=limit, length=len(value)))
     return found
 
 
