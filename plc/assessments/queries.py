@@ -264,6 +264,15 @@ def submitted_assessments(user_id: int, program_id: int) -> list[SelfAssessment]
     )
 
 
+def same_framework_ids(framework_id: int | None) -> set[int]:
+    """Every version of the framework ``framework_id`` is a version of (its key): one
+    person's growth compares versions of one framework, never two frameworks. One statement."""
+    if framework_id is None:
+        return set()
+    key = select(Framework.key).where(Framework.id == framework_id).scalar_subquery()
+    return set(db.session.execute(select(Framework.id).where(Framework.key == key)).scalars())
+
+
 def growth_ratings(assessment_ids: list[int]) -> list[GrowthRating]:
     if not assessment_ids:
         return []

@@ -323,23 +323,30 @@ def _growth(program_id: int, person_id: int):
     submitted = queries.submitted_assessments(person_id, program.id)
     permissions.require(permissions.can_view_growth(current_user, person_id, cohort_ids,
                                                     submitted))
-    visible = [a for a in submitted
-               if permissions.can_view_assessment(current_user, a, cohort_ids)]
+    readable = [a for a in submitted
+                if permissions.can_view_assessment(current_user, a, cohort_ids)]
+    # One framework per figure: the one the person rates on now (their cohort's), any of its
+    # versions. Worksheets on another (from a cohort they left) are linked, not charted.
+    framework_id = program_queries.member_framework_id(person_id, program)
+    same = queries.same_framework_ids(framework_id)
+    visible = [a for a in readable if a.framework_id in same]
     if permissions.reading_is_recorded(current_user, person_id):
         # Someone else's growth page shows their worksheets' ratings: each is read.
         privacy_services.record_reading(current_user, WORKSHEET, [a.id for a in visible])
     by_checkpoint = {a.checkpoint_id for a in visible}
-    columns = [(cp.id, cp.name) for cp in queries.checkpoints(program.id)
-               if cp.id in by_checkpoint]
+    checkpoints = queries.checkpoints(program.id)
+    columns = [(cp.id, cp.name) for cp in checkpoints if cp.id in by_checkpoint]
+    names = {cp.id: cp.name for cp in checkpoints}
+    elsewhere = [(names.get(a.checkpoint_id, ""), a.id) for a in readable if a not in visible]
     data = growth.table(columns, queries.growth_ratings([a.id for a in visible]))
     own = person_id == current_user.id
     name = current_user.name if own else queries.user_name(person_id)
     return render_template(
         "assessments/growth.html",
         title=("My growth" if own else f"Growth of {name}") + f" · {program.name}",
-        program=program, table=data, **_pictures(data, _levels(program, person_id, visible)),
+        program=program, table=data, **_pictures(data, _levels(framework_id, visible)),
         changes=growth.changes_in_words(data), own=own, person_name=name,
-        assessment_ids={a.checkpoint_id: a.id for a in visible},
+        assessment_ids={a.checkpoint_id: a.id for a in visible}, elsewhere=elsewhere,
     )
 
 
@@ -350,11 +357,11 @@ def _pictures(data: growth.Table, levels) -> dict:
     return {"chart": growth.chart(data, levels), "baseline": None}
 
 
-def _levels(program: Program, person_id: int,
+def _levels(framework_id: int | None,
             visible: list[SelfAssessment]) -> list[tuple[int, str]]:
-    # The chart's scale: the levels of the newest worksheet's rubric, else the person's cohort's.
-    framework_id = (visible[-1].framework_id if visible
-                    else program_queries.member_framework_id(person_id, program))
+    # The chart's scale: the levels of the newest worksheet's version, else the person's
+    # cohort's framework's.
+    framework_id = visible[-1].framework_id if visible else framework_id
     return queries.level_scale(framework_id) if framework_id else []
 
 

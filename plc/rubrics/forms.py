@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import RadioField, SelectField
 from wtforms.validators import Optional
@@ -13,10 +14,11 @@ MAX_BYTES = 1_000_000  # the seed rubric is 25 kB; a framework file is never lar
 
 class FrameworkUploadForm(BaseForm):
     file = FileField(
-        "Framework file (YAML or JSON)",
+        _l("Framework file (YAML or JSON)"),
         validators=[
-            FileRequired("Choose a YAML or JSON file."),
-            FileAllowed(["yaml", "yml", "json"], "Choose a file ending in .yaml, .yml or .json."),
+            FileRequired(_l("Choose a YAML or JSON file.")),
+            FileAllowed(["yaml", "yml", "json"],
+                        _l("Choose a file ending in .yaml, .yml or .json.")),
         ],
     )
 
@@ -24,15 +26,15 @@ class FrameworkUploadForm(BaseForm):
 class StartDraftForm(BaseForm):
     """A new framework in the editor: empty, a copy of a published one, or an uploaded file."""
 
-    program_id = SelectField("For the programme", coerce=int, validate_choice=False)
-    start = RadioField("Start from", choices=[("empty", "Nothing: an empty framework"),
-                                              ("copy", "A copy of a framework"),
-                                              ("upload", "A YAML or JSON file")],
+    program_id = SelectField(_l("For the programme"), coerce=int, validate_choice=False)
+    start = RadioField(_l("Start from"), choices=[("empty", _l("Nothing: an empty framework")),
+                                                  ("copy", _l("A copy of a framework")),
+                                                  ("upload", _l("A YAML or JSON file"))],
                        default="empty")
-    copy_of = SelectField("Framework to copy", coerce=int, validate_choice=False)
-    file = FileField("Framework file (YAML or JSON)", validators=[
+    copy_of = SelectField(_l("Framework to copy"), coerce=int, validate_choice=False)
+    file = FileField(_l("Framework file (YAML or JSON)"), validators=[
         Optional(), FileAllowed(["yaml", "yml", "json"],
-                                "Choose a file ending in .yaml, .yml or .json.")])
+                                _l("Choose a file ending in .yaml, .yml or .json."))])
 
     def __init__(self, *args, programs=(), frameworks=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -47,7 +48,7 @@ class Framework(db.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.name} (version {self.version})"
+        return _("%(name)s (version %(version)s)", name=self.name, version=self.version)
 
 
 class Level(db.Model):
@@ -146,4 +147,4 @@ class FrameworkDraft(db.Model):
 
     @property
     def name(self) -> str:
-        return str(self.data.get("name") or "Untitled framework")
+        return str(self.data.get("name") or _("Untitled framework"))

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+
 from plc.assessments.queries import Sheet, SheetCompetency, SheetLevel
 from plc.rubrics.queries import Rubric, RubricRow, RubricSection
 
@@ -59,7 +61,7 @@ def rubric(data: dict) -> Rubric:
         competency = _Competency(c["number"], c["name"], list(c["guiding_questions"]))
         rows[c["category"]].append(RubricRow(
             competency, [list(c["levels"].get(lv.value, [])) for lv in levels]))
-    framework = _Framework(data["name"] or "Untitled framework", data["description"],
+    framework = _Framework(data["name"] or _("Untitled framework"), data["description"],
                            data["question_prompt"])
     return Rubric(framework, levels, [RubricSection(_Category(n), rows[n]) for n in names])
 

@@ -12,6 +12,7 @@ import json
 import re
 
 import yaml
+from flask_babel import gettext as _
 
 from plc.formtools import CONTROL_CHARACTERS
 
@@ -41,9 +42,10 @@ def load(text: str, filename: str = "") -> dict:
         data = json.loads(text) if as_json else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
         kind = "JSON" if as_json else "YAML"
-        raise FrameworkFileError(f"not valid {kind}: {_first_line(exc)}") from exc
+        raise FrameworkFileError(_("not valid %(kind)s: %(error)s", kind=kind,
+                                   error=_first_line(exc))) from exc
     if not isinstance(data, dict):
-        raise FrameworkFileError("the file must hold a mapping (key: value pairs) at the top")
+        raise FrameworkFileError(_("the file must hold a mapping (key: value pairs) at the top"))
     return data
 
 
@@ -66,14 +68,14 @@ def dump(data: dict, fmt: str = "yaml") -> str:
 def validate(data) -> list[str]:
     """Every problem in ``data``, each naming its place; an empty list means valid."""
     if not isinstance(data, dict):
-        return ["(top): must be a mapping"]
+        return ["(top): " + _("must be a mapping")]
     errors: list[str] = []
-    errors += [f"{key}: unknown key" for key in data if key not in TOP_KEYS]
-    errors += [f"{key}: required" for key in REQUIRED_TOP_KEYS if key not in data]
+    errors += [f"{key}: " + _("unknown key") for key in data if key not in TOP_KEYS]
+    errors += [f"{key}: " + _("required") for key in REQUIRED_TOP_KEYS if key not in data]
     _check_text(errors, data, "key", "key", required=True)
     if isinstance(data.get("key"), str) and data["key"] and not KEY_PATTERN.match(data["key"]):
-        errors.append("key: use lower-case letters, digits and single hyphens, "
-                      "e.g. k12-leadership")
+        errors.append("key: " + _("use lower-case letters, digits and single hyphens, "
+                                  "e.g. k12-leadership"))
     _check_text(errors, data, "name", "name", required=True)
     _check_text(errors, data, "description", "description")
     _check_text(errors, data, "question_prompt", "question_prompt")
@@ -97,7 +99,8 @@ def _control_characters(value, place: str) -> list[str]:
         return [problem for i, item in enumerate(value)
                 for problem in _control_characters(item, f"{place}[{i}]")]
     if isinstance(value, str) and (found := CONTROL_CHARACTERS.search(value)):
-        return [f"{place}: holds the control character U+{ord(found.group()):04X}"]
+        return [f"{place}: " + _("holds the control character %(code)s",
+                                 code=f"U+{ord(found.group()):04X}")]
     return []
 
 
@@ -108,16 +111,17 @@ def _check_text(errors, mapping: dict, key: str, place: str, required: bool = Fa
         return
     value = mapping[key]
     if not isinstance(value, str):
-        errors.append(f"{place}: must be text, not {_type_name(value)}")
+        errors.append(f"{place}: " + _("must be text, not %(type)s", type=_type_name(value)))
     elif required and not value.strip():
-        errors.append(f"{place}: required")
+        errors.append(f"{place}: " + _("required"))
     elif len(value) > MAX_LENGTHS.get(limit or key, 1_000_000):
-        errors.append(f"{place}: longer than {MAX_LENGTHS[limit or key]} characters")
+        errors.append(f"{place}: " + _("longer than %(max)s characters",
+                                       max=MAX_LENGTHS[limit or key]))
 
 
 def _type_name(value) -> str:
-    return {dict: "a mapping", list: "a list", bool: "true/false", type(None): "empty",
-            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+    return {dict: _("a mapping"), list: _("a list"), bool: _("true/false"), type(None): _("empty"),
+            int: _("a number"), float: _("a number")}.get(type(value), type(value).__name__)
 
 
 def _is_int(value) -> bool:
@@ -128,10 +132,10 @@ def _check_list(errors, value, place: str) -> bool:
     if value is None:
         return False  # reported as "required" already
     if not isinstance(value, list):
-        errors.append(f"{place}: must be a list, not {_type_name(value)}")
+        errors.append(f"{place}: " + _("must be a list, not %(type)s", type=_type_name(value)))
         return False
     if not value:
-        errors.append(f"{place}: must not be empty")
+        errors.append(f"{place}: " + _("must not be empty"))
         return False
     return True
 
@@ -143,17 +147,19 @@ def _check_levels(errors, levels) -> set[int]:
     for i, level in enumerate(levels):
         place = f"levels[{i}]"
         if not isinstance(level, dict):
-            errors.append(f"{place}: must be a mapping with value and label")
+            errors.append(f"{place}: " + _("must be a mapping with value and label"))
             continue
-        errors += [f"{place}.{k}: unknown key" for k in level if k not in LEVEL_KEYS]
-        errors += [f"{place}.{k}: required" for k in LEVEL_KEYS if k not in level]
+        errors += [f"{place}.{k}: " + _("unknown key") for k in level if k not in LEVEL_KEYS]
+        errors += [f"{place}.{k}: " + _("required") for k in LEVEL_KEYS if k not in level]
         _check_text(errors, level, "label", f"{place}.label", required=True)
         value = level.get("value")
         if "value" in level and not _is_int(value):
-            errors.append(f"{place}.value: must be a whole number, not {_type_name(value)}")
+            errors.append(f"{place}.value: " + _("must be a whole number, not %(type)s",
+                                                 type=_type_name(value)))
         elif _is_int(value):
             if value in values:
-                errors.append(f"{place}.value: level {value} is defined twice")
+                errors.append(f"{place}.value: " + _("level %(value)s is defined twice",
+                                                     value=value))
             values.add(value)
     return values
 
@@ -165,11 +171,12 @@ def _check_categories(errors, categories) -> set[str]:
     for i, name in enumerate(categories):
         place = f"categories[{i}]"
         if not isinstance(name, str) or not name.strip():
-            errors.append(f"{place}: must be a category name (text)")
+            errors.append(f"{place}: " + _("must be a category name (text)"))
         elif name in names:
-            errors.append(f"{place}: {name!r} is listed twice")
+            errors.append(f"{place}: " + _("%(name)s is listed twice", name=repr(name)))
         elif len(name) > MAX_LENGTHS["category"]:
-            errors.append(f"{place}: longer than {MAX_LENGTHS['category']} characters")
+            errors.append(f"{place}: " + _("longer than %(max)s characters",
+                                           max=MAX_LENGTHS['category']))
         else:
             names.add(name)
     return names
@@ -182,17 +189,20 @@ def _check_competencies(errors, competencies, level_values: set[int], categories
     for i, competency in enumerate(competencies):
         place = f"competencies[{i}]"
         if not isinstance(competency, dict):
-            errors.append(f"{place}: must be a mapping")
+            errors.append(f"{place}: " + _("must be a mapping"))
             continue
-        errors += [f"{place}.{k}: unknown key" for k in competency if k not in COMPETENCY_KEYS]
-        errors += [f"{place}.{k}: required" for k in REQUIRED_COMPETENCY_KEYS
+        errors += [f"{place}.{k}: " + _("unknown key")
+                   for k in competency if k not in COMPETENCY_KEYS]
+        errors += [f"{place}.{k}: " + _("required") for k in REQUIRED_COMPETENCY_KEYS
                    if k not in competency]
         number = competency.get("number")
         if "number" in competency and not _is_int(number):
-            errors.append(f"{place}.number: must be a whole number, not {_type_name(number)}")
+            errors.append(f"{place}.number: " + _("must be a whole number, not %(type)s",
+                                                  type=_type_name(number)))
         elif _is_int(number):
             if number in numbers:
-                errors.append(f"{place}.number: competency {number} is defined twice")
+                errors.append(f"{place}.number: " + _("competency %(number)s is defined twice",
+                                                      number=number))
             numbers.add(number)
         _check_text(errors, competency, "name", f"{place}.name", required=True)
         _check_category(errors, competency, place, categories)
@@ -206,9 +216,11 @@ def _check_category(errors, competency: dict, place: str, categories: set[str]) 
     if "category" not in competency:
         return
     if not isinstance(category, str):
-        errors.append(f"{place}.category: must be text, not {_type_name(category)}")
+        errors.append(f"{place}.category: " + _("must be text, not %(type)s",
+                                                type=_type_name(category)))
     elif categories and category not in categories:
-        errors.append(f"{place}.category: {category!r} is not a category")
+        errors.append(f"{place}.category: " + _("%(category)s is not a category",
+                                                category=repr(category)))
 
 
 def _check_descriptors(errors, descriptors, place: str, level_values: set[int]) -> None:
@@ -216,23 +228,23 @@ def _check_descriptors(errors, descriptors, place: str, level_values: set[int]) 
     if descriptors is None:
         return
     if not isinstance(descriptors, dict):
-        errors.append(f"{place}: must be a mapping of level -> bullets, not "
-                      f"{_type_name(descriptors)}")
+        errors.append(f"{place}: " + _("must be a mapping of level -> bullets, not %(type)s",
+                                       type=_type_name(descriptors)))
         return
     seen: set[int] = set()
     for raw_key, bullets in descriptors.items():
         value = _level_key(raw_key)
         if value is None:
-            errors.append(f"{place}: {raw_key!r} is not a level number")
+            errors.append(f"{place}: " + _("%(key)s is not a level number", key=repr(raw_key)))
             continue
         if value in seen:
-            errors.append(f"{place}: level {value} is given twice")
+            errors.append(f"{place}: " + _("level %(value)s is given twice", value=value))
         seen.add(value)
         if level_values and value not in level_values:
-            errors.append(f"{place}: level {value} not defined")
+            errors.append(f"{place}: " + _("level %(value)s not defined", value=value))
         _check_bullets(errors, bullets, f"{place}[{value}]")
     for value in sorted(level_values - seen):
-        errors.append(f"{place}: no descriptor for level {value}")
+        errors.append(f"{place}: " + _("no descriptor for level %(value)s", value=value))
 
 
 def _level_key(raw) -> int | None:
@@ -246,15 +258,17 @@ def _level_key(raw) -> int | None:
 
 def _check_bullets(errors, bullets, place: str, allow_empty: bool = False) -> None:
     if not isinstance(bullets, list):
-        errors.append(f"{place}: must be a list of text, not {_type_name(bullets)}")
+        errors.append(f"{place}: " + _("must be a list of text, not %(type)s",
+                                       type=_type_name(bullets)))
         return
     if not bullets and not allow_empty:
-        errors.append(f"{place}: must have at least one bullet")
+        errors.append(f"{place}: " + _("must have at least one bullet"))
     for j, bullet in enumerate(bullets):
         if not isinstance(bullet, str):
-            errors.append(f"{place}[{j}]: must be text, not {_type_name(bullet)}")
+            errors.append(f"{place}[{j}]: " + _("must be text, not %(type)s",
+                                                type=_type_name(bullet)))
         elif not bullet.strip():
-            errors.append(f"{place}[{j}]: empty")
+            errors.append(f"{place}[{j}]: " + _("empty"))
 
 
 # --- the optional survey section (stakeholder feedback rounds, plc/voice) ---------------------
@@ -270,52 +284,58 @@ def survey_problems(survey, competencies, level_values: set[int]) -> list[str]:
     refused)."""
     errors: list[str] = []
     if not isinstance(survey, dict):
-        return [f"survey: must be a mapping, not {_type_name(survey)}"]
-    errors += [f"survey.{key}: unknown key" for key in survey if key not in SURVEY_KEYS]
-    errors += [f"survey.{key}: required" for key in SURVEY_KEYS if key not in survey]
+        return ["survey: " + _("must be a mapping, not %(type)s", type=_type_name(survey))]
+    errors += [f"survey.{key}: " + _("unknown key") for key in survey if key not in SURVEY_KEYS]
+    errors += [f"survey.{key}: " + _("required") for key in SURVEY_KEYS if key not in survey]
     languages = survey.get("languages")
     if not isinstance(languages, list) or not languages or "en" not in languages:
-        errors.append("survey.languages: a list of languages including en")
+        errors.append("survey.languages: " + _("a list of languages including en"))
         languages = ["en"]
     for lang in languages:
         if lang not in SURVEY_LANGUAGES:
-            errors.append(f"survey.languages: {lang!r} is not one of "
-                          f"{', '.join(SURVEY_LANGUAGES)}")
+            errors.append("survey.languages: " + _("%(lang)s is not one of %(languages)s",
+                                                   lang=repr(lang),
+                                                   languages=", ".join(SURVEY_LANGUAGES)))
     languages = [lang for lang in languages if lang in SURVEY_LANGUAGES]
     words = survey.get("levels")
     if isinstance(words, dict):
         keys = {_level_key(k) for k in words}
-        errors += [f"survey.levels: no words for level {v}" for v in sorted(level_values - keys)]
-        errors += [f"survey.levels: level {k} not defined" for k in sorted(
+        errors += ["survey.levels: " + _("no words for level %(value)s", value=v)
+                   for v in sorted(level_values - keys)]
+        errors += ["survey.levels: " + _("level %(value)s not defined", value=k) for k in sorted(
             k for k in keys if k is None or (level_values and k not in level_values))]
         for key, text in words.items():
             _check_translated(errors, text, f"survey.levels[{key}]", languages)
     elif "levels" in survey:
-        errors.append("survey.levels: must be a mapping of level -> text per language")
+        errors.append("survey.levels: " + _("must be a mapping of level -> text per language"))
     if "dont_know" in survey:
         _check_translated(errors, survey["dont_know"], "survey.dont_know", languages)
     numbers = {c.get("number") for c in competencies or [] if isinstance(c, dict)}
     items = survey.get("competencies")
     if not isinstance(items, list) or not items:
-        errors.append("survey.competencies: a list of at least one competency")
+        errors.append("survey.competencies: " + _("a list of at least one competency"))
         return errors
     seen: set = set()
     for i, item in enumerate(items):
         place = f"survey.competencies[{i}]"
         if not isinstance(item, dict):
-            errors.append(f"{place}: must be a mapping")
+            errors.append(f"{place}: " + _("must be a mapping"))
             continue
-        errors += [f"{place}.{k}: unknown key" for k in item if k not in SURVEY_COMPETENCY_KEYS]
-        errors += [f"{place}.{k}: required" for k in SURVEY_COMPETENCY_KEYS if k not in item]
+        errors += [f"{place}.{k}: " + _("unknown key")
+                   for k in item if k not in SURVEY_COMPETENCY_KEYS]
+        errors += [f"{place}.{k}: " + _("required")
+                   for k in SURVEY_COMPETENCY_KEYS if k not in item]
         number = item.get("number")
         if number not in numbers:
-            errors.append(f"{place}.number: competency {number!r} is not in this framework")
+            errors.append(f"{place}.number: " + _("competency %(number)s is not in this framework",
+                                                  number=repr(number)))
         elif number in seen:
-            errors.append(f"{place}.number: competency {number} is given twice")
+            errors.append(f"{place}.number: " + _("competency %(number)s is given twice",
+                                                  number=number))
         seen.add(number)
         statements = item.get("statements")
         if not isinstance(statements, list) or not statements:
-            errors.append(f"{place}.statements: a list of at least one statement")
+            errors.append(f"{place}.statements: " + _("a list of at least one statement"))
         else:
             for j, text in enumerate(statements):
                 _check_translated(errors, text, f"{place}.statements[{j}]", languages)
@@ -327,13 +347,13 @@ def survey_problems(survey, competencies, level_values: set[int]) -> list[str]:
 def _check_translated(errors, text, place: str, languages: list[str]) -> None:
     """A text given in every language of the survey."""
     if not isinstance(text, dict):
-        errors.append(f"{place}: must be a mapping of language -> text")
+        errors.append(f"{place}: " + _("must be a mapping of language -> text"))
         return
     for lang in languages:
         value = text.get(lang)
         if not isinstance(value, str) or not value.strip():
-            errors.append(f"{place}.{lang}: required")
-    errors += [f"{place}.{lang}: not one of the survey's languages" for lang in text
+            errors.append(f"{place}.{lang}: " + _("required"))
+    errors += [f"{place}.{lang}: " + _("not one of the survey's languages") for lang in text
                if lang not in languages]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from plc.audit import services as audit
@@ -35,7 +36,8 @@ def import_framework(actor, data: dict, may_replace: bool = True) -> tuple[Frame
     program lead's edit of a version other programmes offer too)."""
     errors = schema.validate(data)
     if errors:
-        raise DomainError("The framework file is not valid: " + "; ".join(errors))
+        raise DomainError(_("The framework file is not valid: %(problems)s",
+                            problems="; ".join(errors)))
     content_hash = schema.content_hash(data)
     newest = queries.newest_version(data["key"])
     if newest is None:
@@ -59,14 +61,18 @@ def upload_framework(actor, data: dict) -> tuple[Framework, str]:
     return framework, outcome
 
 
-def describe(framework: Framework, outcome: str, verb: str = "Imported") -> str:
+def describe(framework: Framework, outcome: str, published: bool = False) -> str:
     """The outcome in a sentence, for the CLI, the upload page and the editor."""
+    label = framework.label
+    if outcome == CREATED:
+        return (_("Published %(label)s.", label=label) if published
+                else _("Imported %(label)s.", label=label))
     return {
-        CREATED: f"{verb} {framework.label}.",
-        UNCHANGED: f"{framework.label} already has this content; nothing changed.",
-        NEW_VERSION: f"Created {framework.label}: the previous version has ratings and is "
-                     "kept as it was.",
-        REPLACED: f"Updated {framework.label} in place: no one has rated against it yet.",
+        UNCHANGED: _("%(label)s already has this content; nothing changed.", label=label),
+        NEW_VERSION: _("Created %(label)s: the previous version has ratings and is kept as it "
+                       "was.", label=label),
+        REPLACED: _("Updated %(label)s in place: no one has rated against it yet.",
+                    label=label),
     }[outcome]
 
 
@@ -143,7 +149,7 @@ def start_draft(actor, *, program_id: int | None, data: dict | None = None,
 
 def save_draft(actor, draft: FrameworkDraft, data: dict) -> None:
     """Drafts are saved as they are, valid or not: publishing checks them."""
-    draft.data = editor.loaded(editor.with_survey_of(draft.data, data))
+    draft.data = editor.loaded(data)
     draft.updated_at = utcnow()
     db.session.flush()
 
@@ -170,10 +176,11 @@ def publish_draft(actor, draft: FrameworkDraft, *, may_use_key: bool,
     data = _file_form(draft.data)
     problems = schema.validate(data)
     if problems:
-        raise DomainError("The framework is not ready to publish: " + "; ".join(problems))
+        raise DomainError(_("The framework is not ready to publish: %(problems)s",
+                            problems="; ".join(problems)))
     if queries.framework_exists(data["key"]) and not may_use_key:
-        raise DomainError(f"The key {data['key']!r} belongs to another framework: choose "
-                          "another key.", field="key")
+        raise DomainError(_("The key %(key)s belongs to another framework: choose another key.",
+                            key=repr(data["key"])), field="key")
     framework, outcome = import_framework(actor, data, may_replace=may_replace)
     audit.record("framework.published", actor=actor, target_type="framework",
                  target_id=framework.id, target_label=framework.label,

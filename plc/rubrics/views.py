@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from plc import permissions
@@ -43,7 +44,7 @@ def rubric(framework_id: int):
 @login_required
 def manage():
     permissions.require(permissions.can_manage_frameworks(current_user))
-    return render_template("rubrics/manage.html", title="Frameworks",
+    return render_template("rubrics/manage.html", title=_("Frameworks"),
                            frameworks=queries.all_frameworks())
 
 
@@ -61,7 +62,7 @@ def upload():
                 framework, outcome = services.upload_framework(current_user, data)
                 flash(services.describe(framework, outcome), "success")
                 return redirect(url_for("rubrics.manage"))
-    return render_template("rubrics/upload.html", title="Import a framework", form=form,
+    return render_template("rubrics/upload.html", title=_("Import a framework"), form=form,
                            problems=problems, cancel_url=url_for("rubrics.manage"))
 
 
@@ -72,11 +73,11 @@ def _listed(problems: list[str], error) -> None:
 def _read_upload(storage) -> tuple[dict | None, list[str]]:
     raw = storage.read(forms.MAX_BYTES + 1)
     if len(raw) > forms.MAX_BYTES:
-        return None, [f"The file is larger than {forms.MAX_BYTES // 1000} kB."]
+        return None, [_("The file is larger than %(size)s kB.", size=forms.MAX_BYTES // 1000)]
     try:
         data = schema.load(raw.decode("utf-8-sig"), storage.filename or "")
     except UnicodeDecodeError:
-        return None, ["The file is not UTF-8 text."]
+        return None, [_("The file is not UTF-8 text.")]
     except schema.FrameworkFileError as exc:
         return None, [str(exc)]
     return data, schema.validate(data)
@@ -120,7 +121,7 @@ def drafts():
     offering = queries.offering_by_key()
     editable = [f for f in queries.all_frameworks()
                 if permissions.can_edit_framework(current_user, offering.get(f.key, frozenset()))]
-    return render_template("rubrics/drafts.html", title="Framework editor",
+    return render_template("rubrics/drafts.html", title=_("Framework editor"),
                            drafts=queries.drafts(program_ids), frameworks=editable)
 
 
@@ -131,7 +132,7 @@ def new_draft():
     programs = queries.editable_programs(program_ids)
     choices = [(p.id, p.name) for p in programs]
     if program_ids is None:
-        choices.insert(0, (0, "None: a site-wide framework"))
+        choices.insert(0, (0, _("None: a site-wide framework")))
     form = forms.StartDraftForm(programs=choices, frameworks=[
         (f.id, f.label) for f in queries.all_frameworks()])
     problems: list[str] = []
@@ -147,17 +148,17 @@ def new_draft():
             data = services.export_framework(base)
         elif form.start.data == "upload":
             if not form.file.data:
-                problems = ["Choose a YAML or JSON file."]
+                problems = [_("Choose a YAML or JSON file.")]
             else:
                 data, problems = _read_upload(form.file.data)
                 problems = [] if data is not None else problems  # drafts may be invalid
         if not problems:
             draft = services.start_draft(current_user, program_id=program_id, data=data,
                                          base=base)
-            flash("The draft is saved. Only its editors see it until it is published.",
+            flash(_("The draft is saved. Only its editors see it until it is published."),
                   "success")
             return redirect(url_for("rubrics.edit_draft", draft_id=draft.id))
-    return render_template("rubrics/new_draft.html", title="New framework", form=form,
+    return render_template("rubrics/new_draft.html", title=_("New framework"), form=form,
                            problems=problems, cancel_url=url_for("rubrics.drafts"))
 
 
@@ -173,7 +174,8 @@ def new_version(framework_id: int):
     program_id = None if led is None else min(led & offering)
     draft = services.start_draft(current_user, program_id=program_id,
                                  data=services.export_framework(framework), base=framework)
-    flash(f"A draft of {framework.label} is open: publish it to make the change.", "success")
+    flash(_("A draft of %(label)s is open: publish it to make the change.",
+            label=framework.label), "success")
     return redirect(url_for("rubrics.edit_draft", draft_id=draft.id))
 
 
@@ -188,16 +190,13 @@ def edit_draft(draft_id: int):
     if form.validate_on_submit() and "name" in request.form:  # a post without the form: no-op
         problems = editor.too_long(request.form)
         if problems:  # nothing saved
-            return render_template(
-                "rubrics/editor.html", title=f"Edit: {draft.name}", form=form, draft=draft,
-                data=editor.loaded(draft.data), problems=problems, focus=None,
-                problems_intro="Not saved: some fields are too long.",
-                min_levels=editor.MIN_LEVELS, max_levels=editor.MAX_LEVELS), 422
+            return _editor_page(draft, form, problems,
+                                problems_intro=_("Not saved: some fields are too long.")), 422
         action = request.form.get("action", "save")
         data = editor.apply(editor.read(request.form), action)
         services.save_draft(current_user, draft, data)
         if action == "publish":
-            problems = services.draft_problems(draft)
+            problems = [editor.in_words(p, draft.data) for p in services.draft_problems(draft)]
             if not problems:
                 return _publish(draft)
             status = 422
@@ -205,14 +204,21 @@ def edit_draft(draft_id: int):
             return redirect(url_for("rubrics.preview_draft", draft_id=draft.id))
         if action != "publish":
             if action == "save":
-                flash("The draft is saved.", "success")
+                flash(_("The draft is saved."), "success")
             focus = editor.focus_after(action, data)
             return redirect(url_for("rubrics.edit_draft", draft_id=draft.id, focus=focus)
                             + (f"#{focus}" if focus else ""))
-    return render_template("rubrics/editor.html", title=f"Edit: {draft.name}", form=form,
-                           draft=draft, data=editor.loaded(draft.data), problems=problems,
-                           focus=request.args.get("focus"),
-                           min_levels=editor.MIN_LEVELS, max_levels=editor.MAX_LEVELS), status
+    return _editor_page(draft, form, problems, focus=request.args.get("focus")), status
+
+
+def _editor_page(draft, form, problems: list[str], focus: str | None = None,
+                 problems_intro: str | None = None) -> str:
+    return render_template(
+        "rubrics/editor.html", title=_("Edit: %(name)s", name=draft.name), form=form,
+        draft=draft, data=editor.loaded(draft.data), problems=problems, focus=focus,
+        problems_intro=problems_intro, min_levels=editor.MIN_LEVELS,
+        max_levels=editor.MAX_LEVELS, survey_item=editor.survey_item,
+        language_names=editor.LANGUAGE_NAMES, survey_languages=schema.SURVEY_LANGUAGES)
 
 
 def _publish(draft):
@@ -230,12 +236,9 @@ def _publish(draft):
                                                     may_replace=may_replace)
         if program_id is not None:
             program_services.offer_framework(current_user, program_id, framework)
-        flash(services.describe(framework, outcome, "Published"), "success")
+        flash(services.describe(framework, outcome, published=True), "success")
         return redirect(url_for("rubrics.rubric", framework_id=framework.id))
-    return render_template("rubrics/editor.html", title=f"Edit: {draft.name}",
-                           form=forms.DraftForm(), draft=draft, data=editor.loaded(draft.data),
-                           problems=problems, focus=None, min_levels=editor.MIN_LEVELS,
-                           max_levels=editor.MAX_LEVELS), 422
+    return _editor_page(draft, forms.DraftForm(), problems), 422
 
 
 @bp.get("/frameworks/editor/<int:draft_id>/preview")
@@ -243,8 +246,11 @@ def _publish(draft):
 def preview_draft(draft_id: int):
     """The draft as the rubric page shows it (the same template), as far as it is complete."""
     draft = _draft(draft_id)
-    return render_template("rubrics/preview.html", title=f"Preview: {draft.name}", draft=draft,
-                           rubric=preview.rubric(editor.loaded(draft.data)))
+    data = editor.loaded(draft.data)
+    return render_template("rubrics/preview.html", title=_("Preview: %(name)s", name=draft.name),
+                           draft=draft, rubric=preview.rubric(data), data=data,
+                           survey_item=editor.survey_item,
+                           language_names=editor.LANGUAGE_NAMES)
 
 
 @bp.get("/frameworks/editor/<int:draft_id>/preview/worksheet")
@@ -256,10 +262,10 @@ def preview_worksheet(draft_id: int):
     data = editor.loaded(draft.data)
     sheet = preview.sheet(data)
     return render_template(
-        "assessments/worksheet.html", title=f"Worksheet preview: {draft.name}",
+        "assessments/worksheet.html", title=_("Worksheet preview: %(name)s", name=draft.name),
         form=assessment_forms.worksheet_form(sheet, data={"version": 0}), sheet=sheet,
         checkpoint=preview.PreviewCheckpoint(),
-        program=preview.PreviewProgram(f"Preview of the draft {draft.name}"),
+        program=preview.PreviewProgram(_("Preview of the draft %(name)s", name=draft.name)),
         assessment=None, previous={}, previous_name=None, readers=None,
         preview=url_for("rubrics.preview_worksheet", draft_id=draft.id))
 
@@ -269,5 +275,5 @@ def preview_worksheet(draft_id: int):
 def delete_draft(draft_id: int):
     draft = _draft(draft_id)
     services.delete_draft(current_user, draft)
-    flash("The draft is deleted.", "success")
+    flash(_("The draft is deleted."), "success")
     return redirect(url_for("rubrics.drafts"))

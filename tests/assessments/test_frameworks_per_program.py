@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -164,3 +165,31 @@ def test_a_lead_offers_a_second_framework_and_a_new_cohort_takes_it(app, sheet):
     assert program_queries.cohort_framework_id(cohort, program) == sheet.framework.id
     page = client.get(f"/programs/{program.id}").text
     assert "Rubrics:" in page and second.label in page
+
+
+def test_my_growth_follows_the_framework_of_the_persons_cohort_now(app, sheet, two, login_as):
+    """Someone who moved from cohort A (the first framework) to cohort B (the second): their
+    growth charts the second framework only, never a competency of each in one figure; the
+    earlier worksheet stays linked."""
+    mover = factories.make_user("mover@example.org")
+    factories.add_member(sheet.other_cohort, mover)
+    db.session.commit()
+    earlier = make_assessment(sheet, mover, sheet.closed_checkpoint, [1, 2, 3])
+    _assess(mover, sheet.open_checkpoint, two, [3, 4])
+    html = login_as(mover).get(f"/programs/{sheet.program.id}/growth").text
+    figures = html.split('id="growth-elsewhere"')[0]
+    assert "Teacher skill 1" in figures and "Competency 3" not in figures
+    rows = re.findall(r'<th scope="row">([^<]*)</th>', figures)
+    assert rows == ["1. Teacher skill 1", "2. Teacher skill 2"]
+    assert "Baseline" not in figures  # the earlier checkpoint's column: another framework
+    assert f"/assessments/{earlier.id}" in html.split('id="growth-elsewhere"')[1]
+    # Their facilitator in cohort B sees the same split.
+    html = login_client(sheet.other_facilitator).get(
+        f"/programs/{sheet.program.id}/growth/{mover.id}").text
+    assert "Competency 3" not in html.split('id="growth-elsewhere"')[0]
+
+
+def test_the_overview_links_one_ratings_file_per_framework(app, sheet, two, login_as):
+    html = login_as(sheet.lead).get(f"/programs/{sheet.program.id}/ratings").text
+    for framework_id in (sheet.framework.id, two.id):
+        assert f"/programs/{sheet.program.id}/ratings.csv?framework={framework_id}" in html

@@ -174,3 +174,53 @@ def test_dragging_a_category_onto_another_moves_it(live_server, checker, year):
         page.locator("[data-drag-kind=category]").first))
     expect(page.locator("#category-0")).to_have_value("Second")
     expect(page.locator("#category-1")).to_have_value("First")
+
+
+def test_a_lead_rewords_a_spanish_survey_statement_by_keyboard_and_rounds_ask_it(
+        live_server, checker, year):
+    """Issue 19, item 4: the survey's statements are edited in the editor, per competency and
+    language; once published, stakeholder rounds of the cohort on that framework ask the new
+    wording (plc.voice's survey of the member's framework)."""
+    page = checker.page
+    sign_in(checker, "lena@example.org")
+    checker.goto("/frameworks/editor")
+    press_on(checker, page.get_by_role("button", name="Edit in a new draft"))
+    expect(page.get_by_role("group", name="Stakeholder survey")).to_be_visible()
+    checker.check()
+    page.set_viewport_size(PHONE)
+    checker.check()
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # Competency 3's first statement: another in Spanish, then take it out again, in place.
+    spanish = page.get_by_label("Statement 2 in Spanish").nth(2)
+    expect(spanish).to_have_value("Mi director(a) une a las personas alrededor de metas comunes.")
+    press_on(checker, page.get_by_role("button", name="Add a statement to competency 3"))
+    expect(page.locator("#comp-2-statement-2-en")).to_be_focused()
+    press_on(checker, page.get_by_role("button", name="Remove statement 3 of competency 3"))
+    expect(page.locator("#comp-2-statement-2-en")).to_have_count(0)
+    expect(page.locator("#add-statement-2")).to_be_focused()
+
+    new = "Mi director(a) reúne a todos alrededor de metas comunes."
+    type_into(page, page.locator("#comp-2-statement-1-es"), new)
+    press_on(checker, page.get_by_role("button", name="Save and preview"))
+    expect(page.get_by_role("heading", name="Stakeholder survey")).to_be_visible()
+    expect(page.get_by_text(new)).to_be_visible()
+    press_on(checker, page.get_by_role("link", name="Back to the editor"))
+    press_on(checker, page.get_by_role("button", name="Publish"))
+    # No one has rated on it yet: the version is updated in place (the house's rule).
+    expect(page.get_by_role("status")).to_contain_text("in place")
+
+    with live_server.app.app_context():
+        from sqlalchemy import select
+
+        from plc.accounts.models import User
+        from plc.programs import queries as program_queries
+        from plc.voice import queries as voice_queries
+
+        olga = db.session.execute(select(User).where(User.email == "olga@example.org")
+                                  ).scalar_one()
+        program = program_queries.program(year)
+        survey = voice_queries.survey(program_queries.member_framework_id(olga.id, program))
+        third = next(c for c in survey.competencies if c.number == 3)
+        assert third.statements[1]["es"] == new
