@@ -38,6 +38,7 @@ PARTS = (
     ("follow_ups", "Follow-ups assigned to me", queries.follow_ups),
     ("nudges", "Nudges I received", queries.nudges),
     ("reading_record", "Who has read my worksheets and plans", queries.reading_records_about),
+    ("voice_rounds", "Feedback rounds from my school community", queries.voice_rounds),
 )
 # A spreadsheet takes a cell starting with one of these for a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -185,7 +186,18 @@ def tables(data: dict) -> dict[str, tuple[tuple, list[tuple]]]:
         "reading_record": (("Day", "What", "Id", "Read by"),
                            [(r["day"], r["what"], r["id"], r["reader"])
                             for r in data["reading_record"]]),
+        "voice_results": (("Round", "Opens on", "Closes on", "Competency", "Self-rating",
+                           "Audience", "Responses", "Results shown", "Mean", "Don't know"),
+                          _voice_rows(data["voice_rounds"])),
     }
+
+
+def _voice_rows(rounds: list[dict]) -> list[tuple]:
+    """One row per round, competency and audience; figures only where the page shows them."""
+    return [(r["id"], r["opens_on"], r["closes_on"], c["competency"], c["self_rating"],
+             a["audience"], a["responses"], "yes" if a["shown"] else a["not_shown"],
+             a.get("mean"), a.get("dont_know"))
+            for r in rounds for c in r["results"] for a in c["audiences"]]
 
 
 def _csv(header: tuple, rows: list[tuple]) -> str:

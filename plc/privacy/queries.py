@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from plc.accounts.models import User, UserSession
 from plc.assessments.models import Checkpoint, PlannedChange, Rating, SelfAssessment
@@ -29,6 +29,7 @@ from plc.plans.models import (
 from plc.privacy.models import QUEUED, READY, DataExport, ReadingRecord
 from plc.programs.models import Cohort, Membership, Program
 from plc.rubrics.models import Competency, Level
+from plc.voice import queries as voice_queries
 
 # --- the reading record ---------------------------------------------------------------------
 
@@ -232,6 +233,40 @@ def plans(user_id: int) -> list[dict]:
         "shared_at": _iso(plan.shared_at), "focus_areas": areas[plan.id],
         "revisions": revisions[plan.id], "progress_updates": updates[plan.id],
     } for plan, program in found]
+
+
+def voice_rounds(user_id: int) -> list[dict]:
+    """The person's feedback rounds as their round page shows them: what they asked of whom
+    and when, how many answered, their note, and an audience's figures and open answers only
+    from the anonymity threshold. Nothing of an invitee (their address, their link)."""
+    found = []
+    limit = voice_queries.anonymity_threshold()
+    for plan in db.session.execute(
+            select(ActionPlan).where(ActionPlan.user_id == user_id)
+            .options(joinedload(ActionPlan.program)).order_by(ActionPlan.id)).scalars():
+        survey = voice_queries.plan_survey(plan)
+        for round_ in reversed(voice_queries.plan_rounds(plan.id)):
+            counts, results = voice_queries.round_results(round_, survey, limit)
+            found.append({
+                "id": round_.id, "program": plan.program.name,
+                "competencies": [c.title for c in results],
+                "languages": list(round_.languages), "visibility": round_.visibility,
+                "opens_on": _iso(round_.opens_on), "closes_on": _iso(round_.closes_on),
+                "closed_at": _iso(round_.closed_at),
+                "audiences": [{"kind": a.kind, "label": a.label,
+                               "responses": counts.get(a.id, 0)} for a in round_.audiences],
+                "what_i_heard": round_.heard, "what_i_will_do": round_.will_do,
+                "results": [_competency_results(c) for c in results]})
+    return found
+
+
+def _competency_results(result) -> dict:
+    return {"competency": result.title, "self_rating": result.self_rating, "audiences": [
+        {"audience": a.name, "responses": a.responses, "shown": a.shown,
+         **({"levels": {str(k): v for k, v in sorted(a.distribution.items())},
+             "dont_know": a.dont_know, "mean": a.mean, "open_answers": a.open_answers}
+            if a.shown else {"not_shown": "Not enough responses to protect anonymity"})}
+        for a in result.audiences]}
 
 
 def comments(user_id: int) -> list[dict]:
