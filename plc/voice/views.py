@@ -227,7 +227,8 @@ def flyer(round_id: int, audience_id: int):
     i18n.use_language(lang)  # the flyer speaks its audience's language, not its printer's
     link = url_for("voice.respond_open", token=audience.token, lang=lang, _external=True)
     return render_template("voice/flyer.html", title=word("title", lang), lang=lang,
-                           round=round_, audience=audience, link=link, qr_svg=qr.svg(link),
+                           round=round_, audience=audience, link=link,
+                           qr_svg=qr.svg(link, word("flyer_qr", lang)),
                            name=round_.plan.user.name, word=word, long_date=long_date,
                            audience_name=audience_name(audience, lang))
 

@@ -61,6 +61,7 @@ SOURCE: dict[str, str] = {
     "note_intro": N_("{name} asked for your view. Here is what they heard and what they will do."),
     "flyer_scan": N_("Scan the code with your phone, or type the address:"),
     "flyer_open_until": N_("Open until {date}."),
+    "flyer_qr": N_("QR code that opens the survey"),
     "mail_subject": N_("{name} asks for your view"),
     "mail_body": N_(
         "Hello,\n\n{name} wants to hear how you see their work as a school leader. "

@@ -110,7 +110,7 @@ def test_spanish_respondent_pages_hold_no_english(app, world, path):
     assert "Skip to content" not in text
 
 
-def _english_of_voice_pages() -> list[str]:
+def english_of_voice_pages() -> list[str]:
     """The English words of the voice texts: each text's parts between its placeholders and
     tags, long enough to mean something, and not the same in Spanish."""
     catalog = _catalog()
@@ -149,7 +149,7 @@ def test_the_leaders_pages_speak_the_browsers_spanish_with_no_english_of_theirs(
     html = response.get_data(as_text=True)
     assert '<html lang="es"' in html
     text = _visible_text(html) + " ".join(re.findall(r'(?:aria-label|title)="([^"]*)"', html))
-    leaked = [phrase for phrase in _english_of_voice_pages() if phrase in text]
+    leaked = [phrase for phrase in english_of_voice_pages() if phrase in text]
     assert leaked == [], f"{page} shows English: {leaked}"
     english = client.get(url(world), headers={"Accept-Language": "en-US,en"})
     assert '<html lang="en"' in english.get_data(as_text=True)
