@@ -115,6 +115,11 @@ def _iso(value) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def language_of(user_id: int) -> str | None:
+    """The language the person chose for the site (None: their browser's)."""
+    return db.session.execute(select(User.language).where(User.id == user_id)).scalar()
+
+
 def account(user_id: int) -> dict:
     user, organization = db.session.execute(
         select(User, Organization.name).outerjoin(Organization,
@@ -128,7 +133,7 @@ def account(user_id: int) -> dict:
     return {
         "name": user.name, "email": user.email, "title": user.title,
         "organization": organization, "time_zone": user.time_zone, "notify": user.notify,
-        "created_at": _iso(user.created_at),
+        "language": user.language, "created_at": _iso(user.created_at),
         "cohorts": [{"program": p, "cohort": c, "role": r, "since": _iso(at)}
                     for p, c, r, at in places],
     }

@@ -246,3 +246,18 @@ def test_the_export_holds_the_members_feedback_rounds_as_their_round_page_shows_
     # The round's invitee (families, round_a): their address and link stay out.
     assert "invitee@example.org" not in everything
     assert world.invitee_token not in everything
+
+
+def test_the_export_speaks_the_language_the_person_chose(app, world):
+    member = db.session.get(User, world.users["member_a"].id)
+    member.language = "es"
+    export = DataExport(user_id=member.id)
+    db.session.add(export)
+    db.session.commit()
+    assert exports.build(export.id)
+    files = unzip(exports.export_path(export.file_name).read_bytes())
+    page = files["index.html"].decode()
+    assert '<html lang="es">' in page and "<h1>Mis datos de PLC</h1>" in page
+    assert "Rondas de opiniones de mi comunidad escolar" in page
+    assert json.loads(files["data.json"])["account"]["language"] == "es"
+    assert files["comments.csv"].decode().startswith("\ufeffEscrito el,Tipo,Autor")

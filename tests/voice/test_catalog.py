@@ -26,6 +26,9 @@ CATALOG = PLC / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "_l": None}
 VOICE_FILES = sorted([*(PLC / "templates" / "voice").glob("*.html"),
                       *(PLC / "voice").glob("*.py")])
+# My data (plc/privacy), where a member's rounds are exported: in Spanish too.
+PRIVACY_FILES = sorted([*(PLC / "templates" / "privacy").glob("*.html"),
+                        *(PLC / "privacy").glob("*.py")])
 
 
 def _catalog():
@@ -48,6 +51,7 @@ def _placeholders(text: str) -> set[str]:
 
 
 VOICE_TEXTS = sorted({m for path in VOICE_FILES for m in _marked(path)})
+PRIVACY_TEXTS = sorted({m for path in PRIVACY_FILES for m in _marked(path)})
 
 pytestmark = pytest.mark.database
 
@@ -63,13 +67,15 @@ def test_every_respondent_text_has_its_spanish_in_the_catalog():
     assert placeholders == []
 
 
-def test_every_text_of_the_voice_pages_has_its_spanish_in_the_catalog():
-    """Templates and Python of plc/voice: a text marked but not translated (or fuzzy, or
-    with other placeholders than its English) fails here."""
+@pytest.mark.parametrize("area", ["voice", "privacy"])
+def test_every_text_of_the_voice_and_my_data_pages_has_its_spanish_in_the_catalog(area):
+    """Templates and Python of plc/voice and plc/privacy: a text marked but not translated
+    (or fuzzy, or with other placeholders than its English) fails here."""
     catalog = _catalog()
-    assert len(VOICE_TEXTS) > 100, "the extraction found the marked texts"
+    marked = VOICE_TEXTS if area == "voice" else PRIVACY_TEXTS
+    assert len(marked) > 100, "the extraction found the marked texts"
     missing, wrong = [], []
-    for texts in VOICE_TEXTS:
+    for texts in marked:
         message = catalog.get(texts[0])
         strings = message.string if message else None
         strings = strings if isinstance(strings, tuple) else (strings,)
@@ -110,12 +116,12 @@ def test_spanish_respondent_pages_hold_no_english(app, world, path):
     assert "Skip to content" not in text
 
 
-def english_of_voice_pages() -> list[str]:
-    """The English words of the voice texts: each text's parts between its placeholders and
-    tags, long enough to mean something, and not the same in Spanish."""
+def english_of_voice_pages(marked=None) -> list[str]:
+    """The English words of the voice texts (or ``marked``): each text's parts between its
+    placeholders and tags, long enough to mean something, and not the same in Spanish."""
     catalog = _catalog()
     parts = set()
-    for texts in VOICE_TEXTS:
+    for texts in marked or VOICE_TEXTS:
         message = catalog.get(texts[0])
         spanish = " ".join(s for s in (message.string if isinstance(message.string, tuple)
                                        else (message.string,)))
@@ -179,3 +185,12 @@ def test_a_saved_language_wins_over_the_browser_and_the_profile_saves_it(app, wo
     respondent = member.get(f"/v/{world.voice_links['a'][0][1]}?lang=en")
     assert '<html lang="en"' in respondent.get_data(as_text=True)
     assert "Skip to content" in respondent.get_data(as_text=True)
+
+
+def test_my_data_speaks_spanish_with_no_english_of_its_own(app, world):
+    client = client_as(app, world, "member_a")
+    html = client.get("/account/my-data", headers={"Accept-Language": "es"}).get_data(
+        as_text=True)
+    assert '<html lang="es"' in html and "Rondas de opiniones de mi comunidad escolar" in html
+    text = _visible_text(html)
+    assert [p for p in english_of_voice_pages(PRIVACY_TEXTS) if p in text] == []
