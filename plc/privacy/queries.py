@@ -8,6 +8,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -347,16 +348,17 @@ class ErasurePreview:
 
     def as_rows(self) -> list[tuple[str, int, str]]:
         return [
-            ("Worksheets (self-assessments)", self.worksheets, "removed, with their ratings"),
-            ("Action plans", self.plans,
-             "removed, with focus areas, steps, revisions and who read them"),
-            ("Progress updates", self.progress_updates, "removed"),
-            ("Comments written", self.comments,
-             "text removed; the thread keeps a \u201cremoved\u201d placeholder"),
-            ("Attendance records", self.attendance,
-             "kept, under the anonymised account: the programme's counts stay the same"),
-            ("Exports of their data", self.exports, "deleted, files included"),
-            ("Signed-in sessions", self.sessions, "ended and deleted"),
+            (_l("Worksheets (self-assessments)"), self.worksheets,
+             _l("removed, with their ratings")),
+            (_l("Action plans"), self.plans,
+             _l("removed, with focus areas, steps, revisions and who read them")),
+            (_l("Progress updates"), self.progress_updates, _l("removed")),
+            (_l("Comments written"), self.comments,
+             _l("text removed; the thread keeps a \u201cremoved\u201d placeholder")),
+            (_l("Attendance records"), self.attendance,
+             _l("kept, under the anonymised account: the programme's counts stay the same")),
+            (_l("Exports of their data"), self.exports, _l("deleted, files included")),
+            (_l("Signed-in sessions"), self.sessions, _l("ended and deleted")),
         ]
 
 
