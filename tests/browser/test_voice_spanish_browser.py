@@ -1,4 +1,6 @@
-"""Stakeholder voice in Spanish, and the printable flyer, on a laptop and on a 390 px phone.
+"""Stakeholder voice in Spanish, the printable flyer, and the respondent's pages no journey
+reaches (a closing note, an invitee's link, a used link, a round not open yet or closed), on a
+laptop and on a 390 px phone.
 
 A member whose profile says Español reads the rounds of her plan and a round's results in
 Spanish (she manages it); a peer whose browser prefers Spanish reads the summary she shared
@@ -10,13 +12,16 @@ and its link, and prints on one page."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from plc.extensions import db
 from plc.plans.models import SHARED_WITH_COHORT, ActionPlan, FocusArea
+from plc.tokens import hash_token
 from plc.voice.models import SHARED_WITH_COHORT as ROUND_SHARED_WITH_COHORT
+from plc.voice.models import RoundInvitee
 from tests import factories, world_voice
 from tests.browser.conftest import DESKTOP, PHONE, PageChecker, sign_in
 from tests.voice.test_catalog import english_of_voice_pages
@@ -52,9 +57,21 @@ def cast_(live_server):
         staff, families = round_.audiences
         world_voice.add_responses(staff.id, chosen, 6)
         world_voice.add_responses(families.id, chosen, 2)
+        db.session.add(RoundInvitee(audience_id=families.id, email="fam@example.net",
+                                    language="es", token_hash=hash_token("spanish-invitee")))
+        noted = world_voice.make_round(plan, chosen, closed=True)
+        silent = world_voice.make_round(plan, chosen, closed=True)
+        silent.heard = silent.will_do = ""
+        later = world_voice.make_round(plan, chosen)
+        later.opens_on = date.today() + timedelta(days=3)
+        links = {"note": f"/v/{noted.audiences[0].token}",
+                 "closed": f"/v/{silent.audiences[0].token}",
+                 "not_open": f"/v/{later.audiences[0].token}",
+                 "invitee": "/v/i/spanish-invitee", "used": "/v/i/used-or-unknown"}
+        cast = {"plan_id": plan.id, "round_id": round_.id, "staff_id": staff.id,
+                "ana": ana.email, "ben": ben.email, "links": links}
         db.session.commit()
-        return {"plan_id": plan.id, "round_id": round_.id, "staff_id": staff.id,
-                "ana": ana.email, "ben": ben.email}
+        return cast
 
 
 def _spanish_only(checker, width: int) -> None:
@@ -76,7 +93,7 @@ def test_the_results_the_round_and_the_shared_summary_in_spanish(live_server, ch
     checker.goto(f"/plans/{cast_['plan_id']}/voice")
     expect(page.get_by_role("heading", level=1)).to_have_text("Escuche a su comunidad escolar")
     _spanish_only(checker, width)
-    checker.click(page.get_by_role("link", name=re.compile("^Ronda del ")))
+    checker.click(page.get_by_role("link", name=re.compile("^Ronda del ")).last)  # the first made
     expect(page.get_by_role("heading", level=2, name="Cómo lo ven los demás")).to_be_visible()
     expect(page.get_by_label("Personal y docentes (6 respuestas)")).to_be_visible()
     expect(page.locator("td.voice-hidden").first).to_have_text(
@@ -133,3 +150,25 @@ def test_the_flyer_in_each_language_prints_on_one_page_with_its_code_and_link(
     assert box["width"] >= 150  # big enough for a phone's camera across a room
     for paper in ("Letter", "A4"):
         assert _pages(page.pdf(format=paper, print_background=True)) == 1, paper
+
+
+RESPONDENT_PAGES = {  # page: (status, its heading in English, in Spanish)
+    "note": (200, "What I heard, what I will do", "Lo que escuché, lo que haré"),
+    "invitee": (200, "Share your view", "Comparta su opinión"),
+    "used": (410, "This link was already used", "Este enlace ya fue usado"),
+    "closed": (410, "This survey is closed", "Esta encuesta está cerrada"),
+    "not_open": (403, "This survey is not open yet", "Esta encuesta todavía no está abierta"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_respondent_pages_no_journey_reaches_in_both_languages(checker, cast_, size, lang):
+    page = checker.page
+    page.set_viewport_size(SIZES[size])
+    for name, (status, english, spanish) in RESPONDENT_PAGES.items():
+        checker.goto(f"{cast_['links'][name]}?lang={lang}", status=status)
+        assert page.evaluate("document.documentElement.lang") == lang, name
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            spanish if lang == "es" else english)
+        assert page.evaluate("document.documentElement.scrollWidth") == SIZES[size]["width"]
