@@ -14,10 +14,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import Text, cast, select
 
-from plc.db import utcnow
 from plc.extensions import db
-from plc.plans.models import SHARED_WITH_COHORT, ActionPlan, ActionStep, FocusArea
-from tests import factories, world_voice
+from plc.plans.models import ActionStep
+from tests import world_voice
 from tests.browser.conftest import PHONE, PageChecker, sign_in
 
 RESPONDENT_UA = "Mozilla/5.0 (Linux; Android 14) VoiceRespondentPhone/15.0 Mobile"
@@ -27,22 +26,9 @@ INVITEE = "parent.invitee@example.net"
 @pytest.fixture
 def cast_(live_server):
     with live_server.app.app_context():
-        framework = factories.make_framework("browser-voice")
-        framework.survey = world_voice.survey_for([1, 2, 3])
-        program = factories.make_program("PLC 2026-27")
-        program.framework_id = framework.id
-        cohort = factories.make_cohort(program, "Cohort A")
-        ana = factories.make_user("ana.voice@example.org", "Ana Alvarez")
-        ben = factories.make_user("ben.voice@example.org", "Ben Brooks")
-        factories.add_member(cohort, ana)
-        factories.add_member(cohort, ben)
-        competencies, levels = factories.rubric(framework.id)
-        plan = ActionPlan(user_id=ana.id, program_id=program.id, visibility=SHARED_WITH_COHORT,
-                          shared_at=utcnow(), focus_areas=[FocusArea(
-                              position=1, change="Listen before deciding",
-                              competency_id=competencies[0].id,
-                              current_level_id=levels[1].id, target_level_id=levels[2].id)])
-        db.session.add(plan)
+        plan, _competencies, ana, ben = world_voice.member_with_plan(
+            "browser-voice", ("ana.voice@example.org", "Ana Alvarez"),
+            ("ben.voice@example.org", "Ben Brooks"))
         db.session.commit()
         return {"plan_id": plan.id, "ana": ana.email, "ben": ben.email}
 
