@@ -73,6 +73,14 @@ class AcceptInvitationForm(BaseForm):
     password, confirm = _new_password_fields()
 
 
+class LanguageField(SelectField):
+    """A shipped language, or "" for the browser's: an account without a choice shows "", and
+    a form that leaves the field out keeps the choice as it was."""
+
+    def process_data(self, value) -> None:
+        super().process_data(value or "")
+
+
 class ProfileForm(BaseForm):
     name = StringField("Name", validators=[InputRequired(), limited(200)])
     title = StringField("Title or position", validators=[limited(200)])
@@ -80,7 +88,7 @@ class ProfileForm(BaseForm):
     time_zone = SelectField("Time zone", validators=[InputRequired(), valid_time_zone])
     notify = SelectField("E-mail notifications", choices=NOTIFY_CHOICES)
     # Each language named in its own words; "" follows the browser (plc/i18n.py).
-    language = SelectField(_l("Language"), coerce=lambda code: code or "", choices=[
+    language = LanguageField(_l("Language"), choices=[
         ("", _l("As my browser prefers"))] + list(LANGUAGE_NAMES.items()))
 
 

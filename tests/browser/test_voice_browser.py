@@ -8,15 +8,17 @@ English and Spanish (PageChecker)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import Text, cast, select
 
+from plc.assessments.queries import today_in
+from plc.db import utcnow
 from plc.extensions import db
-from plc.plans.models import ActionStep
-from tests import world_voice
+from plc.plans.models import SHARED_WITH_COHORT, ActionPlan, ActionStep, FocusArea
+from tests import factories, world_voice
 from tests.browser.conftest import PHONE, PageChecker, sign_in
 
 RESPONDENT_UA = "Mozilla/5.0 (Linux; Android 14) VoiceRespondentPhone/15.0 Mobile"
@@ -26,11 +28,27 @@ INVITEE = "parent.invitee@example.net"
 @pytest.fixture
 def cast_(live_server):
     with live_server.app.app_context():
-        plan, _competencies, ana, ben = world_voice.member_with_plan(
-            "browser-voice", ("ana.voice@example.org", "Ana Alvarez"),
-            ("ben.voice@example.org", "Ben Brooks"))
+        framework = factories.make_framework("browser-voice")
+        framework.survey = world_voice.survey_for([1, 2, 3])
+        program = factories.make_program("PLC 2026-27")
+        program.framework_id = framework.id
+        cohort = factories.make_cohort(program, "Cohort A")
+        ana = factories.make_user("ana.voice@example.org", "Ana Alvarez")
+        ben = factories.make_user("ben.voice@example.org", "Ben Brooks")
+        factories.add_member(cohort, ana)
+        factories.add_member(cohort, ben)
+        competencies, levels = factories.rubric(framework.id)
+        plan = ActionPlan(user_id=ana.id, program_id=program.id, visibility=SHARED_WITH_COHORT,
+                          shared_at=utcnow(), focus_areas=[FocusArea(
+                              position=1, change="Listen before deciding",
+                              competency_id=competencies[0].id,
+                              current_level_id=levels[1].id, target_level_id=levels[2].id)])
+        db.session.add(plan)
         db.session.commit()
-        return {"plan_id": plan.id, "ana": ana.email, "ben": ben.email}
+        # The round's dates are the programme's calendar days (a server past midnight UTC is
+        # still the day before in New York).
+        return {"plan_id": plan.id, "ana": ana.email, "ben": ben.email,
+                "today": today_in(program.time_zone)}
 
 
 def _respond(browser, live_server, link: str, lang: str, choice: str, words: str):
@@ -86,9 +104,8 @@ def test_a_round_from_opening_to_a_shared_summary(live_server, checker, browser,
     page.get_by_label("2. Competency 2").check()
     page.get_by_label("Staff and teachers").check()
     page.get_by_label("Families").check()
-    # "Opens on" is already the programme's today (its time zone's: not the test machine's).
-    expect(page.get_by_label("Opens on")).not_to_have_value("")
-    page.get_by_label("Closes on").fill((date.today() + timedelta(days=14)).isoformat())
+    page.get_by_label("Opens on").fill(cast_["today"].isoformat())
+    page.get_by_label("Closes on").fill((cast_["today"] + timedelta(days=14)).isoformat())
     checker.click(page.get_by_role("button", name="Open the round"))
     round_url = checker.path
     staff = page.get_by_label("Staff and teachers (0 responses)").input_value()
