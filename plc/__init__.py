@@ -48,7 +48,9 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=_migrations_dir())
     csrf.init_app(app)
     bootstrap.init_app(app)
-    babel.init_app(app, default_locale="en")
+    from plc import i18n
+
+    babel.init_app(app, default_locale=i18n.DEFAULT, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     sessions.configure(login_manager)
     outbox.init_app(app)

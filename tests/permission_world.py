@@ -24,6 +24,7 @@ from plc.plans.models import (
     FocusArea,
     ProgressUpdate,
 )
+from plc.privacy import exports
 from plc.privacy.models import READY, DataExport
 from plc.programs.models import FACILITATOR, Cohort, Invitation, Program, ProgramLead
 from plc.rubrics import services as rubric_services
@@ -161,8 +162,7 @@ def _add_export(world: World) -> None:
     world.export_a_data = {"exported_at": utcnow().isoformat(), "account": {
         "name": "Member A", "email": "member_a@example.org", "title": "", "organization": "",
         "time_zone": "UTC", "created_at": "", "cohorts": []}, **{
-        key: [] for key in ("worksheets", "plans", "comments", "attendance", "follow_ups",
-                            "nudges", "reading_record")}}
+        key: [] for key, _title, _read in exports.PARTS if key != "account"}}
 
 
 def _add_sessions(world: World) -> None:

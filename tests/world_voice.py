@@ -1,6 +1,7 @@
 """Stakeholder voice in the permission world: the matrix framework's survey, and three rounds
 on member_a's plan (an open one kept to member_a, one shared with cohort A, a closed one with
-its closing note); ``grow`` adds responses and rounds so the budgets see the lists grow."""
+its closing note); ``grow`` adds responses and rounds so the budgets see the lists grow.
+``member_with_plan`` is the browser tests' small cast."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from datetime import date, timedelta
 
 from plc.db import utcnow
 from plc.extensions import db
+from plc.plans.models import SHARED_WITH_COHORT as PLAN_SHARED_WITH_COHORT
+from plc.plans.models import ActionPlan, FocusArea
 from plc.voice.models import (
     DRAFT,
     FAMILIES,
@@ -102,3 +105,29 @@ def grow(world, i: int) -> None:
     competency_id = world.focus_area_a.competency_id
     add_responses(world.voice_links["a"][1][0], [competency_id], 3, level=2)
     make_round(world.plan_a, [competency_id], SHARED_WITH_COHORT)
+
+
+def member_with_plan(slug: str, author: tuple[str, str], peer: tuple[str, str]):
+    """A framework with a survey, its programme and cohort, an author and a peer (e-mail,
+    name) in it, and the author's plan shared with the cohort, one focus area on competency 1.
+    Returns (plan, competencies, author, peer); the caller commits."""
+    from tests import factories
+
+    framework = factories.make_framework(slug)
+    framework.survey = survey_for([1, 2, 3])
+    program = factories.make_program("PLC 2026-27")
+    program.framework_id = framework.id
+    cohort = factories.make_cohort(program, "Cohort A")
+    people = [factories.make_user(email, name) for email, name in (author, peer)]
+    for person in people:
+        factories.add_member(cohort, person)
+    competencies, levels = factories.rubric(framework.id)
+    plan = ActionPlan(user_id=people[0].id, program_id=program.id,
+                      visibility=PLAN_SHARED_WITH_COHORT, shared_at=utcnow(),
+                      focus_areas=[FocusArea(
+                          position=1, change="Listen before deciding",
+                          competency_id=competencies[0].id,
+                          current_level_id=levels[1].id, target_level_id=levels[2].id)])
+    db.session.add(plan)
+    db.session.flush()
+    return plan, competencies, people[0], people[1]

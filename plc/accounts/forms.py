@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -16,6 +17,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Validation
 from plc.accounts.models import NOTIFY_CHOICES
 from plc.accounts.passwords import MIN_LENGTH
 from plc.formtools import BaseForm, limited
+from plc.i18n import LANGUAGE_NAMES
 
 
 def time_zone_choices() -> list[str]:
@@ -71,12 +73,23 @@ class AcceptInvitationForm(BaseForm):
     password, confirm = _new_password_fields()
 
 
+class LanguageField(SelectField):
+    """A shipped language, or "" for the browser's: an account without a choice shows "", and
+    a form that leaves the field out keeps the choice as it was."""
+
+    def process_data(self, value) -> None:
+        super().process_data(value or "")
+
+
 class ProfileForm(BaseForm):
     name = StringField("Name", validators=[InputRequired(), limited(200)])
     title = StringField("Title or position", validators=[limited(200)])
     organization_id = SelectField("Organization", coerce=int)
     time_zone = SelectField("Time zone", validators=[InputRequired(), valid_time_zone])
     notify = SelectField("E-mail notifications", choices=NOTIFY_CHOICES)
+    # Each language named in its own words; "" follows the browser (plc/i18n.py).
+    language = LanguageField(_l("Language"), choices=[
+        ("", _l("As my browser prefers"))] + list(LANGUAGE_NAMES.items()))
 
 
 class SecondFactorForm(BaseForm):

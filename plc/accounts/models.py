@@ -36,6 +36,8 @@ class User(db.Model):
     )
     time_zone: Mapped[str] = mapped_column(String(64), default="America/New_York")
     notify: Mapped[str] = mapped_column(String(10), default=NOTIFY_EACH)
+    # The language of the site for this person ("en", "es"); None: the browser's (plc/i18n.py).
+    language: Mapped[str | None] = mapped_column(String(8))
     is_site_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -243,12 +243,13 @@ def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
 
 
 def update_profile(user: User, *, name: str, title: str, organization_id: int | None,
-                   time_zone: str, notify: str) -> None:
+                   time_zone: str, notify: str, language: str | None = None) -> None:
     user.name = name.strip()
     user.title = title.strip()
     user.organization_id = organization_id
     user.time_zone = time_zone
     user.notify = notify
+    user.language = language
 
 
 # --- administration (site admins) --------------------------------------------------------

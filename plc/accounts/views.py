@@ -365,6 +365,7 @@ def profile():
     form.time_zone.choices = forms.time_zone_choices()
     if request.method == "GET":
         form.organization_id.data = current_user.organization_id or 0
+        form.language.data = current_user.language or ""
     if form.validate_on_submit():
         services.update_profile(
             current_user,
@@ -373,6 +374,7 @@ def profile():
             organization_id=form.organization_id.data or None,
             time_zone=form.time_zone.data,
             notify=form.notify.data,
+            language=form.language.data or None,
         )
         flash("Your profile is saved.", "success")
         return redirect(url_for("accounts.profile"))

@@ -20,8 +20,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, update
 
+from plc import i18n
 from plc.db import utcnow
 from plc.extensions import db
 from plc.privacy import queries
@@ -30,14 +33,15 @@ from plc.unit_of_work import job_transaction
 
 # The parts of an export, in the order they are read (each one step of the progress shown).
 PARTS = (
-    ("account", "My account and cohorts", queries.account),
-    ("worksheets", "Worksheets (self-assessments)", queries.worksheets),
-    ("plans", "Action plans, revisions and progress updates", queries.plans),
-    ("comments", "Comments I wrote and received", queries.comments),
-    ("attendance", "Attendance", queries.attendance),
-    ("follow_ups", "Follow-ups assigned to me", queries.follow_ups),
-    ("nudges", "Nudges I received", queries.nudges),
-    ("reading_record", "Who has read my worksheets and plans", queries.reading_records_about),
+    ("account", _l("My account and cohorts"), queries.account),
+    ("worksheets", _l("Worksheets (self-assessments)"), queries.worksheets),
+    ("plans", _l("Action plans, revisions and progress updates"), queries.plans),
+    ("comments", _l("Comments I wrote and received"), queries.comments),
+    ("attendance", _l("Attendance"), queries.attendance),
+    ("follow_ups", _l("Follow-ups assigned to me"), queries.follow_ups),
+    ("nudges", _l("Nudges I received"), queries.nudges),
+    ("reading_record", _l("Who has read my worksheets and plans"), queries.reading_records_about),
+    ("voice_rounds", _l("Feedback rounds from my school community"), queries.voice_rounds),
 )
 # A spreadsheet takes a cell starting with one of these for a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -71,6 +75,7 @@ def build(export_id: int) -> bool:
             .values(status=RUNNING, started_at=utcnow(), parts=len(PARTS), done=0)
             .execution_options(synchronize_session=False)).rowcount == 1
         user_id = db.session.get(DataExport, export_id).user_id if claimed else None
+        language = queries.language_of(user_id) if claimed else None
     if not claimed:
         return False
     try:
@@ -83,7 +88,7 @@ def build(export_id: int) -> bool:
         path = export_path(file_name)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".part")
-        partial.write_bytes(zip_bytes(data))
+        partial.write_bytes(zip_bytes(data, language))
         partial.replace(path)
         now = utcnow()
         with job_transaction():
@@ -119,9 +124,12 @@ def remove_expired() -> int:
 # --- the ZIP ----------------------------------------------------------------------------------
 
 
-def zip_bytes(data: dict) -> bytes:
+def zip_bytes(data: dict, language: str | None = None) -> bytes:
+    """The ZIP; its page and headings in the person's language (their profile's, else
+    English: no browser asks)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    with (force_locale(language or i18n.DEFAULT),
+          zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive):
         archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
         for name, (header, rows) in tables(data).items():
             archive.writestr(f"{name}.csv", _csv(header, rows))
@@ -164,28 +172,46 @@ def tables(data: dict) -> dict[str, tuple[tuple, list[tuple]]]:
         updates += [(plan["program"], u["created_at"], u["author"], u["did"], u["learned"],
                      u["next"]) for u in plan["progress_updates"]]
     return {
-        "worksheet_ratings": (("Programme", "Checkpoint", "Status", "Competency", "Rating",
-                               "Rating label", "Strengths", "Changes I want to make"), ratings),
-        "worksheet_top_changes": (("Programme", "Checkpoint", "Status", "Position", "Change",
-                                   "Competency", "Skill", "Will", "Structural", "Action steps",
-                                   "Formal learning", "Practice", "Reflection"), changes),
-        "plan_focus_areas": (("Programme", "Visibility", "Position", "Competency", "Change",
-                              "Current level", "Target level", "Barriers", "Formal learning",
-                              "Practice", "Reflection", "Other support", "Evidence"), areas),
-        "plan_steps": (("Programme", "Focus area", "Step", "Due on", "Status"), steps),
-        "progress_updates": (("Programme", "Written at", "Author", "What I did",
-                              "What I learned", "What is next"), updates),
-        "comments": (("Written at", "Kind", "Author", "On the plan of", "Feedback kind",
-                      "Text"), [(c["created_at"], c["kind"], c["author"], c["plan_of"],
-                                 c["feedback_kind"], "(removed)" if c["removed"] else c["body"])
-                                for c in data["comments"]]),
-        "attendance": (("Meeting", "Starts at", "Cohort", "Status"),
+        "worksheet_ratings": (
+            (_l("Programme"), _l("Checkpoint"), _l("Status"), _l("Competency"), _l("Rating"),
+             _l("Rating label"), _l("Strengths"), _l("Changes I want to make")), ratings),
+        "worksheet_top_changes": (
+            (_l("Programme"), _l("Checkpoint"), _l("Status"), _l("Position"), _l("Change"),
+             _l("Competency"), _l("Skill"), _l("Will"), _l("Structural"), _l("Action steps"),
+             _l("Formal learning"), _l("Practice"), _l("Reflection")), changes),
+        "plan_focus_areas": (
+            (_l("Programme"), _l("Visibility"), _l("Position"), _l("Competency"), _l("Change"),
+             _l("Current level"), _l("Target level"), _l("Barriers"), _l("Formal learning"),
+             _l("Practice"), _l("Reflection"), _l("Other support"), _l("Evidence")), areas),
+        "plan_steps": (
+            (_l("Programme"), _l("Focus area"), _l("Step"), _l("Due on"), _l("Status")), steps),
+        "progress_updates": (
+            (_l("Programme"), _l("Written at"), _l("Author"), _l("What I did"),
+             _l("What I learned"), _l("What is next")), updates),
+        "comments": (
+            (_l("Written at"), _l("Kind"), _l("Author"), _l("On the plan of"),
+             _l("Feedback kind"), _l("Text")),
+            [(c["created_at"], c["kind"], c["author"], c["plan_of"], c["feedback_kind"],
+              _l("(removed)") if c["removed"] else c["body"]) for c in data["comments"]]),
+        "attendance": ((_l("Meeting"), _l("Starts at"), _l("Cohort"), _l("Status")),
                        [(a["meeting"], a["starts_at"], a["cohort"], a["status"])
                         for a in data["attendance"]]),
-        "reading_record": (("Day", "What", "Id", "Read by"),
+        "reading_record": ((_l("Day"), _l("What"), _l("Id"), _l("Read by")),
                            [(r["day"], r["what"], r["id"], r["reader"])
                             for r in data["reading_record"]]),
+        "voice_results": (
+            (_l("Round"), _l("Opens on"), _l("Closes on"), _l("Competency"), _l("Self-rating"),
+             _l("Audience"), _l("Responses"), _l("Results shown"), _l("Mean"),
+             _l("Don't know")), _voice_rows(data["voice_rounds"])),
     }
+
+
+def _voice_rows(rounds: list[dict]) -> list[tuple]:
+    """One row per round, competency and audience; figures only where the page shows them."""
+    return [(r["id"], r["opens_on"], r["closes_on"], c["competency"], c["self_rating"],
+             a["audience"], a["responses"], "yes" if a["shown"] else a["not_shown"],
+             a.get("mean"), a.get("dont_know"))
+            for r in rounds for c in r["results"] for a in c["audiences"]]
 
 
 def _csv(header: tuple, rows: list[tuple]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
@@ -14,6 +15,7 @@ class ExportForm(BaseForm):
 
 class EraseForm(BaseForm):
     confirm = BooleanField(
-        "I have checked the request: erase this person's content and anonymise the account",
-        validators=[DataRequired(message="Tick the box to confirm the erasure.")],
+        _l("I have checked the request: erase this person's content and anonymise the"
+           " account"),
+        validators=[DataRequired(message=_l("Tick the box to confirm the erasure."))],
     )

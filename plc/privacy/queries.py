@@ -8,8 +8,9 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from plc.accounts.models import User, UserSession
 from plc.assessments.models import Checkpoint, PlannedChange, Rating, SelfAssessment
@@ -29,6 +30,7 @@ from plc.plans.models import (
 from plc.privacy.models import QUEUED, READY, DataExport, ReadingRecord
 from plc.programs.models import Cohort, Membership, Program
 from plc.rubrics.models import Competency, Level
+from plc.voice import queries as voice_queries
 
 # --- the reading record ---------------------------------------------------------------------
 
@@ -114,6 +116,11 @@ def _iso(value) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def language_of(user_id: int) -> str | None:
+    """The language the person chose for the site (None: their browser's)."""
+    return db.session.execute(select(User.language).where(User.id == user_id)).scalar()
+
+
 def account(user_id: int) -> dict:
     user, organization = db.session.execute(
         select(User, Organization.name).outerjoin(Organization,
@@ -127,7 +134,7 @@ def account(user_id: int) -> dict:
     return {
         "name": user.name, "email": user.email, "title": user.title,
         "organization": organization, "time_zone": user.time_zone, "notify": user.notify,
-        "created_at": _iso(user.created_at),
+        "language": user.language, "created_at": _iso(user.created_at),
         "cohorts": [{"program": p, "cohort": c, "role": r, "since": _iso(at)}
                     for p, c, r, at in places],
     }
@@ -234,6 +241,40 @@ def plans(user_id: int) -> list[dict]:
     } for plan, program in found]
 
 
+def voice_rounds(user_id: int) -> list[dict]:
+    """The person's feedback rounds as their round page shows them: what they asked of whom
+    and when, how many answered, their note, and an audience's figures and open answers only
+    from the anonymity threshold. Nothing of an invitee (their address, their link)."""
+    found = []
+    limit = voice_queries.anonymity_threshold()
+    for plan in db.session.execute(
+            select(ActionPlan).where(ActionPlan.user_id == user_id)
+            .options(joinedload(ActionPlan.program)).order_by(ActionPlan.id)).scalars():
+        survey = voice_queries.plan_survey(plan)
+        for round_ in reversed(voice_queries.plan_rounds(plan.id)):
+            counts, results = voice_queries.round_results(round_, survey, limit)
+            found.append({
+                "id": round_.id, "program": plan.program.name,
+                "competencies": [c.title for c in results],
+                "languages": list(round_.languages), "visibility": round_.visibility,
+                "opens_on": _iso(round_.opens_on), "closes_on": _iso(round_.closes_on),
+                "closed_at": _iso(round_.closed_at),
+                "audiences": [{"kind": a.kind, "label": a.label,
+                               "responses": counts.get(a.id, 0)} for a in round_.audiences],
+                "what_i_heard": round_.heard, "what_i_will_do": round_.will_do,
+                "results": [_competency_results(c) for c in results]})
+    return found
+
+
+def _competency_results(result) -> dict:
+    return {"competency": result.title, "self_rating": result.self_rating, "audiences": [
+        {"audience": a.name, "responses": a.responses, "shown": a.shown,
+         **({"levels": {str(k): v for k, v in sorted(a.distribution.items())},
+             "dont_know": a.dont_know, "mean": a.mean, "open_answers": a.open_answers}
+            if a.shown else {"not_shown": "Not enough responses to protect anonymity"})}
+        for a in result.audiences]}
+
+
 def comments(user_id: int) -> list[dict]:
     """Comments the person wrote (anywhere), and comments others wrote on the person's own
     plans (feedback received, which its author may always read). A deleted comment keeps its
@@ -307,16 +348,17 @@ class ErasurePreview:
 
     def as_rows(self) -> list[tuple[str, int, str]]:
         return [
-            ("Worksheets (self-assessments)", self.worksheets, "removed, with their ratings"),
-            ("Action plans", self.plans,
-             "removed, with focus areas, steps, revisions and who read them"),
-            ("Progress updates", self.progress_updates, "removed"),
-            ("Comments written", self.comments,
-             "text removed; the thread keeps a \u201cremoved\u201d placeholder"),
-            ("Attendance records", self.attendance,
-             "kept, under the anonymised account: the programme's counts stay the same"),
-            ("Exports of their data", self.exports, "deleted, files included"),
-            ("Signed-in sessions", self.sessions, "ended and deleted"),
+            (_l("Worksheets (self-assessments)"), self.worksheets,
+             _l("removed, with their ratings")),
+            (_l("Action plans"), self.plans,
+             _l("removed, with focus areas, steps, revisions and who read them")),
+            (_l("Progress updates"), self.progress_updates, _l("removed")),
+            (_l("Comments written"), self.comments,
+             _l("text removed; the thread keeps a \u201cremoved\u201d placeholder")),
+            (_l("Attendance records"), self.attendance,
+             _l("kept, under the anonymised account: the programme's counts stay the same")),
+            (_l("Exports of their data"), self.exports, _l("deleted, files included")),
+            (_l("Signed-in sessions"), self.sessions, _l("ended and deleted")),
         ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -75,7 +76,7 @@ def request_export(user: User) -> DataExport:
     """Ask for a new export of the person's data (built in the background)."""
     latest = queries.latest_export(user.id)
     if latest is not None and latest.is_pending:
-        raise DomainError("Your export is already being prepared.")
+        raise DomainError(_("Your export is already being prepared."))
     export = DataExport(user_id=user.id)
     db.session.add(export)
     db.session.flush()
@@ -101,9 +102,9 @@ def erase_person(actor: User, person: User) -> queries.ErasurePreview:
     tokens, notifications, nudges and exports; mail that named or quoted them is dropped.
     Returns what was removed (the preview's counts, taken in the same transaction)."""
     if person.id == actor.id:
-        raise DomainError("You cannot erase your own account.")
+        raise DomainError(_("You cannot erase your own account."))
     if person.email == erased_email(person.id):
-        raise DomainError("This person has already been erased.")
+        raise DomainError(_("This person has already been erased."))
     removed = queries.erasure_preview(person.id)
     texts = _texts_of(person)
     old_email, old_name = person.email, person.name

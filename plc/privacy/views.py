@@ -9,6 +9,7 @@ flash and redirect (the request commits once, plc/unit_of_work.py).
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from plc import permissions
@@ -26,13 +27,13 @@ def my_data():
     if form.validate_on_submit():
         with refusal_flashed():
             export = services.request_export(current_user)
-            flash("Your export is being prepared. This page shows its progress.", "success")
+            flash(_("Your export is being prepared. This page shows its progress."), "success")
             return exports.build_after_response(redirect(url_for("privacy.my_data")),
                                                 export.id)
         return redirect(url_for("privacy.my_data"))
     latest = queries.latest_export(current_user.id)
     return render_template(
-        "privacy/my_data.html", title="My data", form=form, export=latest,
+        "privacy/my_data.html", title=_("My data"), form=form, export=latest,
         downloadable=permissions.can_download_export(current_user, latest),
         parts=exports.PARTS,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -12,6 +13,7 @@ from plc.extensions import db
 from plc.plans.models import ActionPlan, FocusArea
 from plc.programs import queries as program_queries
 from plc.rubrics.models import Competency, Framework, Level
+from plc.voice import results
 from plc.voice.models import (
     FeedbackRound,
     RoundAudience,
@@ -20,6 +22,7 @@ from plc.voice.models import (
     VoiceComment,
     VoiceResponse,
 )
+from plc.voice.words import audience_name
 
 
 def round_(round_id: int) -> FeedbackRound | None:
@@ -126,6 +129,27 @@ def survey(framework_id: int | None) -> Survey | None:
 
 
 # --- counts and results -------------------------------------------------------------------
+
+
+def anonymity_threshold() -> int:
+    """Responses an audience needs before its answers show (PLC_VOICE_MIN_RESPONSES, never
+    below results.MIN_THRESHOLD)."""
+    return results.threshold(current_app.config["VOICE_MIN_RESPONSES"])
+
+
+def round_results(round_: FeedbackRound, survey: Survey | None, limit: int, lang: str = "en"
+                  ) -> tuple[dict[int, int], list[results.CompetencyResult]]:
+    """What the round's leader sees (their page, their data export): each audience's count
+    and, from ``limit`` responses, its figures and open answers; names in ``lang``."""
+    ids = [a.id for a in round_.audiences]
+    counts = response_counts(ids)
+    shown = [i for i in ids if counts.get(i, 0) >= limit]
+    competencies = [(c.id, f"{c.number}. {c.name}")
+                    for c in (survey.competencies if survey else ())
+                    if c.id in round_.competency_ids]
+    return counts, results.compute(
+        competencies, [(a.id, audience_name(a, lang)) for a in round_.audiences], counts,
+        answer_counts(shown), open_answers(shown), self_ratings(round_.plan_id), limit)
 
 
 def response_counts(audience_ids: list[int]) -> dict[int, int]:

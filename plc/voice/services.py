@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from plc import links
@@ -59,29 +60,29 @@ def is_closed(round_: FeedbackRound, today: date) -> bool:
 
 def open_round(actor, plan, survey, values: RoundValues, today: date) -> FeedbackRound:
     if survey is None:
-        raise DomainError("This programme's framework has no survey statements, so no "
-                          "feedback round can be opened on it.")
+        raise DomainError(_("This programme's framework has no survey statements, so no "
+                            "feedback round can be opened on it."))
     offered = {c.id for c in survey.competencies}
     chosen = list(dict.fromkeys(values.competency_ids))
     if not chosen:
-        raise DomainError("Choose at least one competency.", "competency_ids")
+        raise DomainError(_("Choose at least one competency."), "competency_ids")
     if len(chosen) > MAX_COMPETENCIES or not set(chosen) <= offered:
-        raise DomainError(f"Choose up to {MAX_COMPETENCIES} of the listed competencies.",
+        raise DomainError(_("Choose up to %(n)d of the listed competencies.", n=MAX_COMPETENCIES),
                           "competency_ids")
     if not values.audiences:
-        raise DomainError("Choose at least one audience.", "audiences")
+        raise DomainError(_("Choose at least one audience."), "audiences")
     for kind, label in values.audiences:
         if kind not in AUDIENCE_KINDS:
-            raise DomainError("Choose the audiences from the list.", "audiences")
+            raise DomainError(_("Choose the audiences from the list."), "audiences")
         if kind == OTHER and not label.strip():
-            raise DomainError("Name the other audience.", "other_label")
+            raise DomainError(_("Name the other audience."), "other_label")
     languages = [lang for lang in survey.languages if lang in values.languages]
     if not languages:
-        raise DomainError("Choose at least one language.", "languages")
+        raise DomainError(_("Choose at least one language."), "languages")
     if values.closes_on < values.opens_on:
-        raise DomainError("The round must close on or after the day it opens.", "closes_on")
+        raise DomainError(_("The round must close on or after the day it opens."), "closes_on")
     if values.closes_on < today:
-        raise DomainError("The closing date has passed already.", "closes_on")
+        raise DomainError(_("The closing date has passed already."), "closes_on")
     round_ = FeedbackRound(
         plan_id=plan.id, competency_ids=chosen, languages=languages,
         opens_on=values.opens_on, closes_on=values.closes_on,
@@ -109,16 +110,18 @@ def invite(actor, round_: FeedbackRound, audience: RoundAudience, text: str, lan
            today: date) -> int:
     """Queue one single-use link per address; the addresses live until the round closes."""
     if is_closed(round_, today):
-        raise DomainError("This round has closed.")
+        raise DomainError(_("This round has closed."))
     if language not in round_.languages:
-        raise DomainError("Choose one of the round's languages.", "language")
+        raise DomainError(_("Choose one of the round's languages."), "language")
     addresses, bad = parse_addresses(text)
     if bad:
-        raise DomainError("These are not e-mail addresses: " + ", ".join(bad[:5]), "addresses")
+        raise DomainError(_("These are not e-mail addresses: %(bad)s", bad=", ".join(bad[:5])),
+                          "addresses")
     if not addresses:
-        raise DomainError("Paste at least one e-mail address.", "addresses")
+        raise DomainError(_("Paste at least one e-mail address."), "addresses")
     if len(addresses) + sum(queries.invitee_counts([audience.id]).values()) > MAX_INVITEES:
-        raise DomainError(f"An audience takes at most {MAX_INVITEES} invitees.", "addresses")
+        raise DomainError(_("An audience takes at most %(n)d invitees.", n=MAX_INVITEES),
+                          "addresses")
     name = round_.plan.user.name
     for address in addresses:
         token, token_hash = new_token()
@@ -241,16 +244,16 @@ def invitee_for(token: str) -> RoundInvitee | None:
 
 def set_visibility(actor, round_: FeedbackRound, visibility: str) -> None:
     if visibility not in VISIBILITIES:
-        raise DomainError("Choose who may see the summary.", "visibility")
+        raise DomainError(_("Choose who may see the summary."), "visibility")
     round_.visibility = visibility
     db.session.flush()
 
 
 def publish_note(actor, round_: FeedbackRound, heard: str, will_do: str, today: date) -> None:
     if not is_closed(round_, today):
-        raise DomainError("The note is published once the round has closed.")
+        raise DomainError(_("The note is published once the round has closed."))
     if not heard.strip() and not will_do.strip():
-        raise DomainError("Write what you heard or what you will do.", "heard")
+        raise DomainError(_("Write what you heard or what you will do."), "heard")
     round_.heard, round_.will_do = heard.strip(), will_do.strip()
     db.session.flush()
 

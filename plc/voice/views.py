@@ -18,9 +18,11 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from plc import permissions
+from plc import i18n, permissions
 from plc.assessments.queries import today_in
 from plc.errors import DomainError
 from plc.formtools import clean_text
@@ -28,24 +30,24 @@ from plc.plans.loading import visible_plan
 from plc.plans.queries import author_cohort_ids
 from plc.programs import queries as program_queries
 from plc.unit_of_work import refusal_flashed, refusal_shown_on
-from plc.voice import forms, qr, queries, results, services, throttle
-from plc.voice.models import OTHER, FeedbackRound
-from plc.voice.words import LANGUAGE_NAMES, long_date, pick_language, word
+from plc.voice import forms, qr, queries, services, throttle
+from plc.voice.models import FeedbackRound
+from plc.voice.words import LANGUAGE_NAMES, audience_name, long_date, pick_language, word
 
 bp = Blueprint("voice", __name__)
 
 
 def _limit() -> int:
-    return results.threshold(current_app.config["VOICE_MIN_RESPONSES"])
+    return queries.anonymity_threshold()
 
 
 def _today(round_: FeedbackRound):
     return today_in(round_.plan.program.time_zone)
 
 
-def _audience_name(audience, lang: str = "en") -> str:
-    return audience.label if audience.kind == OTHER and audience.label else word(
-        audience.kind, lang)
+def _audience_name(audience) -> str:
+    """An audience's name in the language of the page."""
+    return audience_name(audience, i18n.page_language())
 
 
 # --- the leader's pages -------------------------------------------------------------------
@@ -73,15 +75,16 @@ def plan_rounds(plan_id: int):
             with refusal_shown_on(form):
                 round_ = services.open_round(current_user, plan, survey, values,
                                              today_in(plan.program.time_zone))
-                flash("Your feedback round is open: share its links.", "success")
+                flash(_("Your feedback round is open: share its links."), "success")
                 return redirect(url_for("voice.round_page", round_id=round_.id))
     elif not form.opens_on.data:
         form.opens_on.data = today_in(plan.program.time_zone)
         form.languages.data = list(survey.languages) if survey else ["en"]
     rounds = [r for r in queries.plan_rounds(plan.id)
               if permissions.can_view_round(current_user, r, plan, cohort_ids)]
-    return render_template("voice/plan_rounds.html", title="Hear from your school community",
+    return render_template("voice/plan_rounds.html", title=_("Hear from your school community"),
                            plan=plan, own=own, rounds=rounds, form=form, survey=survey,
+                           limit=_limit(),
                            today=today_in(plan.program.time_zone), program=plan.program)
 
 
@@ -99,39 +102,25 @@ def _managed_round(round_id: int) -> FeedbackRound:
     return round_
 
 
-def _results(round_: FeedbackRound, survey):
-    audiences = round_.audiences
-    ids = [a.id for a in audiences]
-    counts = queries.response_counts(ids)
-    limit = _limit()
-    shown = [i for i in ids if counts.get(i, 0) >= limit]
-    competencies = [(c.id, f"{c.number}. {c.name}") for c in (survey.competencies if survey
-                                                               else ())
-                    if c.id in round_.competency_ids]
-    return counts, results.compute(
-        competencies, [(a.id, _audience_name(a)) for a in audiences], counts,
-        queries.answer_counts(shown), queries.open_answers(shown),
-        queries.self_ratings(round_.plan_id), limit)
-
-
 @bp.get("/voice/rounds/<int:round_id>")
 @login_required
 def round_page(round_id: int):
     round_, _cohorts = _visible_round(round_id)
     own = permissions.can_manage_round(current_user, round_.plan)
     survey = queries.plan_survey(round_.plan)
-    counts, found = _results(round_, survey)
+    lang = i18n.page_language()
+    counts, found = queries.round_results(round_, survey, _limit(), lang)
     context = {}
     if own:
         context = _owner_forms(round_)
         context["invitees"] = queries.invitee_counts([a.id for a in round_.audiences])
     return render_template(
-        "voice/round.html", title="Feedback round", round=round_, plan=round_.plan, own=own,
+        "voice/round.html", title=_("Feedback round"), round=round_, plan=round_.plan, own=own,
         counts=counts, results=found, limit=_limit(), survey=survey,
         closed=services.is_closed(round_, _today(round_)), audience_name=_audience_name,
         levels=[v for v, _w in survey.levels] if survey else [1, 2, 3, 4],
-        level_words=(lambda v: survey.level_words(v, "en")) if survey else str,
-        program=round_.plan.program, **context)
+        level_words=(lambda v: survey.level_words(v, lang)) if survey else str,
+        language_names=LANGUAGE_NAMES, program=round_.plan.program, **context)
 
 
 def _owner_forms(round_: FeedbackRound, **given) -> dict:
@@ -143,7 +132,7 @@ def _owner_forms(round_: FeedbackRound, **given) -> dict:
     note = given.get("note_form") or forms.NoteForm(formdata=None, heard=round_.heard,
                                                     will_do=round_.will_do)
     step = given.get("step_form") or forms.StepForm(formdata=None)
-    step.focus_area_id.choices = [(fa_id, change or "Focus area")
+    step.focus_area_id.choices = [(fa_id, change or _("Focus area"))
                                   for fa_id, _c, change in
                                   queries.plan_focus_areas(round_.plan_id)]
     return {"invite_form": invite, "share_form": share, "note_form": note, "step_form": step,
@@ -164,10 +153,11 @@ def invite(round_id: int):
         with refusal_flashed():
             n = services.invite(current_user, round_, audience, form.addresses.data,
                                 form.language.data, _today(round_))
-            flash(f"{n} invitation(s) queued. The addresses are deleted when the round closes.",
-                  "success")
+            flash(ngettext("%(num)d invitation queued. The addresses are deleted when the round"
+                           " closes.", "%(num)d invitations queued. The addresses are deleted"
+                           " when the round closes.", n), "success")
     else:
-        flash("Check the invitation form: " + _form_errors(form), "error")
+        flash(_("Check the invitation form: %(errors)s", errors=_form_errors(form)), "error")
     return redirect(url_for("voice.round_page", round_id=round_id))
 
 
@@ -179,9 +169,9 @@ def share(round_id: int):
     if form.validate_on_submit():
         with refusal_flashed():
             services.set_visibility(current_user, round_, form.visibility.data)
-            flash("Who may see the summary is saved.", "success")
+            flash(_("Who may see the summary is saved."), "success")
     else:
-        flash("Choose who may see the summary.", "error")
+        flash(_("Choose who may see the summary."), "error")
     return redirect(url_for("voice.round_page", round_id=round_id))
 
 
@@ -191,7 +181,7 @@ def close(round_id: int):
     round_ = _managed_round(round_id)
     if forms.PlainPostForm().validate_on_submit():
         services.close_round(round_)
-        flash("The round is closed; the invitees' addresses are deleted.", "success")
+        flash(_("The round is closed; the invitees' addresses are deleted."), "success")
     return redirect(url_for("voice.round_page", round_id=round_id))
 
 
@@ -204,9 +194,9 @@ def note(round_id: int):
         with refusal_flashed():
             services.publish_note(current_user, round_, form.heard.data or "",
                                   form.will_do.data or "", _today(round_))
-            flash("Your note is published at the round's links.", "success")
+            flash(_("Your note is published at the round's links."), "success")
     else:
-        flash("Check the note: " + _form_errors(form), "error")
+        flash(_("Check the note: %(errors)s", errors=_form_errors(form)), "error")
     return redirect(url_for("voice.round_page", round_id=round_id))
 
 
@@ -221,9 +211,9 @@ def add_step(round_id: int):
         with refusal_flashed():
             services.add_step(current_user, round_, form.focus_area_id.data, form.text.data,
                               form.due_on.data)
-            flash("The step is added to your plan.", "success")
+            flash(_("The step is added to your plan."), "success")
     else:
-        flash("Check the step: " + _form_errors(form), "error")
+        flash(_("Check the step: %(errors)s", errors=_form_errors(form)), "error")
     return redirect(url_for("voice.round_page", round_id=round_id))
 
 
@@ -234,11 +224,13 @@ def flyer(round_id: int, audience_id: int):
     audience = next((a for a in round_.audiences if a.id == audience_id), None)
     permissions.require(audience is not None)
     lang = pick_language(request.args.get("lang"), round_.languages, None)
+    i18n.use_language(lang)  # the flyer speaks its audience's language, not its printer's
     link = url_for("voice.respond_open", token=audience.token, lang=lang, _external=True)
     return render_template("voice/flyer.html", title=word("title", lang), lang=lang,
-                           round=round_, audience=audience, link=link, qr_svg=qr.svg(link),
+                           round=round_, audience=audience, link=link,
+                           qr_svg=qr.svg(link, word("flyer_qr", lang)),
                            name=round_.plan.user.name, word=word, long_date=long_date,
-                           audience_name=_audience_name(audience, lang))
+                           audience_name=audience_name(audience, lang))
 
 
 @bp.get("/programs/<int:program_id>/voice")
@@ -248,7 +240,7 @@ def program_counts(program_id: int):
     permissions.require(program is not None)
     permissions.require(permissions.can_view_voice_counts(current_user, program))
     rounds, per_kind = queries.program_counts(program.id)
-    return render_template("voice/program_counts.html", title="Stakeholder voice: counts",
+    return render_template("voice/program_counts.html", title=_("Stakeholder voice: counts"),
                            program=program, rounds=rounds, per_kind=per_kind, word=word)
 
 
@@ -279,6 +271,7 @@ def respond_invited(token: str):
 
 
 def _message(lang: str, title_key: str, text: str, status: int, round_=None, name=""):
+    i18n.use_language(lang)
     return render_template("voice/message.html", lang=lang, title=word(title_key, lang),
                            text=text, word=word, round=round_, name=name,
                            switch=None), status
@@ -294,6 +287,7 @@ def _respond(audience, token: str, invitee):
         return _message(lang, "closed_title", word("used", lang), 404)
     round_ = audience.round
     lang = pick_language(request.args.get("lang"), round_.languages, request.accept_languages)
+    i18n.use_language(lang)  # the link's language, its switcher, the browser's
     name = round_.plan.user.name
     today = _today(round_)
     if services.is_closed(round_, today):
@@ -328,10 +322,10 @@ def _respond(audience, token: str, invitee):
             error = refusals[0].message
             if error == word("full", lang):
                 return _message(lang, "full_title", error, 409)
-    title = f"{word('title', lang)} · {_audience_name(audience, lang)}"
+    title = f"{word('title', lang)} · {audience_name(audience, lang)}"
     return render_template("voice/respond.html", lang=lang, title=title,
                            round=round_, audience=audience,
-                           audience_name=_audience_name(audience, lang), name=name,
+                           audience_name=audience_name(audience, lang), name=name,
                            competencies=competencies, survey=survey, form=form, error=error,
                            word=word, limit=_limit(), switch=_switch(round_, lang),
                            posted=request.form if request.method == "POST" else {}), (

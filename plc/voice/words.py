@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from flask_babel import force_locale, gettext
 
+from plc.i18n import LANGUAGE_NAMES  # noqa: F401  (the views and forms take it from here)
 from plc.voice.models import FAMILIES, LANGUAGES, OTHER, STAFF, STUDENTS
-
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
 def N_(text: str) -> str:  # noqa: N802  (the marker pybabel extracts, babel.cfg)
@@ -62,6 +61,7 @@ SOURCE: dict[str, str] = {
     "note_intro": N_("{name} asked for your view. Here is what they heard and what they will do."),
     "flyer_scan": N_("Scan the code with your phone, or type the address:"),
     "flyer_open_until": N_("Open until {date}."),
+    "flyer_qr": N_("QR code that opens the survey"),
     "mail_subject": N_("{name} asks for your view"),
     "mail_body": N_(
         "Hello,\n\n{name} wants to hear how you see their work as a school leader. "
@@ -93,6 +93,12 @@ def word(key: str, lang: str, **values) -> str:
     with force_locale(lang if lang in LANGUAGES else "en"):
         text = gettext(SOURCE[key])
     return text.format(**values) if values else text
+
+
+def audience_name(audience, lang: str) -> str:
+    """The name of a round's audience: the member's own for "other", else its kind's."""
+    return audience.label if audience.kind == OTHER and audience.label else word(
+        audience.kind, lang)
 
 
 def long_date(day, lang: str) -> str:

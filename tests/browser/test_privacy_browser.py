@@ -40,7 +40,7 @@ def test_who_has_seen_my_data_and_erasure(live_server, checker, people):
     checker.click(page.get_by_role("link", name="My data"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My data")
     checker.click(page.get_by_role("button", name="Prepare a new export"))
-    expect(page.get_by_text("Waiting to start: 0 of 8 parts done.")).to_be_visible()
+    expect(page.get_by_text("Waiting to start: 0 of 9 parts done.")).to_be_visible()
     # Built in the background (here by the job, as `flask plc run-exports` would): the page,
     # not reloaded, follows it until it offers the download.
     assert exports.run_pending() == 1

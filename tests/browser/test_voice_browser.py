@@ -116,7 +116,7 @@ def test_a_round_from_opening_to_a_shared_summary(live_server, checker, browser,
     page.get_by_label("Language of the e-mail").select_option("es")
     page.get_by_label("E-mail addresses (one per line, or separated by commas)").fill(INVITEE)
     checker.click(page.get_by_role("button", name="Send the invitations"))
-    expect(page.get_by_role("status")).to_contain_text("1 invitation(s) queued")
+    expect(page.get_by_role("status")).to_contain_text("1 invitation queued")
 
     answers = [("en", "Level 4", "Keep the open door"), ("es", "Nivel 2", "Más visitas"),
                ("es", "Nivel 3", "Siga escuchando")]

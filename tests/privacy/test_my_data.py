@@ -203,3 +203,61 @@ def test_the_export_of_a_busy_member_holds_everything_they_wrote_and_nothing_unr
               if text in everything and text not in own_texts]
     assert leaked == []
     assert "Secret change of a stranger" not in everything
+
+
+@pytest.mark.parametrize("threshold", [5, 6])
+def test_the_export_holds_the_members_feedback_rounds_as_their_round_page_shows_them(
+        app, world, threshold):
+    """Rounds, audiences, dates, counts, the note; an audience's figures and open answers only
+    from the anonymity threshold (the world's staff audience has 5 responses); never an
+    invitee's address."""
+    app.config["VOICE_MIN_RESPONSES"] = threshold
+    member = world.users["member_a"]
+    export = DataExport(user_id=member.id)
+    db.session.add(export)
+    db.session.commit()
+    assert exports.build(export.id)
+    files = unzip(exports.export_path(export.file_name).read_bytes())
+    rounds = json.loads(files["data.json"])["voice_rounds"]
+    everything = b"".join(files.values()).decode("utf-8", "replace")
+
+    assert [r["id"] for r in rounds] == sorted(
+        [world.round_a.id, world.round_shared.id, world.round_closed.id])
+    round_a = next(r for r in rounds if r["id"] == world.round_a.id)
+    assert [(a["kind"], a["responses"]) for a in round_a["audiences"]] == [
+        ("staff", 5), ("families", 0)]
+    assert round_a["opens_on"] == world.round_a.opens_on.isoformat()
+    assert len(round_a["competencies"]) == 1
+    staff, families = round_a["results"][0]["audiences"]
+    assert families["shown"] is False and "levels" not in families
+    assert families["not_shown"] == "Not enough responses to protect anonymity"
+    if threshold == 5:
+        assert staff["shown"] and staff["levels"]["3"] >= 5 and staff["mean"] is not None
+        assert sorted(staff["open_answers"]) == [f"Open answer {k}" for k in range(5)]
+        assert "Open answer 3" in files["index.html"].decode()
+    else:  # the programme raised the threshold: 5 responses no longer show
+        assert not staff["shown"] and "open_answers" not in staff
+        assert "Open answer" not in everything
+    closed = next(r for r in rounds if r["id"] == world.round_closed.id)
+    assert closed["what_i_heard"] == "Families want more notice."
+    assert "I will send the calendar a month ahead." in files["index.html"].decode()
+    assert b"Feedback rounds from my school community" in files["index.html"]
+    assert "Not enough responses to protect anonymity" in files["voice_results.csv"].decode()
+    # The round's invitee (families, round_a): their address and link stay out.
+    assert "invitee@example.org" not in everything
+    assert world.invitee_token not in everything
+
+
+def test_the_export_speaks_the_language_the_person_chose(app, world):
+    member = db.session.get(User, world.users["member_a"].id)
+    member.language = "es"
+    export = DataExport(user_id=member.id)
+    db.session.add(export)
+    db.session.commit()
+    assert exports.build(export.id)
+    files = unzip(exports.export_path(export.file_name).read_bytes())
+    page = files["index.html"].decode()
+    assert '<html lang="es">' in page and "<h1>Mis datos de PLC</h1>" in page
+    assert "Rondas de opiniones de mi comunidad escolar" in page
+    assert json.loads(files["data.json"])["account"]["language"] == "es"
+    assert files["comments.csv"].decode().startswith("\ufeffEscrito el,Tipo,Autor")
