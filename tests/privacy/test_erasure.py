@@ -20,6 +20,7 @@ from plc.plans.models import ActionPlan, ActionStep, Barrier, FocusArea, Progres
 from plc.privacy import exports
 from plc.privacy import queries as privacy_queries
 from plc.privacy.models import DataExport
+from plc.programs.models import Program
 from tests.conftest import bench_cohort, login  # noqa: F401 (fixture)
 from tests.test_permissions import client_as
 
@@ -71,8 +72,10 @@ def participation(program_id: int) -> tuple:
     cohort and district, and month by month."""
     groups = sorted((g.cohort_id, g.district_id, g.members, g.meetings_held, g.meetings_attended)
                     for g in dashboard_queries.group_facts(program_id, utcnow()))
+    program = db.session.get(Program, program_id)
+    year = dashboard_queries.LocalMonths(program.time_zone, program.starts_on, program.ends_on)
     months = sorted((key, m.meetings_held, m.meetings_attended) for key, m in
-                    dashboard_queries.monthly(program_id, dashboard_queries.Window()).items())
+                    dashboard_queries.monthly(program_id, year).items())
     return groups, months
 
 
