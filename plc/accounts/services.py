@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 
 from plc import links
@@ -108,13 +109,14 @@ def sign_in_with_district(provider: IdentityProvider, claims: dict) -> User:
     # email_verified (OpenID Connect), or Microsoft Entra ID's own claim for the same fact
     # (xms_edov: the address is in a domain the tenant has verified); nothing else counts.
     if claims.get("email_verified") is not True and claims.get("xms_edov") is not True:
-        raise DomainError(f"{district} has not verified the e-mail address of this account, "
-                          "so PLC cannot accept it.")
+        raise DomainError(_("%(district)s has not verified the e-mail address of this account, so "
+                            "PLC cannot accept it.", district=district))
     if not email or not provider.vouches_for(email):
-        raise DomainError(f"{district}’s sign-in does not vouch for {email or 'this account'}: "
-                          "PLC accepts it only for the district’s own e-mail domains.")
+        raise DomainError(_("%(district)s’s sign-in does not vouch for %(account)s: PLC accepts "
+                            "it only for the district’s own e-mail domains.",
+                            district=district, account=email or _("this account")))
     if not subject:
-        raise DomainError(f"{district}’s sign-in did not say who you are.")
+        raise DomainError(_("%(district)s’s sign-in did not say who you are.", district=district))
     link = db.session.execute(select(IdentityLink).where(
         IdentityLink.issuer == issuer, IdentityLink.subject == subject)).scalar_one_or_none()
     if link is not None:
@@ -122,16 +124,17 @@ def sign_in_with_district(provider: IdentityProvider, claims: dict) -> User:
     else:
         user = user_by_email(email)
         if user is None:
-            raise DomainError(f"There is no PLC account for {email}. PLC accounts are made by "
-                              "invitation: ask your programme lead or facilitator.")
+            raise DomainError(_("There is no PLC account for %(email)s. PLC accounts are made by "
+                                "invitation: ask your programme lead or facilitator.", email=email))
         linked_elsewhere = db.session.execute(select(IdentityLink.id).where(
             IdentityLink.user_id == user.id, IdentityLink.issuer == issuer)).first()
         if linked_elsewhere:
-            raise DomainError(f"The PLC account for {email} is linked to another account at "
-                              f"{district}. Sign in with that one, or ask a site admin.")
+            raise DomainError(_("The PLC account for %(email)s is linked to another account at "
+                                "%(district)s. Sign in with that one, or ask a site admin.",
+                                email=email, district=district))
     if not user.active:
-        raise DomainError("This PLC account is deactivated. Ask a site admin if you think "
-                          "this is a mistake.")
+        raise DomainError(_("This PLC account is deactivated. Ask a site admin if you think this "
+                            "is a mistake."))
     if link is None:
         if not user.has_joined:
             _accept_invitations_by_district(user)
@@ -148,8 +151,8 @@ def _accept_invitations_by_district(user: User) -> None:
         Invitation.user_id == user.id, Invitation.accepted_at.is_(None),
         Invitation.expires_at > now)).scalars().all()
     if not invitations:
-        raise DomainError("Your invitation to PLC has expired. Ask for a new one, then sign in "
-                          "with your district’s account again.")
+        raise DomainError(_("Your invitation to PLC has expired. Ask for a new one, then sign in "
+                            "with your district’s account again."))
     for invitation in invitations:
         invitation.accepted_at = now
     user.joined_by_district_at = now
@@ -164,7 +167,7 @@ def set_password(user: User, password: str) -> None:
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     if not passwords.verify(user.password_hash, current_password):
-        raise DomainError("That is not your current password.", field="current_password")
+        raise DomainError(_("That is not your current password."), field="current_password")
     set_password(user, new_password)
     sessions.revoke_sessions(user, keep_current=True)
 
@@ -203,7 +206,7 @@ def usable_reset(token: str) -> PasswordReset | None:
 def reset_password(reset: PasswordReset, new_password: str) -> User:
     user = db.session.get(User, reset.user_id)
     if user is None or not user.active:
-        raise DomainError("This account is not active.")
+        raise DomainError(_("This account is not active."))
     reset.used_at = utcnow()
     set_password(user, new_password)
     sessions.revoke_sessions(user)
@@ -259,7 +262,7 @@ def create_user(actor: User, *, email: str, name: str, title: str,
     """A new account without a password, and the invitation that lets its owner set one."""
     email = normalize_email(email)
     if user_by_email(email) is not None:
-        raise DomainError("An account with this e-mail address already exists.", field="email")
+        raise DomainError(_("An account with this e-mail address already exists."), field="email")
     user = User(
         email=email,
         name=name.strip(),
@@ -281,7 +284,7 @@ def update_user(actor: User, user: User, *, name: str, title: str,
                 organization_id: int | None, is_site_admin: bool) -> None:
     # An admin who drops their own flag could leave the site with nobody to administer it.
     if user.id == actor.id and user.is_site_admin and not is_site_admin:
-        raise DomainError("You cannot remove your own site-admin rights.", field="is_site_admin")
+        raise DomainError(_("You cannot remove your own site-admin rights."), field="is_site_admin")
     before = _admin_fields(user)
     user.name = name.strip()
     user.title = title.strip()
@@ -310,7 +313,7 @@ def _admin_fields(user: User) -> dict:
 def deactivate_user(actor: User, user: User) -> None:
     """Blocks sign-in and ends every session the person has open, on every device."""
     if user.id == actor.id:
-        raise DomainError("You cannot deactivate your own account.")
+        raise DomainError(_("You cannot deactivate your own account."))
     if not user.active:
         return
     user.active = False
@@ -333,12 +336,12 @@ def reactivate_user(actor: User, user: User) -> None:
 
 def resend_invitation(actor: User, user: User) -> Invitation:
     if not user.active:
-        raise DomainError("This account is deactivated. Reactivate it before inviting again.")
+        raise DomainError(_("This account is deactivated. Reactivate it before inviting again."))
     if user.has_password:
-        raise DomainError("This person has already set a password; they can sign in.")
+        raise DomainError(_("This person has already set a password; they can sign in."))
     if user.has_joined:
-        raise DomainError("This person has already joined through their district; they can "
-                          "sign in.")
+        raise DomainError(_("This person has already joined through their district; they can sign "
+                            "in."))
     invitation = invite_user(actor, user)
     audit.record("invitation.resent", actor=actor, target_type="user", target_id=user.id,
                  target_label=audit.user_label(user))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     FieldList,
@@ -31,13 +33,13 @@ def _text(label: str) -> TextAreaField:
 
 class CheckpointEntry(PlainForm):
     checkpoint_id = HiddenField()
-    name = StringField("Name", validators=[InputRequired(), limited(100)])
-    opens_on = DateField("Opens on", validators=[InputRequired()])
-    closes_on = DateField("Closes on", validators=[InputRequired()])
+    name = StringField(_l("Name"), validators=[InputRequired(), limited(100)])
+    opens_on = DateField(_l("Opens on"), validators=[InputRequired()])
+    closes_on = DateField(_l("Closes on"), validators=[InputRequired()])
 
     def validate_closes_on(self, field) -> None:
         if self.opens_on.data and field.data and field.data < self.opens_on.data:
-            raise ValidationError("The closing date must not be before the opening date.")
+            raise ValidationError(_("The closing date must not be before the opening date."))
 
 
 class CheckpointsForm(BaseForm):
@@ -53,7 +55,7 @@ class NewCheckpointForm(BaseForm, CheckpointEntry):
 
 class ChangeEntry(PlainForm):
     change = _text("The change I want to make")
-    competency_id = SelectField("Competency (optional)", coerce=int, default=0,
+    competency_id = SelectField(_l("Competency (optional)"), coerce=int, default=0,
                                 validate_choice=True)
     skill_factors = _text("Skill factors")
     will_factors = _text("Will factors")
@@ -92,7 +94,7 @@ def worksheet_form(sheet: Sheet, **kwargs) -> WorksheetForm:
     attrs = {}
     for c in sheet.competencies:
         attrs[f"rating_{c.id}"] = RadioField(
-            f"Rating for {c.title}", choices=choices, validators=[Optional()],
+            _l("Rating for %(c_title)s", c_title=c.title), choices=choices, validators=[Optional()],
             validate_choice=False,  # a missing rating is fine in a draft; the service decides
         )
         attrs[f"strengths_{c.id}"] = _text("Strengths")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
@@ -20,8 +21,8 @@ KIND_LABELS = {WARM: "Warm", COOL: "Cool", QUESTION: "Question"}
 
 
 class CommentForm(BaseForm):
-    body = TextAreaField("Your comment", validators=[InputRequired(), limited(MAX_BODY)])
-    kind = SelectField("Kind of feedback", choices=KIND_CHOICES, default="")
+    body = TextAreaField(_l("Your comment"), validators=[InputRequired(), limited(MAX_BODY)])
+    kind = SelectField(_l("Kind of feedback"), choices=KIND_CHOICES, default="")
 
 
 class EditCommentForm(CommentForm):
