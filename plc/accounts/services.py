@@ -21,12 +21,13 @@ from plc.audit import services as audit
 from plc.db import utcnow
 from plc.errors import DomainError
 from plc.extensions import db
+from plc.i18n import N_
 from plc.mail import outbox
 from plc.orgs.models import IdentityProvider
 from plc.programs.models import Cohort, Invitation, Program
 from plc.tokens import hash_token, new_token
 
-GENERIC_LOGIN_ERROR = "That e-mail and password do not match an active account."
+GENERIC_LOGIN_ERROR = N_("That e-mail and password do not match an active account.")
 
 
 class TooManyAttempts(DomainError):
@@ -63,7 +64,7 @@ def check_throttle(email: str, address: str) -> None:
     # everyone else, while a guesser from one address is still stopped.
     if (per_email >= cfg["LOGIN_MAX_FAILURES"]
             or per_address >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
-        raise TooManyAttempts("Too many failed sign-ins. Please wait a minute and try again.")
+        raise TooManyAttempts(_("Too many failed sign-ins. Please wait a minute and try again."))
 
 
 def authenticate(email: str, password: str, address: str) -> User:
@@ -73,7 +74,7 @@ def authenticate(email: str, password: str, address: str) -> User:
     ok = passwords.verify(user.password_hash if user else None, password)
     if not (ok and user and user.active):
         _record_failure(email, address)
-        raise DomainError(GENERIC_LOGIN_ERROR)
+        raise DomainError(_(GENERIC_LOGIN_ERROR))
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return user
@@ -187,10 +188,11 @@ def request_reset(email: str) -> None:
     link = links.password_reset_link(token)
     outbox.queue(
         user.email,
-        "Reset your PLC password",
-        f"Hello {user.name},\n\nSomeone (we hope you) asked to reset your PLC password.\n"
-        f"Choose a new one here within {minutes} minutes:\n\n{link}\n\n"
-        "The link works once. If you did not ask, ignore this e-mail: nothing changes.\n",
+        _("Reset your PLC password"),
+        _("Hello %(name)s,\n\nSomeone (we hope you) asked to reset your PLC password.\n"
+          "Choose a new one here within %(minutes)s minutes:\n\n%(link)s\n\n"
+          "The link works once. If you did not ask, ignore this e-mail: nothing changes.\n",
+          name=user.name, minutes=minutes, link=link),
     )
 
 
@@ -376,20 +378,23 @@ def invite_user(actor: User, user: User, cohort: Cohort | None = None) -> Invita
 
 
 def _invitation_subject(cohort: Cohort | None) -> str:
-    return f"You are invited to join {cohort.name} on PLC" if cohort else "You are invited to PLC"
+    return (_("You are invited to join %(cohort)s on PLC", cohort=cohort.name) if cohort
+            else _("You are invited to PLC"))
 
 
 def _invitation_body(actor: User, user: User, cohort: Cohort | None, link: str,
                      days: int) -> str:
     if cohort is None:
-        what = "to PLC, the site where school and district leaders grow together"
+        what = _("to PLC, the site where school and district leaders grow together")
     else:
         # get() reads the identity map first: no query when the caller already loaded it.
         program = db.session.get(Program, cohort.program_id)
-        what = f"to join the cohort {cohort.name} ({program.name}) on PLC"
-    return (
-        f"Hello {user.name},\n\n"
-        f"{actor.name} ({actor.email}) has invited you {what}.\n\n"
-        f"Choose your password here within {days} days:\n\n{link}\n\n"
-        "The link works once. If you did not expect this invitation, ignore this e-mail.\n"
-    )
+        what = _("to join the cohort %(cohort)s (%(program)s) on PLC", cohort=cohort.name,
+                 program=program.name)
+    return _(
+        "Hello %(name)s,\n\n"
+        "%(actor)s (%(actor_email)s) has invited you %(what)s.\n\n"
+        "Choose your password here within %(days)s days:\n\n%(link)s\n\n"
+        "The link works once. If you did not expect this invitation, ignore this e-mail.\n",
+        name=user.name, actor=actor.name, actor_email=actor.email, what=what, days=days,
+        link=link)

@@ -93,8 +93,8 @@ def _district_sign_in(form, provider):
     """To the district's sign-in page, when a district vouches for the address."""
     if provider is None:
         field = form.email if form.district.data else form.password
-        field.errors.append("No district signs in this address: enter your password."
-                            if form.district.data else "Enter your password.")
+        field.errors.append(_("No district signs in this address: enter your password.")
+                            if form.district.data else _("Enter your password."))
         return render_template("accounts/login.html", form=form, title=_("Sign in"))
     with refusal_shown_on(form, show=_refused_sign_in):
         services.check_throttle(form.email.data, request.remote_addr or "")
@@ -122,12 +122,12 @@ def district_callback():
     if pending is None:
         if current_user.is_authenticated:
             return redirect(url_for("main.home"))
-        return _district_refused(None, "This sign-in was not started in this browser, or it "
-                                 "took longer than ten minutes. Please start again.", 400)
+        return _district_refused(None, _("This sign-in was not started in this browser, or it "
+                                         "took longer than ten minutes. Please start again."), 400)
     provider = org_queries.identity_provider(pending.provider_id)
     if provider is None:
-        return _district_refused(None, "Your district no longer signs in through PLC with its "
-                                 "own account. Please sign in with your password.", 400)
+        return _district_refused(None, _("Your district no longer signs in through PLC with its "
+                                         "own account. Please sign in with your password."), 400)
     address = request.remote_addr or ""
     try:
         services.check_throttle(pending.email, address)
@@ -153,7 +153,7 @@ def district_callback():
 
 
 def _district_refused(provider, message: str, status: int, cancelled: bool = False):
-    title = "Sign-in cancelled" if cancelled else "You are not signed in"
+    title = _("Sign-in cancelled") if cancelled else _("You are not signed in")
     return render_template("accounts/district_refused.html", title=title, message=message,
                            provider=provider), status
 
@@ -206,8 +206,8 @@ def two_factor_page():
               if request.method == "POST" else None)
     if form.validate_on_submit():
         if secret is None:
-            form.code.errors.append("This set-up page was too old. Scan the new QR code below "
-                                    "(or type the new key), then enter a new code.")
+            form.code.errors.append(_("This set-up page was too old. Scan the new QR code below "
+                                      "(or type the new key), then enter a new code."))
         else:
             with refusal_shown_on(form):
                 session[_FRESH_CODES] = two_factor.enrol(current_user, secret, form.code.data)

@@ -61,8 +61,8 @@ def new_district():
             flash(_("District %(org_name)s created.", org_name=org.name), "success")
             return redirect(url_for("admin.organizations"))
     return render_template(
-        "admin/organization_form.html", title=_("New district"), form=form, submit="Create district"
-    )
+        "admin/organization_form.html", title=_("New district"), form=form,
+        submit=_("Create district"))
 
 
 @bp.route("/organizations/<int:org_id>/schools/new", methods=["GET", "POST"])
@@ -81,7 +81,7 @@ def new_school(org_id: int):
         "admin/organization_form.html",
         title=_("New school in %(district_name)s", district_name=district.name),
         form=form,
-        submit="Create school",
+        submit=_("Create school"),
     )
 
 
@@ -99,7 +99,7 @@ def edit_organization(org_id: int):
         "admin/organization_form.html",
         title=_("Rename the %(kind)s %(org_name)s", kind=kind, org_name=org.name),
         form=form,
-        submit="Save name",
+        submit=_("Save name"),
         org=org,
     )
 
@@ -171,7 +171,7 @@ def users():
     page = account_queries.users_page(
         search=search.q.data or "", status=status, page=request.args.get("page", 1, type=int)
     )
-    title = "Users" if page.page == 1 else f"Users, page {page.page}"
+    title = _("Users") if page.page == 1 else _("Users, page %(page)s", page=page.page)
     return render_template(
         "admin/users.html",
         title=title,
@@ -221,7 +221,8 @@ def edit_user(user_id: int):
 def deactivate_user(user_id: int):
     user = _user_or_404(user_id)
     return _user_action(
-        user, account_services.deactivate_user, f"{user.name} is deactivated and signed out."
+        user, account_services.deactivate_user, _("%(user_name)s is deactivated and signed out.",
+                                                  user_name=user.name)
     )
 
 
@@ -229,7 +230,8 @@ def deactivate_user(user_id: int):
 def reactivate_user(user_id: int):
     user = _user_or_404(user_id)
     return _user_action(
-        user, account_services.reactivate_user, f"{user.name} is active again and can sign in."
+        user, account_services.reactivate_user, _("%(user_name)s is active again and can sign in.",
+                                                  user_name=user.name)
     )
 
 
@@ -237,7 +239,8 @@ def reactivate_user(user_id: int):
 def resend_invitation(user_id: int):
     user = _user_or_404(user_id)
     return _user_action(
-        user, account_services.resend_invitation, f"A new invitation is on its way to {user.email}."
+        user, account_services.resend_invitation, _("A new invitation is on its way to "
+                                                    "%(user_email)s.", user_email=user.email)
     )
 
 

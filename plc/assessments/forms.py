@@ -54,16 +54,16 @@ class NewCheckpointForm(BaseForm, CheckpointEntry):
 
 
 class ChangeEntry(PlainForm):
-    change = _text("The change I want to make")
+    change = _text(_l("The change I want to make"))
     competency_id = SelectField(_l("Competency (optional)"), coerce=int, default=0,
                                 validate_choice=True)
-    skill_factors = _text("Skill factors")
-    will_factors = _text("Will factors")
+    skill_factors = _text(_l("Skill factors"))
+    will_factors = _text(_l("Will factors"))
     structural_factors = _text("Structural / environmental factors")
-    action_steps = _text("Action steps")
-    support_formal_learning = _text("Formal learning")
-    support_practice = _text("Opportunities for practice")
-    support_reflection = _text("Opportunities for reflection")
+    action_steps = _text(_l("Action steps"))
+    support_formal_learning = _text(_l("Formal learning"))
+    support_practice = _text(_l("Opportunities for practice"))
+    support_reflection = _text(_l("Opportunities for reflection"))
 
 
 CHANGE_FIELDS = ("change", "competency_id", "skill_factors", "will_factors",

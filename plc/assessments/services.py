@@ -138,16 +138,16 @@ class StaleWorksheet(DomainError):
 
     def __init__(self):
         super().__init__(
-            "Not saved: this worksheet was saved somewhere else (another tab or device) after "
-            "you opened it. Your text is still in the form below. Compare it with the saved "
-            "worksheet if you need to; saving again will replace the saved version."
+            _("Not saved: this worksheet was saved somewhere else (another tab or device) after "
+              "you opened it. Your text is still in the form below. Compare it with the saved "
+              "worksheet if you need to; saving again will replace the saved version.")
         )
 
 
 class IncompleteWorksheet(DomainError):
     def __init__(self, missing: list[int]):
-        super().__init__("To submit, choose a rating for every competency. Your draft is not "
-                         "lost: the form below still holds everything you wrote.")
+        super().__init__(_("To submit, choose a rating for every competency. Your draft is not "
+                           "lost: the form below still holds everything you wrote."))
         self.missing = missing
 
 

@@ -181,10 +181,11 @@ def _autosave_answer(form, checkpoint, assessment, sheet, today):
     submitted worksheet, or 422 for a field out of bounds. It never submits and never flashes:
     a draft saved in the background is not news on the next page."""
     if assessment is not None and assessment.is_submitted or not checkpoint.is_open(today):
-        return jsonify(error="This worksheet cannot be changed now. Reload the page."), 409
+        return jsonify(error=_("This worksheet cannot be changed now. Reload the page.")), 409
     if not form.validate():
-        first = next(_messages(form.errors), "the form is out of date")
-        return jsonify(error=f"Not saved: {first} Press “Save draft” to see where."), 422
+        first = next(_messages(form.errors), _("the form is out of date"))
+        return jsonify(error=_("Not saved: %(first)s Press “Save draft” to see where.",
+                               first=first)), 422
     with refusal_shown_on(form, show=lambda _form, _error: None) as refused:
         saved = services.save_worksheet(current_user, checkpoint, assessment, sheet,
                                         _values(form, sheet), today=today, submit=False)
@@ -204,7 +205,7 @@ def _show_on_worksheet(form: forms.WorksheetForm, error: DomainError) -> None:
     """A worksheet submitted with ratings missing: "choose a rating" by each of them."""
     if isinstance(error, services.IncompleteWorksheet):
         for competency_id in error.missing:
-            form.rating(competency_id).errors = ["Choose a rating to submit."]
+            form.rating(competency_id).errors = [_("Choose a rating to submit.")]
     show_on_form(form, error)
 
 

@@ -8,7 +8,7 @@ from wtforms import SearchField, SelectField
 from plc.audit.services import ACTIONS
 from plc.formtools import PlainForm, limited
 
-ACTION_CHOICES = [("", "Every action"), *ACTIONS.items()]
+ACTION_CHOICES = [("", _l("Every action")), *ACTIONS.items()]
 
 
 class AuditFilterForm(PlainForm):

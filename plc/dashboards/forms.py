@@ -15,7 +15,7 @@ class NudgeForm(BaseForm):
     view sets ``user_ids.choices`` to the cohort's members."""
 
     user_ids = SelectMultipleField(_l("Members to nudge"), coerce=int,
-                                   validators=[InputRequired("Choose at least one member.")])
+                                   validators=[InputRequired(_l("Choose at least one member."))])
     message = TextAreaField(_l("Message"), default=DEFAULT_MESSAGE,
-                            validators=[InputRequired("Write a message."),
+                            validators=[InputRequired(_l("Write a message.")),
                                         limited(MAX_MESSAGE)])

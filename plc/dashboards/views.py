@@ -222,7 +222,7 @@ def _export(program: Program, name: str, kind: str, cohort_ids: list[int] | None
             ratings = [(exports.ratings_header(f.overview), exports.ratings_rows(f.overview),
                         f.framework_name if len(found) > 1 else None) for f in found] or [
                 (exports.ratings_header(None), [], None)]
-        body = exports.to_xlsx(table, f"Participation · {name}", attendance, ratings)
+        body = exports.to_xlsx(table, _("Participation · %(name)s", name=name), attendance, ratings)
         mimetype = XLSX
     return _download(body, mimetype, exports.filename(name, first, last, kind))
 

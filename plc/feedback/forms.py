@@ -12,9 +12,9 @@ from plc.feedback.services import MAX_BODY
 from plc.formtools import BaseForm, limited
 
 KIND_CHOICES = [
-    ("", "No particular kind"),
-    (WARM, "Warm: what is working"),
-    (COOL, "Cool: something to push on"),
+    ("", _l("No particular kind")),
+    (WARM, _l("Warm: what is working")),
+    (COOL, _l("Cool: something to push on")),
     (QUESTION, "Question"),
 ]
 KIND_LABELS = {WARM: "Warm", COOL: "Cool", QUESTION: "Question"}

@@ -12,13 +12,14 @@ from plc.errors import DomainError
 from plc.extensions import db
 from plc.feedback import mentions, queries
 from plc.feedback.models import FEEDBACK_KINDS, Comment
+from plc.i18n import N_
 from plc.notifications import events
 from plc.plans.models import ActionPlan, ProgressUpdate
 
 MAX_BODY = 10_000
-STALE = ("Someone changed this comment while you were editing it (perhaps you, in another "
-         "window). Your text is below; the saved comment is shown above it. Save again to "
-         "replace it.")
+STALE = (N_("Someone changed this comment while you were editing it (perhaps you, in another "
+            "window). Your text is below; the saved comment is shown above it. Save again to "
+            "replace it."))
 
 
 def add_comment(actor: User, plan: ActionPlan, cohort_ids, *, body: str, kind: str | None,
@@ -64,7 +65,7 @@ def edit_comment(actor: User, comment: Comment, plan: ActionPlan, cohort_ids, *,
     body = _checked_body(body)
     kind = _checked_kind(kind)
     if comment.version != loaded_version:
-        raise DomainError(STALE, field="body")
+        raise DomainError(_(STALE), field="body")
     people = queries.mentionable(plan.id)
     before = {p.id for p in mentions.mentioned(comment.body, people)}
     comment.body = body
@@ -73,7 +74,7 @@ def edit_comment(actor: User, comment: Comment, plan: ActionPlan, cohort_ids, *,
     try:
         db.session.flush()
     except StaleDataError as exc:  # a save that raced past the check above
-        raise DomainError(STALE, field="body") from exc
+        raise DomainError(_(STALE), field="body") from exc
     events.comment_edited(comment, plan, cohort_ids, actor, newly_mentioned=[
         p for p in mentions.mentioned(body, people) if p.id not in before
     ])

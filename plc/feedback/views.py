@@ -68,7 +68,7 @@ def comment_on_update(update_id: int):
     update = queries.update(update_id)
     permissions.require(update is not None)
     plan, cohort_ids = visible_plan(update.plan_id)
-    return _post_comment(plan, cohort_ids, "a comment on the progress update", update=update)
+    return _post_comment(plan, cohort_ids, _("a comment on the progress update"), update=update)
 
 
 @bp.post("/comments/<int:comment_id>/replies")
@@ -111,7 +111,7 @@ def edit_comment(comment_id: int):
             flash(_("Your comment is saved."), "success")
             return _back_to(plan, comment)
         comment, plan, cohort_ids = _visible_comment(comment_id)
-        stale = refused.error.message == services.STALE
+        stale = refused.error.message == _(services.STALE)
         # The next save is based on what is saved now; the typed text stays in the form.
         form.version.raw_data = None
         form.version.data = comment.version

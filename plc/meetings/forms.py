@@ -50,7 +50,7 @@ class _Place(BaseForm):
 
 
 class _PlaceFields(_Place):
-    title = StringField(_l("Title"), default="Cohort meeting",
+    title = StringField(_l("Title"), default=lambda: _("Cohort meeting"),
                         validators=[InputRequired(), limited(200)])
 
 

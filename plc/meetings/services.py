@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, update
 
 from plc import links
@@ -15,6 +16,7 @@ from plc.accounts.models import User
 from plc.db import utcnow
 from plc.errors import DomainError
 from plc.extensions import db
+from plc.i18n import N_
 from plc.mail import outbox
 from plc.meetings import queries
 from plc.meetings.models import (
@@ -58,9 +60,10 @@ def schedule_meeting(actor: User, cohort: Cohort, *, title: str, day: date, star
         _fill_item(item, values)
         db.session.add(item)
     db.session.flush()
-    _notify(actor, meeting.cohort_id, f"New meeting: {title}",
-            f"{title} ({cohort.name}) is scheduled.\n\nWhen: {_when(meeting, zone)}\n"
-            f"{_place_text(meeting)}",
+    _notify(actor, meeting.cohort_id, _("New meeting: %(title)s", title=title),
+            _("%(title)s (%(cohort)s) is scheduled.\n\nWhen: %(when)s\n%(place)s",
+              title=title, cohort=cohort.name, when=_when(meeting, zone),
+              place=_place_text(meeting)),
             links.meeting_link(meeting.id))
     return meeting
 
@@ -90,9 +93,12 @@ def schedule_series(actor: User, cohort: Cohort, *, title: str, weekday: int,
     meetings = [_add_meeting(cohort, title, starts_at, duration_minutes, place, series.id)
                 for starts_at in instants]
     dates = "\n".join(f"- {_when(m, zone)}" for m in meetings)
-    _notify(actor, cohort.id, f"New meetings: {title}",
-            f"{title} ({cohort.name}) is scheduled, {len(meetings)} meetings:\n\n{dates}\n"
-            f"{_place_text(meetings[0])}",
+    _notify(actor, cohort.id, _("New meetings: %(title)s", title=title),
+            ngettext("%(title)s (%(cohort)s) is scheduled, %(num)d meeting:\n\n%(dates)s\n"
+                     "%(place)s",
+                     "%(title)s (%(cohort)s) is scheduled, %(num)d meetings:\n\n%(dates)s\n"
+                     "%(place)s", len(meetings), title=title, cohort=cohort.name, dates=dates,
+                     place=_place_text(meetings[0])),
             links.cohort_meetings_link(cohort.id))
     return series
 
@@ -112,9 +118,10 @@ def move_meeting(actor: User, meeting: Meeting, *, day: date, start: time,
         meeting.location, meeting.online_url = place.location, place.online_url
     meeting.updated_at = utcnow()
     db.session.flush()
-    _notify_change(actor, meeting, f"Moved: {meeting.title}",
-                   f"{meeting.title} ({meeting.cohort.name}) has moved.\n\n"
-                   f"Was: {was}\nNow: {_when(meeting, zone)}\n{_place_text(meeting)}")
+    _notify_change(actor, meeting, _("Moved: %(title)s", title=meeting.title),
+                   _("%(title)s (%(cohort)s) has moved.\n\nWas: %(was)s\nNow: %(when)s\n%(place)s",
+                     title=meeting.title, cohort=meeting.cohort.name, was=was,
+                     when=_when(meeting, zone), place=_place_text(meeting)))
 
 
 def cancel_meeting(actor: User, meeting: Meeting, *, loaded_version: int) -> None:
@@ -124,9 +131,9 @@ def cancel_meeting(actor: User, meeting: Meeting, *, loaded_version: int) -> Non
     meeting.status = CANCELLED
     meeting.updated_at = utcnow()
     db.session.flush()
-    _notify_change(actor, meeting, f"Cancelled: {meeting.title}",
-            f"{meeting.title} ({meeting.cohort.name}) on "
-            f"{_when(meeting, _zone_of(meeting.cohort))} is cancelled.\n")
+    _notify_change(actor, meeting, _("Cancelled: %(title)s", title=meeting.title),
+                   _("%(title)s (%(cohort)s) on %(when)s is cancelled.\n", title=meeting.title,
+                     cohort=meeting.cohort.name, when=_when(meeting, _zone_of(meeting.cohort))))
 
 
 def renew_calendar_token(actor: User) -> str:
@@ -205,10 +212,10 @@ def _when(meeting: Meeting, zone: str) -> str:
 def _place_text(meeting: Meeting) -> str:
     lines = []
     if meeting.location:
-        lines.append(f"Place: {meeting.location}")
+        lines.append(_("Place: %(location)s", location=meeting.location))
     if meeting.online_url:
-        lines.append(f"Video link: {meeting.online_url}")
-    return "".join(f"{line}\n" for line in lines) or "Place: not set yet\n"
+        lines.append(_("Video link: %(url)s", url=meeting.online_url))
+    return "".join(f"{line}\n" for line in lines) or _("Place: not set yet") + "\n"
 
 
 def _notify_change(actor: User, meeting: Meeting, subject: str, text: str) -> None:
@@ -221,7 +228,8 @@ def _notify(actor: User, cohort_id: int, subject: str, text: str, link: str) -> 
     for person in queries.people_to_notify(cohort_id):
         if person.id != actor.id:
             outbox.queue(person.email, subject,
-                         f"Hello {person.name},\n\n{text}\nSee: {link}\n")
+                         _("Hello %(name)s,\n\n%(text)s\nSee: %(link)s\n", name=person.name,
+                           text=text, link=link))
 
 
 # --- agenda --------------------------------------------------------------------------------
@@ -306,8 +314,8 @@ def _set_presenters(meeting: Meeting, item: AgendaItem, user_ids: tuple[int, ...
 # --- attendance ----------------------------------------------------------------------------
 
 
-NOT_STARTED_YET = ("This meeting has not started yet, so nothing is saved. If you mean to "
-                   "record attendance ahead of it, tick “Record it anyway” and save again.")
+NOT_STARTED_YET = (N_("This meeting has not started yet, so nothing is saved. If you mean to "
+                      "record attendance ahead of it, tick “Record it anyway” and save again."))
 
 
 def record_attendance(actor: User, meeting: Meeting, statuses: dict[int, str], *,
@@ -317,7 +325,7 @@ def record_attendance(actor: User, meeting: Meeting, statuses: dict[int, str], *
     people have a status now. A meeting that has not started yet is recorded only when the
     person confirms it (``ahead_confirmed``): attendance taken days ahead is usually a slip."""
     if meeting.starts_at > utcnow() and not ahead_confirmed:
-        raise DomainError(NOT_STARTED_YET, "confirm_early")
+        raise DomainError(_(NOT_STARTED_YET), "confirm_early")
     if set(statuses.values()) - set(ATTENDANCE_STATUSES):
         raise DomainError(_("Choose present, late, excused or absent."))
     roster_ids = {person.id for person in queries.roster(meeting.cohort_id)}

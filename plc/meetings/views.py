@@ -94,7 +94,7 @@ def new_meeting(cohort_id: int):
             )
             flash(_("The meeting is scheduled."), "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
-    return _form_page("meetings/meeting_form.html", form, cohort, "Schedule a meeting",
+    return _form_page("meetings/meeting_form.html", form, cohort, _("Schedule a meeting"),
                       blank_row=forms.blank_agenda_row())
 
 
@@ -119,7 +119,7 @@ def new_series(cohort_id: int):
                     first=format(series.first_date, "%b %-d, %Y"),
                     last=format(series.last_date, "%b %-d, %Y")), "success")
             return redirect(url_for("meetings.cohort_meetings", cohort_id=cohort.id))
-    return _form_page("meetings/series_form.html", form, cohort, "Schedule a monthly series")
+    return _form_page("meetings/series_form.html", form, cohort, _("Schedule a monthly series"))
 
 
 def _place(form) -> services.Place:
@@ -199,7 +199,7 @@ def _note_taker_form(meeting: Meeting):
 
 
 def _note_taker_choices(meeting: Meeting) -> list[tuple[int, str]]:
-    return [(0, "Nobody (facilitators take notes)")] + [
+    return [(0, _("Nobody (facilitators take notes)"))] + [
         (person.id, person.name) for person in queries.roster(meeting.cohort_id)
     ]
 
@@ -349,7 +349,7 @@ def agenda_new(meeting_id: int):
             flash(_("The agenda item is added."), "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id,
                                     _anchor="agenda"))
-    return _agenda_page(meeting, form, "Add an agenda item")
+    return _agenda_page(meeting, form, _("Add an agenda item"))
 
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
@@ -368,7 +368,7 @@ def agenda_edit(meeting_id: int, item_id: int):
             flash(_("The agenda item is saved."), "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id,
                                     _anchor="agenda"))
-    return _agenda_page(meeting, form, f"Edit “{item.title}”")
+    return _agenda_page(meeting, form, _("Edit “%(item_title)s”", item_title=item.title))
 
 
 def _agenda_page(meeting: Meeting, form, heading: str):
@@ -587,4 +587,5 @@ def follow_up_to_plan(follow_up_id: int):
 
 
 def _area_label(area, number: int) -> str:
-    return f"Change {number}: {area.change}" if area.change else f"Change {number}"
+    return _("Change %(number)s: %(change)s", number=number,
+             change=area.change) if area.change else _("Change %(number)s", number=number)

@@ -82,15 +82,15 @@ class StepEntry(PlainForm):
 
 class FocusEntry(PlainForm):
     competency_id = SelectField(_l("Competency"), coerce=int, default=0)
-    change = _text("The change I want to make")
+    change = _text(_l("The change I want to make"))
     current_level_id = SelectField(_l("Current rating"), coerce=int, default=0)
     target_level_id = SelectField(_l("Target rating"), coerce=int, default=0)
     barriers = FieldList(FormField(BarrierEntry))
     steps = FieldList(FormField(StepEntry))
-    support_formal_learning = _text("Formal learning")
-    support_practice = _text("Opportunities for practice")
-    support_reflection = _text("Opportunities for reflection")
-    support_other = _text("Other support")
+    support_formal_learning = _text(_l("Formal learning"))
+    support_practice = _text(_l("Opportunities for practice"))
+    support_reflection = _text(_l("Opportunities for reflection"))
+    support_other = _text(_l("Other support"))
     evidence = _text("How I will know (evidence of progress)")
     remove = BooleanField(_l("Remove this focus area"))
 
@@ -119,8 +119,8 @@ def plan_form(sheet: Sheet, **kwargs) -> PlanForm:
     for entry in form.focus_areas:
         entry.competency_id.choices = competencies
         entry.current_level_id.choices = level_choices(
-            sheet, "From my latest self-assessment")
-        entry.target_level_id.choices = level_choices(sheet, "(not chosen yet)")
+            sheet, _("From my latest self-assessment"))
+        entry.target_level_id.choices = level_choices(sheet, _("(not chosen yet)"))
     return form
 
 
@@ -149,13 +149,14 @@ def plan_data(focus_areas, version: int) -> dict:
 # --- sharing ------------------------------------------------------------------------------
 
 AUDIENCES = {
-    DRAFT: ("Draft: only me",
-            "Nobody else can see it, not even your facilitators."),
-    SHARED_WITH_COHORT: ("Shared with my cohort",
-                         "Every member and facilitator of your cohort can read it and comment."),
-    FACILITATORS_ONLY: ("My facilitators only",
-                        "Your cohort's facilitators can read it and comment; other members "
-                        "cannot."),
+    DRAFT: (_l("Draft: only me"),
+            _l("Nobody else can see it, not even your facilitators.")),
+    SHARED_WITH_COHORT: (_l("Shared with my cohort"),
+                         _l("Every member and facilitator of your cohort can read it and "
+                            "comment.")),
+    FACILITATORS_ONLY: (_l("My facilitators only"),
+                        _l("Your cohort's facilitators can read it and comment; other members "
+                           "cannot.")),
 }
 
 
@@ -195,7 +196,7 @@ class UpdateTextForm(BaseForm):
     version = _version()
     did = _text("What I did")
     learned = _text("What I learned")
-    next = _text("What is next")
+    next = _text(_l("What is next"))
     meeting_id = SelectField(_l("Linked to a meeting (optional)"), coerce=int, default=0)
 
     def step_status(self, step_id: int) -> SelectField:

@@ -52,17 +52,17 @@ class StalePlan(DomainError):
 
     def __init__(self):
         super().__init__(
-            "Not saved: this plan was changed somewhere else (another tab or device) after you "
-            "opened this form. What is saved now is shown on this page; your own text is still "
-            "in the form. Saving again will replace the saved version."
+            _("Not saved: this plan was changed somewhere else (another tab or device) after you "
+              "opened this form. What is saved now is shown on this page; your own text is still "
+              "in the form. Saving again will replace the saved version.")
         )
 
 
 class StaleUpdate(DomainError):
     def __init__(self):
         super().__init__(
-            "Not saved: this update was changed somewhere else after you opened it. The saved "
-            "text is shown above; yours is still in the form. Saving again will replace it."
+            _("Not saved: this update was changed somewhere else after you opened it. The saved "
+              "text is shown above; yours is still in the form. Saving again will replace it.")
         )
 
 

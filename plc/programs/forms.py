@@ -66,14 +66,14 @@ class ProgramEditForm(ProgramForm):
 
     nudge_update_days = IntegerField(
         _l("Flag a member after this many days without a progress update"),
-        validators=[Optional(), NumberRange(1, 365, "Choose between 1 and 365 days.")])
+        validators=[Optional(), NumberRange(1, 365, _l("Choose between 1 and 365 days."))])
     nudge_missed_meetings = IntegerField(
         _l("Flag a member who missed this many meetings in a row"),
-        validators=[Optional(), NumberRange(1, 12, "Choose between 1 and 12 meetings.")])
+        validators=[Optional(), NumberRange(1, 12, _l("Choose between 1 and 12 meetings."))])
     nudge_no_feedback = BooleanField(_l("Flag a shared plan that has received no comment yet"))
     reminder_days = IntegerField(
         _l("Remind members this many days before each meeting"),
-        validators=[Optional(), NumberRange(1, 14, "Choose between 1 and 14 days.")])
+        validators=[Optional(), NumberRange(1, 14, _l("Choose between 1 and 14 days."))])
     # Left out (an older client, a script), the further frameworks stay as they are.
     more_framework_ids = SelectMultipleField(
         _l("Further frameworks"), coerce=int, validate_choice=False)
@@ -140,8 +140,8 @@ class RosterUploadForm(BaseForm):
     roster = FileField(
         _l("Roster file (CSV)"),
         validators=[
-            FileRequired("Choose a CSV file."),
-            FileAllowed(["csv", "txt"], "Choose a file ending in .csv."),
+            FileRequired(_l("Choose a CSV file.")),
+            FileAllowed(["csv", "txt"], _l("Choose a file ending in .csv.")),
         ],
     )
 

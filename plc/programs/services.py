@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete
 
 from plc import links
@@ -341,9 +342,10 @@ def _welcome(actor: User, user: User, cohort: Cohort) -> None:
     link = links.cohort_link(cohort.id)
     outbox.queue(
         user.email,
-        f"You were added to {cohort.name} on PLC",
-        f"Hello {user.name},\n\n{actor.name} added you to the cohort {cohort.name} on PLC.\n\n"
-        f"See the cohort here:\n\n{link}\n",
+        _("You were added to %(cohort)s on PLC", cohort=cohort.name),
+        _("Hello %(name)s,\n\n%(actor)s added you to the cohort %(cohort)s on PLC.\n\n"
+          "See the cohort here:\n\n%(link)s\n", name=user.name, actor=actor.name,
+          cohort=cohort.name, link=link),
     )
 
 
@@ -357,9 +359,11 @@ class ImportSummary:
     already_in_cohort: int
 
     def message(self) -> str:
-        text = f"{self.added} added, {self.already_in_cohort} already in the cohort."
+        text = _("%(added)s added, %(already)s already in the cohort.", added=self.added,
+                 already=self.already_in_cohort)
         if self.invited:
-            text += f" {self.invited} invitation{'s' if self.invited != 1 else ''} sent."
+            text += " " + ngettext("%(num)d invitation sent.", "%(num)d invitations sent.",
+                                   self.invited)
         return text
 
 

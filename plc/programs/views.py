@@ -289,8 +289,10 @@ def invite(cohort_id: int):
 
 def _invited_message(result: services.InviteResult, coh: Cohort) -> str:
     if result.new_account:
-        return f"{result.user.name} is in {coh.name}. An invitation is on its way to them."
-    return f"{result.user.name} already had an account and is now in {coh.name}; we told them."
+        return _("%(user_name)s is in %(coh_name)s. An invitation is on its way to them.",
+                 user_name=result.user.name, coh_name=coh.name)
+    return _("%(user_name)s already had an account and is now in %(coh_name)s; we told them.",
+             user_name=result.user.name, coh_name=coh.name)
 
 
 @bp.post("/cohorts/<int:cohort_id>/people/<int:user_id>/role")
