@@ -37,7 +37,7 @@ catalogs: $(COMPILED)
 
 # After changing a text marked N_() or _(): extract, then update the catalogs and translate.
 catalogs-update: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -o plc/translations/messages.pot plc
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o plc/translations/messages.pot plc
 	$(BIN)/pybabel update -i plc/translations/messages.pot -d plc/translations --no-fuzzy-matching
 
 setup: $(VENV)/.installed instance/secret_key $(COMPILED)
