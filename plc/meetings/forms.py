@@ -143,8 +143,8 @@ class MoveItemForm(BaseForm):
 
 # --- attendance ----------------------------------------------------------------------------
 
-STATUS_LABELS = {"present": "Present", "late": "Late", "excused": "Excused",
-                 "absent": "Absent"}
+STATUS_LABELS = {"present": _l("Present"), "late": _l("Late"), "excused": _l("Excused"),
+                 "absent": _l("Absent")}
 
 
 class _AttendanceBase(BaseForm):

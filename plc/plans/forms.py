@@ -24,15 +24,18 @@ from wtforms.widgets import HiddenInput
 from plc.assessments.queries import Sheet
 from plc.formtools import BaseForm, PlainForm, limited
 from plc.plans.models import (
-    BARRIER_KINDS,
+    DONE,
     DRAFT,
+    DROPPED,
     FACILITATORS_ONLY,
+    IN_PROGRESS,
     MAX_FOCUS_AREAS,
     NOT_STARTED,
     SHARED_WITH_COHORT,
-    STEP_STATUSES,
+    SKILL,
+    STRUCTURAL,
+    WILL,
 )
-from plc.plans.revisions import BARRIER_LABELS, STATUS_LABELS
 
 TEXT_MAX = 5000
 BLANK_BARRIERS = 2
@@ -51,15 +54,18 @@ def _version() -> IntegerField:
     return IntegerField(widget=HiddenInput(), validators=[Optional()], default=0)
 
 
-STATUS_CHOICES = [(s, STATUS_LABELS[s].capitalize()) for s in STEP_STATUSES]
+# As the plan's history says them (plans/revisions.py), capitalised for a list of choices.
+STATUS_CHOICES = [(NOT_STARTED, _l("Not started")), (IN_PROGRESS, _l("In progress")),
+                  (DONE, _l("Done")), (DROPPED, _l("Dropped"))]
 
 
 class BarrierEntry(PlainForm):
     id = HiddenField()
     # A blank row chooses no kind: a barrier written there must say which it is (it used to
     # become "skill" unasked).
-    kind = SelectField(_l("Kind"), choices=[("", "(choose)")] + [
-        (k, BARRIER_LABELS[k].capitalize()) for k in BARRIER_KINDS], default="")
+    kind = SelectField(_l("Kind"), choices=[
+        ("", _l("(choose)")), (SKILL, _l("Skill")), (WILL, _l("Will")),
+        (STRUCTURAL, _l("Structural / environmental"))], default="")
     text = StringField(_l("What is holding me back"), validators=[limited(TEXT_MAX)])
     remove = BooleanField(_l("Remove"))
 
