@@ -274,6 +274,15 @@ def _has_bare_text(node: ast.AST) -> bool:
     return any(_has_bare_text(child) for child in ast.iter_child_nodes(node))
 
 
+def _constant(node: ast.AST) -> bool:
+    """A literal or an UPPER_CASE name. A lazy text is markup-safe to Jinja and WTForms
+    (LazyString.__html__): a person's words inside one would not be escaped, so it takes
+    constants only; a text with a person's words is made with gettext at request time."""
+    if isinstance(node, ast.Constant):
+        return True
+    return isinstance(node, ast.Name) and node.id.isupper()
+
+
 def _py_name(func: ast.AST) -> str:
     if isinstance(func, ast.Name):
         return func.id
@@ -298,6 +307,8 @@ def unmarked_in_python(source: str) -> list[str]:
                   or (kw.arg == "title" and name == "render_template")]
         found += [(t.lineno, f"line {t.lineno}: {ast.unparse(t)[:70]}") for t in texts
                   if _has_bare_text(t)]
+        if name in ("_l", "lazy_gettext") and not all(_constant(kw.value) for kw in node.keywords):
+            found.append((node.lineno, f"line {node.lineno}: a value in a lazy text"))
     return [text for _line, text in sorted(found)]
 
 
@@ -320,9 +331,11 @@ name = StringField("Name", validators=[Length(max=3, message="Too long")])
 title = StringField(_l("Title"), description=_l("A title"))
 render_template("x.html", title="Plans")
 raise DomainError(_("No %(x)s", x=1), field="title")
+label = SelectField(_l("Status of %(text)s", text=step.text))
+short = Length(min=MIN, message=_l("At least %(n)s.", n=MIN))
 '''
     assert [f.split(":")[0] for f in unmarked_in_python(source)] == [
-        "line 2", "line 4", "line 5", "line 5", "line 7"]
+        "line 2", "line 4", "line 5", "line 5", "line 7", "line 9"]
 
 
 def test_python_pending_is_only_what_other_branches_still_mark():

@@ -94,7 +94,7 @@ def worksheet_form(sheet: Sheet, **kwargs) -> WorksheetForm:
     attrs = {}
     for c in sheet.competencies:
         attrs[f"rating_{c.id}"] = RadioField(
-            _l("Rating for %(c_title)s", c_title=c.title), choices=choices, validators=[Optional()],
+            _("Rating for %(title)s", title=c.title), choices=choices, validators=[Optional()],
             validate_choice=False,  # a missing rating is fine in a draft; the service decides
         )
         attrs[f"strengths_{c.id}"] = _text("Strengths")

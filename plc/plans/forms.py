@@ -229,10 +229,10 @@ def update_form(focus_areas, sheet: Sheet, meetings, time_zone: str,
     attrs = {}
     for fa in focus_areas:
         for step in fa.steps:
-            attrs[f"step_{step.id}"] = SelectField(_l("Status of “%(text)s”", text=step.text),
+            attrs[f"step_{step.id}"] = SelectField(_("Status of “%(text)s”", text=step.text),
                                                    choices=STATUS_CHOICES, default=step.status)
         attrs[f"rating_{fa.id}"] = SelectField(
-            _l("Current rating, focus area %(position)s", position=fa.position), coerce=int,
+            _("Current rating, focus area %(position)s", position=fa.position), coerce=int,
             choices=level_choices(sheet, "(no rating)"), default=fa.current_level_id or 0)
     form = type("UpdateForm", (UpdateTextForm,), attrs)(**kwargs)
     form.meeting_id.choices = _meeting_choices(meetings, time_zone)
