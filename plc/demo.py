@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+
 from plc import demo_activity
 from plc.accounts import passwords
 from plc.accounts.models import User
@@ -92,7 +94,7 @@ def load() -> None:
         starts_on=starts_on,
         ends_on=ends_on,
         time_zone="America/New_York",
-        description="Cross-district professional learning communities for school leaders.",
+        description=_("Cross-district professional learning communities for school leaders."),
         framework_id=rubric_services.default_framework().id,
     )
     db.session.add(program)

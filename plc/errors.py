@@ -4,18 +4,20 @@
 from __future__ import annotations
 
 from flask import flash, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from plc.extensions import db
 
 TITLES = {
-    400: "Bad request",
-    403: "Not allowed",
-    404: "Page not found",
-    405: "Method not allowed",
-    409: "Closed",
-    429: "Too many attempts",
-    500: "Something went wrong",
+    400: _l("Bad request"),
+    403: _l("Not allowed"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    409: _l("Closed"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
 }
 # Everything under it is the JSON API (plc/api): even a path or method no route knows answers
 # there in the API's JSON, because the blueprint's own handlers never see routing errors.
@@ -26,6 +28,9 @@ class DomainError(Exception):
     """A rule of the product refused a change; the message is shown to the user."""
 
     def __init__(self, message: str, field: str | None = None):
+        # A text marked at import (lazy_gettext) becomes a str here: it is flashed into the
+        # session and written into JSON, which take strings.
+        message = str(message)
         super().__init__(message)
         self.message = message
         self.field = field
@@ -73,7 +78,7 @@ def _json_message(error: HTTPException) -> str:
 
 
 def _render(code: int, detail: str | None):
-    title = TITLES.get(code, "Error")
+    title = TITLES.get(code) or _("Error")
     return render_template("errors/error.html", code=code, title=title, detail=detail)
 
 

@@ -1,9 +1,16 @@
-"""The language a page speaks (Flask-Babel's locale selector).
+"""The language a page speaks (Flask-Babel's locale selector), and the marker of texts
+translated where they are used (docs/architecture.md, "Texts and languages").
 
 In order: the page's own language when a view fixed it (a respondent's page follows its link,
 its switcher and the round's languages: plc/voice/views.py), the signed-in person's saved
 choice (their profile), the browser's preference among the shipped languages, English.
 Outside a request (a job building an export, a command) it is English.
+
+A text a person reads is marked where it is written: ``gettext`` (``_``) when it is made
+during a request or a job, ``lazy_gettext`` (``_l``) for WTForms labels, descriptions and
+messages in a form's class body. A text kept in a module-level constant that other code
+compares or writes into files (an error message a test matches, a label an export writes) is
+marked with ``N_`` and translated where it is used: ``_(GENERIC_LOGIN_ERROR)``.
 """
 
 from __future__ import annotations
@@ -41,3 +48,7 @@ def page_language() -> str:
     """The language of the page being rendered: ``<html lang>``."""
     locale = get_locale()
     return locale.language if locale else DEFAULT
+
+def N_(text: str) -> str:  # noqa: N802  (the marker pybabel extracts: -k N_, babel.cfg)
+    """Marks an English source text for the catalog; gettext translates it at use."""
+    return text

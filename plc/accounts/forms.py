@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -26,42 +27,43 @@ def time_zone_choices() -> list[str]:
 
 def valid_time_zone(_form, field) -> None:
     if field.data not in set(time_zone_choices()):
-        raise ValidationError("Choose a time zone from the list.")
+        raise ValidationError(_("Choose a time zone from the list."))
 
 
 class LoginForm(BaseForm):
     """E-mail first: with the district button (or no password) the sign-in goes to the
     identity provider of the district that vouches for the address's domain."""
 
-    email = EmailField("E-mail", validators=[InputRequired(), limited(254)])
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), limited(254)])
     # Not required by the form: the view asks for it when no district signs the person in.
-    password = PasswordField("Password", validators=[limited(1000)])
-    remember = BooleanField("Keep me signed in on this device")
-    district = SubmitField("Continue with my district’s account")
+    password = PasswordField(_l("Password"), validators=[limited(1000)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    district = SubmitField(_l("Continue with my district’s account"))
 
 
 def _new_password_fields():
     password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[
             InputRequired(),
-            Length(min=MIN_LENGTH, message=f"Use at least {MIN_LENGTH} characters."),
+            Length(min=MIN_LENGTH, message=_l("Use at least %(MIN_LENGTH)s characters.",
+                                              MIN_LENGTH=MIN_LENGTH)),
         ],
     )
     confirm = PasswordField(
-        "Repeat the new password",
-        validators=[InputRequired(), EqualTo("password", message="The two passwords differ.")],
+        _l("Repeat the new password"),
+        validators=[InputRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
     return password, confirm
 
 
 class ChangePasswordForm(BaseForm):
-    current_password = PasswordField("Current password", validators=[InputRequired()])
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired()])
     password, confirm = _new_password_fields()
 
 
 class ResetRequestForm(BaseForm):
-    email = EmailField("E-mail", validators=[InputRequired(), Email(), limited(254)])
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), limited(254)])
 
 
 class ResetPasswordForm(BaseForm):
@@ -69,7 +71,7 @@ class ResetPasswordForm(BaseForm):
 
 
 class AcceptInvitationForm(BaseForm):
-    name = StringField("Your name", validators=[InputRequired(), limited(200)])
+    name = StringField(_l("Your name"), validators=[InputRequired(), limited(200)])
     password, confirm = _new_password_fields()
 
 
@@ -82,11 +84,11 @@ class LanguageField(SelectField):
 
 
 class ProfileForm(BaseForm):
-    name = StringField("Name", validators=[InputRequired(), limited(200)])
-    title = StringField("Title or position", validators=[limited(200)])
-    organization_id = SelectField("Organization", coerce=int)
-    time_zone = SelectField("Time zone", validators=[InputRequired(), valid_time_zone])
-    notify = SelectField("E-mail notifications", choices=NOTIFY_CHOICES)
+    name = StringField(_l("Name"), validators=[InputRequired(), limited(200)])
+    title = StringField(_l("Title or position"), validators=[limited(200)])
+    organization_id = SelectField(_l("Organization"), coerce=int)
+    time_zone = SelectField(_l("Time zone"), validators=[InputRequired(), valid_time_zone])
+    notify = SelectField(_l("E-mail notifications"), choices=NOTIFY_CHOICES)
     # Each language named in its own words; "" follows the browser (plc/i18n.py).
     language = LanguageField(_l("Language"), choices=[
         ("", _l("As my browser prefers"))] + list(LANGUAGE_NAMES.items()))
@@ -94,8 +96,8 @@ class ProfileForm(BaseForm):
 
 class SecondFactorForm(BaseForm):
     code = StringField(
-        "Code from your authenticator app, or a recovery code",
-        validators=[InputRequired(message="Enter the code."), limited(40)],
+        _l("Code from your authenticator app, or a recovery code"),
+        validators=[InputRequired(message=_l("Enter the code.")), limited(40)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "text",
                    "autocapitalize": "none", "spellcheck": "false"},
     )
@@ -105,14 +107,14 @@ class EnrolForm(BaseForm):
     # The secret the page showed, signed and bound to the person (plc/accounts/two_factor.py).
     enrolment = HiddenField(validators=[InputRequired()])
     code = StringField(
-        "The 6-digit code your app shows now",
-        validators=[InputRequired(message="Enter the code your app shows."), limited(20)],
+        _l("The 6-digit code your app shows now"),
+        validators=[InputRequired(message=_l("Enter the code your app shows.")), limited(20)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
                    "spellcheck": "false"},
     )
 
 
 class DisableTwoFactorForm(BaseForm):
-    proof = PasswordField("Your password, or the code your app shows now",
+    proof = PasswordField(_l("Your password, or the code your app shows now"),
                           validators=[InputRequired()],
                           render_kw={"autocomplete": "current-password"})

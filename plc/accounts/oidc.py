@@ -21,6 +21,7 @@ from authlib.integrations.flask_client import FlaskIntegration
 from authlib.integrations.flask_client.apps import FlaskOAuth2App
 from cachetools import TTLCache
 from flask import current_app, session
+from flask_babel import gettext as _
 from joserfc.errors import JoseError
 from requests import RequestException
 
@@ -71,8 +72,8 @@ def _checked_metadata(client: FlaskOAuth2App, provider: IdentityProvider) -> Non
     metadata = client.load_server_metadata()
     # OpenID Connect Discovery 1.0, section 4.3: the document must name the issuer asked for.
     if metadata.get("issuer") != provider.issuer:
-        raise ProviderFailure("The district's identity provider describes itself as another "
-                              "issuer than the one set for the district.")
+        raise ProviderFailure(_("The district's identity provider describes itself as another "
+                                "issuer than the one set for the district."))
     _metadata[(provider.issuer, provider.id)] = dict(client.server_metadata)
 
 
@@ -88,7 +89,7 @@ def begin(provider: IdentityProvider, email: str, remember: bool, next_url: str,
     except (OAuthError, RequestException, ValueError, secretbox.SecretUnreadable) as error:
         current_app.logger.warning("district sign-in: provider %s unusable: %s", provider.id,
                                    type(error).__name__)
-        raise ProviderFailure("The district's identity provider cannot be reached just now.") \
+        raise ProviderFailure(_("The district's identity provider cannot be reached just now.")) \
             from error
     session[_PENDING] = {"provider": provider.id, "email": email, "remember": bool(remember),
                          "next": next_url, "at": int(time.time())}
@@ -112,22 +113,23 @@ def finish(provider: IdentityProvider) -> dict:
         token = fetch_token(client, provider)
     except MismatchingStateError as error:
         _log_refusal(provider, error)
-        raise ProviderFailure("This answer from your district does not belong to the sign-in "
-                              "this browser started. Please start again.") from error
+        raise ProviderFailure(_("This answer from your district does not belong to the sign-in "
+                                "this browser started. Please start again.")) from error
     except OAuthError as error:
         if error.error == "access_denied":
-            raise ProviderFailure("You cancelled the sign-in at your district.",
+            raise ProviderFailure(_("You cancelled the sign-in at your district."),
                                   cancelled=True) from error
         _log_refusal(provider, error)
-        raise ProviderFailure("Your district's sign-in answered with an error"
-                              f"{': ' + error.error if error.error else ''}.") from error
+        raise ProviderFailure(
+            _("Your district's sign-in answered with an error: %(error)s.", error=error.error)
+            if error.error else _("Your district's sign-in answered with an error.")) from error
     except (RequestException, ValueError, JoseError, secretbox.SecretUnreadable) as error:
         _log_refusal(provider, error)
-        raise ProviderFailure("The answer from your district's sign-in could not be "
-                              "verified.") from error
+        raise ProviderFailure(
+            _("The answer from your district's sign-in could not be verified.")) from error
     userinfo = token.get("userinfo")
     if not userinfo:
-        raise ProviderFailure("Your district's sign-in sent no ID token.")
+        raise ProviderFailure(_("Your district's sign-in sent no ID token."))
     return dict(userinfo)
 
 

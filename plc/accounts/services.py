@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 
 from plc import links
@@ -20,12 +21,13 @@ from plc.audit import services as audit
 from plc.db import utcnow
 from plc.errors import DomainError
 from plc.extensions import db
+from plc.i18n import N_
 from plc.mail import outbox
 from plc.orgs.models import IdentityProvider
 from plc.programs.models import Cohort, Invitation, Program
 from plc.tokens import hash_token, new_token
 
-GENERIC_LOGIN_ERROR = "That e-mail and password do not match an active account."
+GENERIC_LOGIN_ERROR = N_("That e-mail and password do not match an active account.")
 
 
 class TooManyAttempts(DomainError):
@@ -62,7 +64,7 @@ def check_throttle(email: str, address: str) -> None:
     # everyone else, while a guesser from one address is still stopped.
     if (per_email >= cfg["LOGIN_MAX_FAILURES"]
             or per_address >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
-        raise TooManyAttempts("Too many failed sign-ins. Please wait a minute and try again.")
+        raise TooManyAttempts(_("Too many failed sign-ins. Please wait a minute and try again."))
 
 
 def authenticate(email: str, password: str, address: str) -> User:
@@ -72,7 +74,7 @@ def authenticate(email: str, password: str, address: str) -> User:
     ok = passwords.verify(user.password_hash if user else None, password)
     if not (ok and user and user.active):
         _record_failure(email, address)
-        raise DomainError(GENERIC_LOGIN_ERROR)
+        raise DomainError(_(GENERIC_LOGIN_ERROR))
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return user
@@ -108,13 +110,14 @@ def sign_in_with_district(provider: IdentityProvider, claims: dict) -> User:
     # email_verified (OpenID Connect), or Microsoft Entra ID's own claim for the same fact
     # (xms_edov: the address is in a domain the tenant has verified); nothing else counts.
     if claims.get("email_verified") is not True and claims.get("xms_edov") is not True:
-        raise DomainError(f"{district} has not verified the e-mail address of this account, "
-                          "so PLC cannot accept it.")
+        raise DomainError(_("%(district)s has not verified the e-mail address of this account, so "
+                            "PLC cannot accept it.", district=district))
     if not email or not provider.vouches_for(email):
-        raise DomainError(f"{district}’s sign-in does not vouch for {email or 'this account'}: "
-                          "PLC accepts it only for the district’s own e-mail domains.")
+        raise DomainError(_("%(district)s’s sign-in does not vouch for %(account)s: PLC accepts "
+                            "it only for the district’s own e-mail domains.",
+                            district=district, account=email or _("this account")))
     if not subject:
-        raise DomainError(f"{district}’s sign-in did not say who you are.")
+        raise DomainError(_("%(district)s’s sign-in did not say who you are.", district=district))
     link = db.session.execute(select(IdentityLink).where(
         IdentityLink.issuer == issuer, IdentityLink.subject == subject)).scalar_one_or_none()
     if link is not None:
@@ -122,16 +125,17 @@ def sign_in_with_district(provider: IdentityProvider, claims: dict) -> User:
     else:
         user = user_by_email(email)
         if user is None:
-            raise DomainError(f"There is no PLC account for {email}. PLC accounts are made by "
-                              "invitation: ask your programme lead or facilitator.")
+            raise DomainError(_("There is no PLC account for %(email)s. PLC accounts are made by "
+                                "invitation: ask your programme lead or facilitator.", email=email))
         linked_elsewhere = db.session.execute(select(IdentityLink.id).where(
             IdentityLink.user_id == user.id, IdentityLink.issuer == issuer)).first()
         if linked_elsewhere:
-            raise DomainError(f"The PLC account for {email} is linked to another account at "
-                              f"{district}. Sign in with that one, or ask a site admin.")
+            raise DomainError(_("The PLC account for %(email)s is linked to another account at "
+                                "%(district)s. Sign in with that one, or ask a site admin.",
+                                email=email, district=district))
     if not user.active:
-        raise DomainError("This PLC account is deactivated. Ask a site admin if you think "
-                          "this is a mistake.")
+        raise DomainError(_("This PLC account is deactivated. Ask a site admin if you think this "
+                            "is a mistake."))
     if link is None:
         if not user.has_joined:
             _accept_invitations_by_district(user)
@@ -148,8 +152,8 @@ def _accept_invitations_by_district(user: User) -> None:
         Invitation.user_id == user.id, Invitation.accepted_at.is_(None),
         Invitation.expires_at > now)).scalars().all()
     if not invitations:
-        raise DomainError("Your invitation to PLC has expired. Ask for a new one, then sign in "
-                          "with your district’s account again.")
+        raise DomainError(_("Your invitation to PLC has expired. Ask for a new one, then sign in "
+                            "with your district’s account again."))
     for invitation in invitations:
         invitation.accepted_at = now
     user.joined_by_district_at = now
@@ -164,7 +168,7 @@ def set_password(user: User, password: str) -> None:
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     if not passwords.verify(user.password_hash, current_password):
-        raise DomainError("That is not your current password.", field="current_password")
+        raise DomainError(_("That is not your current password."), field="current_password")
     set_password(user, new_password)
     sessions.revoke_sessions(user, keep_current=True)
 
@@ -184,10 +188,11 @@ def request_reset(email: str) -> None:
     link = links.password_reset_link(token)
     outbox.queue(
         user.email,
-        "Reset your PLC password",
-        f"Hello {user.name},\n\nSomeone (we hope you) asked to reset your PLC password.\n"
-        f"Choose a new one here within {minutes} minutes:\n\n{link}\n\n"
-        "The link works once. If you did not ask, ignore this e-mail: nothing changes.\n",
+        _("Reset your PLC password"),
+        _("Hello %(name)s,\n\nSomeone (we hope you) asked to reset your PLC password.\n"
+          "Choose a new one here within %(minutes)s minutes:\n\n%(link)s\n\n"
+          "The link works once. If you did not ask, ignore this e-mail: nothing changes.\n",
+          name=user.name, minutes=minutes, link=link),
     )
 
 
@@ -203,7 +208,7 @@ def usable_reset(token: str) -> PasswordReset | None:
 def reset_password(reset: PasswordReset, new_password: str) -> User:
     user = db.session.get(User, reset.user_id)
     if user is None or not user.active:
-        raise DomainError("This account is not active.")
+        raise DomainError(_("This account is not active."))
     reset.used_at = utcnow()
     set_password(user, new_password)
     sessions.revoke_sessions(user)
@@ -260,7 +265,7 @@ def create_user(actor: User, *, email: str, name: str, title: str,
     """A new account without a password, and the invitation that lets its owner set one."""
     email = normalize_email(email)
     if user_by_email(email) is not None:
-        raise DomainError("An account with this e-mail address already exists.", field="email")
+        raise DomainError(_("An account with this e-mail address already exists."), field="email")
     user = User(
         email=email,
         name=name.strip(),
@@ -282,7 +287,7 @@ def update_user(actor: User, user: User, *, name: str, title: str,
                 organization_id: int | None, is_site_admin: bool) -> None:
     # An admin who drops their own flag could leave the site with nobody to administer it.
     if user.id == actor.id and user.is_site_admin and not is_site_admin:
-        raise DomainError("You cannot remove your own site-admin rights.", field="is_site_admin")
+        raise DomainError(_("You cannot remove your own site-admin rights."), field="is_site_admin")
     before = _admin_fields(user)
     user.name = name.strip()
     user.title = title.strip()
@@ -311,7 +316,7 @@ def _admin_fields(user: User) -> dict:
 def deactivate_user(actor: User, user: User) -> None:
     """Blocks sign-in and ends every session the person has open, on every device."""
     if user.id == actor.id:
-        raise DomainError("You cannot deactivate your own account.")
+        raise DomainError(_("You cannot deactivate your own account."))
     if not user.active:
         return
     user.active = False
@@ -334,12 +339,12 @@ def reactivate_user(actor: User, user: User) -> None:
 
 def resend_invitation(actor: User, user: User) -> Invitation:
     if not user.active:
-        raise DomainError("This account is deactivated. Reactivate it before inviting again.")
+        raise DomainError(_("This account is deactivated. Reactivate it before inviting again."))
     if user.has_password:
-        raise DomainError("This person has already set a password; they can sign in.")
+        raise DomainError(_("This person has already set a password; they can sign in."))
     if user.has_joined:
-        raise DomainError("This person has already joined through their district; they can "
-                          "sign in.")
+        raise DomainError(_("This person has already joined through their district; they can sign "
+                            "in."))
     invitation = invite_user(actor, user)
     audit.record("invitation.resent", actor=actor, target_type="user", target_id=user.id,
                  target_label=audit.user_label(user))
@@ -374,20 +379,23 @@ def invite_user(actor: User, user: User, cohort: Cohort | None = None) -> Invita
 
 
 def _invitation_subject(cohort: Cohort | None) -> str:
-    return f"You are invited to join {cohort.name} on PLC" if cohort else "You are invited to PLC"
+    return (_("You are invited to join %(cohort)s on PLC", cohort=cohort.name) if cohort
+            else _("You are invited to PLC"))
 
 
 def _invitation_body(actor: User, user: User, cohort: Cohort | None, link: str,
                      days: int) -> str:
     if cohort is None:
-        what = "to PLC, the site where school and district leaders grow together"
+        what = _("to PLC, the site where school and district leaders grow together")
     else:
         # get() reads the identity map first: no query when the caller already loaded it.
         program = db.session.get(Program, cohort.program_id)
-        what = f"to join the cohort {cohort.name} ({program.name}) on PLC"
-    return (
-        f"Hello {user.name},\n\n"
-        f"{actor.name} ({actor.email}) has invited you {what}.\n\n"
-        f"Choose your password here within {days} days:\n\n{link}\n\n"
-        "The link works once. If you did not expect this invitation, ignore this e-mail.\n"
-    )
+        what = _("to join the cohort %(cohort)s (%(program)s) on PLC", cohort=cohort.name,
+                 program=program.name)
+    return _(
+        "Hello %(name)s,\n\n"
+        "%(actor)s (%(actor_email)s) has invited you %(what)s.\n\n"
+        "Choose your password here within %(days)s days:\n\n%(link)s\n\n"
+        "The link works once. If you did not expect this invitation, ignore this e-mail.\n",
+        name=user.name, actor=actor.name, actor_email=actor.email, what=what, days=days,
+        link=link)

@@ -26,6 +26,7 @@ from datetime import timedelta
 import pyotp
 import segno
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select, update
 
@@ -115,10 +116,10 @@ def enrol(user: User, secret: str, code: str) -> list[str]:
     person's other sessions end (they were signed in without it). Returns the recovery codes,
     the only time they exist in clear."""
     if queries.second_factor(user.id) is not None:
-        raise DomainError("Two-factor sign-in is already on.")
+        raise DomainError(_("Two-factor sign-in is already on."))
     step = _matching_step(secret, normalize_code(code))
     if step is None:
-        raise DomainError("That code does not match. Enter the code your app shows now.",
+        raise DomainError(_("That code does not match. Enter the code your app shows now."),
                           field="code")
     db.session.add(TotpFactor(user_id=user.id, secret=secret, last_used_step=step))
     codes = _new_recovery_codes(user)
@@ -230,7 +231,7 @@ def disable(user: User, proof: str, address: str) -> None:
     """Turn two-factor sign-in off, given the password or a current code; refused while the
     person's role requires it. A wrong answer is counted like a wrong code at sign-in."""
     if is_required(user):
-        raise DomainError("Your role requires two-factor sign-in: it stays on.")
+        raise DomainError(_("Your role requires two-factor sign-in: it stays on."))
     factor = queries.second_factor(user.id)
     if factor is None:
         return
@@ -240,7 +241,7 @@ def disable(user: User, proof: str, address: str) -> None:
               or passwords.verify(user.password_hash, proof or ""))
     if not proven:
         _record_failure(user, address)
-        raise DomainError("That is neither your password nor a current code.", field="proof")
+        raise DomainError(_("That is neither your password nor a current code."), field="proof")
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.delete(factor)
     db.session.flush()

@@ -14,6 +14,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from plc import permissions
@@ -41,7 +42,7 @@ def second_factor_first():
     if request.endpoint in OPEN_BEFORE_ENROLMENT or request.path.startswith(JSON_PREFIX):
         return None
     if current_user.is_authenticated and two_factor.must_enrol(current_user):
-        flash("Your role needs two-factor sign-in. Please set it up to go on.", "info")
+        flash(_("Your role needs two-factor sign-in. Please set it up to go on."), "info")
         return redirect(url_for("accounts.two_factor"))
     return None
 
@@ -76,24 +77,25 @@ def login():
                 form.email.data, form.password.data, request.remote_addr or ""
             )
             if not permissions.can_sign_in_with_password(user, provider):
-                raise DomainError(f"{provider.organization.name} signs you in with its own "
-                                  "account: choose “Continue with my district’s account”.")
+                raise DomainError(_("%(district)s signs you in with its own account: "
+                                    "choose “Continue with my district’s account”.",
+                                    district=provider.organization.name))
             target = safe_next(request.args.get("next"))
             if queries.second_factor(user.id) is not None:
                 sessions.begin_second_step(user, form.remember.data, target)
                 return redirect(url_for("accounts.login_code"))
             sessions.start_session(user, remember=form.remember.data)
             return redirect(target)
-    return render_template("accounts/login.html", form=form, title="Sign in")
+    return render_template("accounts/login.html", form=form, title=_("Sign in"))
 
 
 def _district_sign_in(form, provider):
     """To the district's sign-in page, when a district vouches for the address."""
     if provider is None:
         field = form.email if form.district.data else form.password
-        field.errors.append("No district signs in this address: enter your password."
-                            if form.district.data else "Enter your password.")
-        return render_template("accounts/login.html", form=form, title="Sign in")
+        field.errors.append(_("No district signs in this address: enter your password.")
+                            if form.district.data else _("Enter your password."))
+        return render_template("accounts/login.html", form=form, title=_("Sign in"))
     with refusal_shown_on(form, show=_refused_sign_in):
         services.check_throttle(form.email.data, request.remote_addr or "")
         try:
@@ -106,8 +108,8 @@ def _district_sign_in(form, provider):
         # CSP (form-action 'self') would stop a redirect to another site, and a provider may
         # send the browser on through hosts of its own (a district's federation server).
         return render_template("accounts/district_go.html", url=url, provider=provider,
-                               title="On to your district’s sign-in")
-    return render_template("accounts/login.html", form=form, title="Sign in")
+                               title=_("On to your district’s sign-in"))
+    return render_template("accounts/login.html", form=form, title=_("Sign in"))
 
 
 @bp.get("/login/district/callback")
@@ -120,12 +122,12 @@ def district_callback():
     if pending is None:
         if current_user.is_authenticated:
             return redirect(url_for("main.home"))
-        return _district_refused(None, "This sign-in was not started in this browser, or it "
-                                 "took longer than ten minutes. Please start again.", 400)
+        return _district_refused(None, _("This sign-in was not started in this browser, or it "
+                                         "took longer than ten minutes. Please start again."), 400)
     provider = org_queries.identity_provider(pending.provider_id)
     if provider is None:
-        return _district_refused(None, "Your district no longer signs in through PLC with its "
-                                 "own account. Please sign in with your password.", 400)
+        return _district_refused(None, _("Your district no longer signs in through PLC with its "
+                                         "own account. Please sign in with your password."), 400)
     address = request.remote_addr or ""
     try:
         services.check_throttle(pending.email, address)
@@ -145,12 +147,13 @@ def district_callback():
         sessions.begin_second_step(user, pending.remember, pending.next_url)
         return redirect(url_for("accounts.login_code"))
     sessions.start_session(user, remember=pending.remember)
-    flash(f"Signed in with your {provider.organization.name} account.", "success")
+    flash(_("Signed in with your %(organization_name)s account.",
+            organization_name=provider.organization.name), "success")
     return redirect(pending.next_url)
 
 
 def _district_refused(provider, message: str, status: int, cancelled: bool = False):
-    title = "Sign-in cancelled" if cancelled else "You are not signed in"
+    title = _("Sign-in cancelled") if cancelled else _("You are not signed in")
     return render_template("accounts/district_refused.html", title=title, message=message,
                            provider=provider), status
 
@@ -168,7 +171,7 @@ def login_code():
         return redirect(url_for("main.home"))
     pending = sessions.pending_sign_in()
     if pending is None:
-        flash("Please sign in again.", "info")
+        flash(_("Please sign in again."), "info")
         return redirect(url_for("accounts.login"))
     form = forms.SecondFactorForm()
     if form.validate_on_submit():
@@ -178,10 +181,10 @@ def login_code():
             sessions.start_session(pending.user, remember=pending.remember)
             if used == two_factor.RECOVERY:
                 left = queries.recovery_codes_left(pending.user.id)
-                flash(f"You signed in with a recovery code; it will not work again. "
-                      f"{left} left.", "warning")
+                flash(_("You signed in with a recovery code; it will not work again. "
+                        "%(left)s left.", left=left), "warning")
             return redirect(pending.next_url)
-    return render_template("accounts/login_code.html", form=form, title="Enter your code")
+    return render_template("accounts/login_code.html", form=form, title=_("Enter your code"))
 
 
 def _refused_code(form, error: DomainError) -> None:
@@ -203,19 +206,19 @@ def two_factor_page():
               if request.method == "POST" else None)
     if form.validate_on_submit():
         if secret is None:
-            form.code.errors.append("This set-up page was too old. Scan the new QR code below "
-                                    "(or type the new key), then enter a new code.")
+            form.code.errors.append(_("This set-up page was too old. Scan the new QR code below "
+                                      "(or type the new key), then enter a new code."))
         else:
             with refusal_shown_on(form):
                 session[_FRESH_CODES] = two_factor.enrol(current_user, secret, form.code.data)
-                flash("Two-factor sign-in is on. Your other sessions are signed out.",
+                flash(_("Two-factor sign-in is on. Your other sessions are signed out."),
                       "success")
                 return redirect(url_for("accounts.two_factor"))
     secret = secret or two_factor.new_secret()
     form.enrolment.data = two_factor.enrolment_token(current_user, secret)
     uri = two_factor.provisioning_uri(current_user, secret)
     return render_template(
-        "accounts/two_factor_enrol.html", form=form, title="Set up two-factor sign-in",
+        "accounts/two_factor_enrol.html", form=form, title=_("Set up two-factor sign-in"),
         qr_code=two_factor.qr_code_data_uri(uri), secret=two_factor.grouped(secret),
         required=two_factor.is_required(current_user))
 
@@ -223,7 +226,7 @@ def two_factor_page():
 def _render_two_factor_status(form):
     fresh = session.pop(_FRESH_CODES, None) if request.method == "GET" else None
     return render_template(
-        "accounts/two_factor.html", form=form, title="Two-factor sign-in", fresh_codes=fresh,
+        "accounts/two_factor.html", form=form, title=_("Two-factor sign-in"), fresh_codes=fresh,
         codes_left=queries.recovery_codes_left(current_user.id),
         required=two_factor.is_required(current_user))
 
@@ -238,7 +241,7 @@ def disable_two_factor():
         # A wrong code or password is counted although refused, as at sign-in.
         with refusal_shown_on(form, show=_refused_code, keep_writes=True):
             two_factor.disable(current_user, form.proof.data, request.remote_addr or "")
-            flash("Two-factor sign-in is off.", "success")
+            flash(_("Two-factor sign-in is off."), "success")
             return redirect(url_for("accounts.profile"))
     return _render_two_factor_status(form)
 
@@ -249,7 +252,7 @@ def user_sessions():
     seen_since = utcnow() - timedelta(seconds=current_app.config["REMEMBER_COOKIE_DURATION"])
     rows = queries.active_sessions(current_user.id, seen_since)
     return render_template(
-        "accounts/sessions.html", title="Your sessions", describe=devices.describe,
+        "accounts/sessions.html", title=_("Your sessions"), describe=devices.describe,
         rows=rows, current_id=current_user.session_id)
 
 
@@ -260,10 +263,10 @@ def end_session(session_id: int):
     permissions.require(permissions.can_end_session(current_user, row))
     if row.id == current_user.session_id:
         sessions.end_session(current_user)
-        flash("You are signed out.", "info")
+        flash(_("You are signed out."), "info")
         return redirect(url_for("accounts.login"))
     sessions.revoke_session(row)
-    flash(f"{devices.describe(row.user_agent)} is signed out.", "success")
+    flash(_("%(describe)s is signed out.", describe=devices.describe(row.user_agent)), "success")
     return redirect(url_for("accounts.user_sessions"))
 
 
@@ -271,7 +274,7 @@ def end_session(session_id: int):
 @login_required
 def end_other_sessions():
     sessions.revoke_sessions(current_user, keep_current=True)
-    flash("You are signed out everywhere else.", "success")
+    flash(_("You are signed out everywhere else."), "success")
     return redirect(url_for("accounts.user_sessions"))
 
 
@@ -279,7 +282,7 @@ def end_other_sessions():
 @login_required
 def logout():
     sessions.end_session(current_user)
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -290,9 +293,9 @@ def change_password():
     if form.validate_on_submit():
         with refusal_shown_on(form):
             services.change_password(current_user, form.current_password.data, form.password.data)
-            flash("Your password is changed. Your other devices are signed out.", "success")
+            flash(_("Your password is changed. Your other devices are signed out."), "success")
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/change_password.html", form=form, title="Change password")
+    return render_template("accounts/change_password.html", form=form, title=_("Change password"))
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])
@@ -301,12 +304,12 @@ def request_reset():
     if form.validate_on_submit():
         services.request_reset(form.email.data)
         flash(
-            "If that address belongs to an account, a reset link is on its way. "
-            "It works once, for 30 minutes.",
+            _("If that address belongs to an account, a reset link is on its way. It works once, "
+              "for 30 minutes."),
             "info",
         )
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_request.html", form=form, title="Reset your password")
+    return render_template("accounts/reset_request.html", form=form, title=_("Reset your password"))
 
 
 @bp.route("/password-reset/<token>", methods=["GET", "POST"])
@@ -318,9 +321,10 @@ def reset_password(token: str):
     if form.validate_on_submit():
         with refusal_flashed():
             services.reset_password(reset, form.password.data)
-            flash("Your password is set. Please sign in.", "success")
+            flash(_("Your password is set. Please sign in."), "success")
             return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_password.html", form=form, title="Choose a new password")
+    return render_template("accounts/reset_password.html", form=form, title=_("Choose a new "
+                                                                              "password"))
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -335,19 +339,19 @@ def accept_invitation(token: str):
     provider = org_queries.provider_for_email(invited.email)
     password_allowed = permissions.can_sign_in_with_password(invited, provider)
     if request.method == "POST" and not password_allowed:
-        flash(f"{provider.organization.name} signs you in with its own account: choose "
-              "“Join with my district’s account”.", "error")
+        flash(_("%(organization_name)s signs you in with its own account: choose “Join with my "
+                "district’s account”.", organization_name=provider.organization.name), "error")
     elif form.validate_on_submit():
         if current_user.is_authenticated:  # someone else's browser: their session ends here
             sessions.end_session(current_user)
         user = services.accept_invitation(invitation, form.name.data, form.password.data)
         sessions.start_session(user, remember=False)
-        flash(f"Welcome, {user.name}.", "success")
+        flash(_("Welcome, %(user_name)s.", user_name=user.name), "success")
         if invitation.cohort_id:
             return redirect(url_for("programs.cohort", cohort_id=invitation.cohort_id))
         return redirect(url_for("main.home"))
     return render_template(
-        "accounts/accept_invitation.html", form=form, title="Accept your invitation",
+        "accounts/accept_invitation.html", form=form, title=_("Accept your invitation"),
         provider=provider, password_allowed=password_allowed, email=invited.email,
     )
 
@@ -376,6 +380,6 @@ def profile():
             notify=form.notify.data,
             language=form.language.data or None,
         )
-        flash("Your profile is saved.", "success")
+        flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form, title="Your profile")
+    return render_template("accounts/profile.html", form=form, title=_("Your profile"))

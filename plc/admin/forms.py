@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, Email
 
@@ -11,20 +12,20 @@ from plc.formtools import BaseForm, PlainForm, limited
 
 class UserEditForm(BaseForm):
     name = StringField(
-        "Name",
-        validators=[DataRequired(message="Enter a name."), limited(200)],
+        _l("Name"),
+        validators=[DataRequired(message=_l("Enter a name.")), limited(200)],
     )
-    title = StringField("Title or position", validators=[limited(200)])
-    organization_id = SelectField("Organization", coerce=int)
-    is_site_admin = BooleanField("Site admin (manages accounts and organizations)")
+    title = StringField(_l("Title or position"), validators=[limited(200)])
+    organization_id = SelectField(_l("Organization"), coerce=int)
+    is_site_admin = BooleanField(_l("Site admin (manages accounts and organizations)"))
 
 
 class UserCreateForm(UserEditForm):
     email = EmailField(
-        "E-mail",
+        _l("E-mail"),
         validators=[
-            DataRequired(message="Enter an e-mail address."),
-            Email(message="Enter an e-mail address like name@example.org."),
+            DataRequired(message=_l("Enter an e-mail address.")),
+            Email(message=_l("Enter an e-mail address like name@example.org.")),
             limited(254),
         ],
     )
@@ -33,5 +34,5 @@ class UserCreateForm(UserEditForm):
 class UserSearchForm(PlainForm):
     """Filters of the user list: a GET form, so no CSRF token and nothing saved."""
 
-    q = SearchField("Name or e-mail contains", validators=[limited(200)])
-    status = SelectField("Status", choices=STATUS_FILTERS, default="")
+    q = SearchField(_l("Name or e-mail contains"), validators=[limited(200)])
+    status = SelectField(_l("Status"), choices=STATUS_FILTERS, default="")

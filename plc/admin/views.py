@@ -7,6 +7,7 @@ once, plc/unit_of_work.py). Access is checked once, for the whole blueprint, in 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from plc import permissions
@@ -34,7 +35,7 @@ def require_site_admin():
 
 @bp.get("/")
 def index():
-    return render_template("admin/index.html", title="Administration")
+    return render_template("admin/index.html", title=_("Administration"))
 
 
 # --- organizations -----------------------------------------------------------------------
@@ -44,7 +45,7 @@ def index():
 def organizations():
     return render_template(
         "admin/organizations.html",
-        title="Organizations",
+        title=_("Organizations"),
         districts=org_queries.districts_with_schools(),
         people=org_queries.people_counts(),
         with_provider=org_queries.provider_district_ids(),
@@ -57,11 +58,11 @@ def new_district():
     if form.validate_on_submit():
         with refusal_shown_on(form):
             org = org_services.create_district(current_user, name=form.name.data)
-            flash(f"District {org.name} created.", "success")
+            flash(_("District %(org_name)s created.", org_name=org.name), "success")
             return redirect(url_for("admin.organizations"))
     return render_template(
-        "admin/organization_form.html", title="New district", form=form, submit="Create district"
-    )
+        "admin/organization_form.html", title=_("New district"), form=form,
+        submit=_("Create district"))
 
 
 @bp.route("/organizations/<int:org_id>/schools/new", methods=["GET", "POST"])
@@ -73,13 +74,14 @@ def new_school(org_id: int):
     if form.validate_on_submit():
         with refusal_shown_on(form):
             org = org_services.create_school(current_user, district, name=form.name.data)
-            flash(f"School {org.name} created in {district.name}.", "success")
+            flash(_("School %(org_name)s created in %(district_name)s.", org_name=org.name,
+                    district_name=district.name), "success")
             return redirect(url_for("admin.organizations"))
     return render_template(
         "admin/organization_form.html",
-        title=f"New school in {district.name}",
+        title=_("New school in %(district_name)s", district_name=district.name),
         form=form,
-        submit="Create school",
+        submit=_("Create school"),
     )
 
 
@@ -90,14 +92,14 @@ def edit_organization(org_id: int):
     if form.validate_on_submit():
         with refusal_shown_on(form):
             org_services.rename_organization(current_user, org, name=form.name.data)
-            flash(f"Renamed to {org.name}.", "success")
+            flash(_("Renamed to %(org_name)s.", org_name=org.name), "success")
             return redirect(url_for("admin.organizations"))
     kind = "district" if org.is_district else "school"
     return render_template(
         "admin/organization_form.html",
-        title=f"Rename the {kind} {org.name}",
+        title=_("Rename the %(kind)s %(org_name)s", kind=kind, org_name=org.name),
         form=form,
-        submit="Save name",
+        submit=_("Save name"),
         org=org,
     )
 
@@ -108,7 +110,7 @@ def delete_organization(org_id: int):
     name = org.name
     with refusal_flashed():
         org_services.delete_organization(current_user, org)
-        flash(f"{name} deleted.", "success")
+        flash(_("%(name)s deleted.", name=name), "success")
         return redirect(url_for("admin.organizations"))
     return redirect(url_for("admin.edit_organization", org_id=org_id))
 
@@ -131,10 +133,12 @@ def identity_provider(org_id: int):
                 current_user, district, issuer=form.issuer.data, client_id=form.client_id.data,
                 client_secret=form.client_secret.data, email_domains=form.email_domains.data,
                 password_sign_in=form.password_sign_in.data)
-            flash(f"{district.name} signs in with its identity provider.", "success")
+            flash(_("%(district_name)s signs in with its identity provider.",
+                    district_name=district.name), "success")
             return redirect(url_for("admin.identity_provider", org_id=district.id))
     return render_template(
-        "admin/identity_provider.html", title=f"Sign-in for {district.name}", form=form,
+        "admin/identity_provider.html", title=_("Sign-in for %(district_name)s",
+                                                district_name=district.name), form=form,
         district=district, provider=provider,
         callback_url=url_for("accounts.district_callback", _external=True))
 
@@ -145,7 +149,8 @@ def remove_identity_provider(org_id: int):
     if not district.is_district:
         abort(404)
     org_services.remove_identity_provider(current_user, district)
-    flash(f"{district.name}’s people sign in with a password again.", "success")
+    flash(_("%(district_name)s’s people sign in with a password again.",
+            district_name=district.name), "success")
     return redirect(url_for("admin.identity_provider", org_id=district.id))
 
 
@@ -166,7 +171,7 @@ def users():
     page = account_queries.users_page(
         search=search.q.data or "", status=status, page=request.args.get("page", 1, type=int)
     )
-    title = "Users" if page.page == 1 else f"Users, page {page.page}"
+    title = _("Users") if page.page == 1 else _("Users, page %(page)s", page=page.page)
     return render_template(
         "admin/users.html",
         title=title,
@@ -185,9 +190,10 @@ def new_user():
         with refusal_shown_on(form):
             user = account_services.create_user(current_user, **_user_values(form),
                                                 email=form.email.data)
-            flash(f"{user.name} is invited: an e-mail is on its way to {user.email}.", "success")
+            flash(_("%(user_name)s is invited: an e-mail is on its way to %(user_email)s.",
+                    user_name=user.name, user_email=user.email), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_new.html", title="Invite a new user", form=form)
+    return render_template("admin/user_new.html", title=_("Invite a new user"), form=form)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -200,11 +206,11 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         with refusal_shown_on(form):
             account_services.update_user(current_user, user, **_user_values(form))
-            flash(f"{user.name}’s account is saved.", "success")
+            flash(_("%(user_name)s’s account is saved.", user_name=user.name), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template(
         "admin/user_edit.html",
-        title=f"Account of {user.name}",
+        title=_("Account of %(user_name)s", user_name=user.name),
         form=form,
         user=user,
         status=account_queries.status_of(user),
@@ -215,7 +221,8 @@ def edit_user(user_id: int):
 def deactivate_user(user_id: int):
     user = _user_or_404(user_id)
     return _user_action(
-        user, account_services.deactivate_user, f"{user.name} is deactivated and signed out."
+        user, account_services.deactivate_user, _("%(user_name)s is deactivated and signed out.",
+                                                  user_name=user.name)
     )
 
 
@@ -223,7 +230,8 @@ def deactivate_user(user_id: int):
 def reactivate_user(user_id: int):
     user = _user_or_404(user_id)
     return _user_action(
-        user, account_services.reactivate_user, f"{user.name} is active again and can sign in."
+        user, account_services.reactivate_user, _("%(user_name)s is active again and can sign in.",
+                                                  user_name=user.name)
     )
 
 
@@ -231,7 +239,8 @@ def reactivate_user(user_id: int):
 def resend_invitation(user_id: int):
     user = _user_or_404(user_id)
     return _user_action(
-        user, account_services.resend_invitation, f"A new invitation is on its way to {user.email}."
+        user, account_services.resend_invitation, _("A new invitation is on its way to "
+                                                    "%(user_email)s.", user_email=user.email)
     )
 
 
@@ -244,11 +253,12 @@ def erase_user(user_id: int):
     if form.validate_on_submit():
         with refusal_shown_on(form):
             privacy_services.erase_person(current_user, person)
-            flash("The person is erased: their content is removed and the account is "
-                  "anonymised.", "success")
+            flash(_("The person is erased: their content is removed and the account is "
+                    "anonymised."), "success")
             return redirect(url_for("admin.edit_user", user_id=person.id))
     return render_template(
-        "admin/user_erase.html", title=f"Erase {person.name}", user=person, form=form,
+        "admin/user_erase.html", title=_("Erase %(person_name)s",
+                                         person_name=person.name), user=person, form=form,
         preview=privacy_queries.erasure_preview(person.id),
         erased=person.email == privacy_services.erased_email(person.id),
     )

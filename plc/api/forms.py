@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired
 
@@ -7,7 +8,7 @@ from plc.formtools import BaseForm, limited
 
 
 class NewTokenForm(BaseForm):
-    name = StringField("Token name", validators=[DataRequired(), limited(100)])
+    name = StringField(_l("Token name"), validators=[DataRequired(), limited(100)])
 
 
 class RevokeTokenForm(BaseForm):

@@ -3,6 +3,8 @@ commit. The caller has checked access (plc/permissions.py: can_revoke_api_token)
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from plc.api.models import ApiToken
 from plc.audit import services as audit
 from plc.db import utcnow
@@ -15,7 +17,7 @@ def create_token(actor, name: str) -> tuple[str, ApiToken]:
     """The secret goes back to the caller to show once; only its hash is stored."""
     name = name.strip()
     if not name:
-        raise DomainError("Give the token a name, so that you know where it is used.")
+        raise DomainError(_("Give the token a name, so that you know where it is used."))
     secret, secret_hash = new_token()
     token = ApiToken(user_id=actor.id, name=name, token_hash=secret_hash)
     db.session.add(token)
@@ -27,7 +29,7 @@ def create_token(actor, name: str) -> tuple[str, ApiToken]:
 
 def revoke_token(actor, token: ApiToken) -> None:
     if token.revoked_at is not None:
-        raise DomainError("That token was already revoked.")
+        raise DomainError(_("That token was already revoked."))
     token.revoked_at = utcnow()
     db.session.flush()
     audit.record("token.revoked", actor=actor, target_type="api_token", target_id=token.id,

@@ -22,6 +22,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
@@ -104,7 +105,7 @@ bp.register_blueprint(v1)
 
 @bp.get("/api")
 def guide():
-    return render_template("api/guide.html", title="The participation API",
+    return render_template("api/guide.html", title=_("The participation API"),
                            base_url=url_for("api.v1.me", _external=True).rsplit("/", 1)[0])
 
 
@@ -116,10 +117,11 @@ def tokens():
         with refusal_shown_on(form):
             secret, token = services.create_token(current_user, form.name.data)
             session[_FRESH_TOKEN] = secret
-            flash(f"Token “{token.name}” made. Copy it now: it is shown only once.", "success")
+            flash(_("Token “%(token_name)s” made. Copy it now: it is shown only once.",
+                    token_name=token.name), "success")
             return redirect(url_for("api.tokens"))
     return render_template(
-        "api/tokens.html", title="API tokens", form=form,
+        "api/tokens.html", title=_("API tokens"), form=form,
         tokens=queries.live_tokens(current_user.id),
         fresh_token=session.pop(_FRESH_TOKEN, None) if request.method == "GET" else None,
     ), 200 if request.method == "GET" else 422
@@ -134,5 +136,6 @@ def revoke():
                                                                                token))
     with refusal_flashed():
         services.revoke_token(current_user, token)
-        flash(f"Token “{token.name}” revoked: it no longer works.", "success")
+        flash(_("Token “%(token_name)s” revoked: it no longer works.", token_name=token.name),
+              "success")
     return redirect(url_for("api.tokens"))

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from plc.assessments import queries
 from plc.assessments.queries import RatingCount
 from plc.permissions import MIN_AGGREGATE_GROUP
@@ -111,11 +113,11 @@ def overview(checkpoints: list[tuple[int, str]], cohorts: list[tuple[int, str]],
     open_until = open_until or {}
     scale = dict(levels)
     for c in counts:
-        scale.setdefault(c.value, f"Level {c.value}")
+        scale.setdefault(c.value, _("Level %(value)s", value=c.value))
     values = tuple(sorted(scale))
     names = dict(competencies)
     for c in counts:
-        names.setdefault(c.number, f"Competency {c.number}")
+        names.setdefault(c.number, _("Competency %(number)s", number=c.number))
     order = [number for number, _name in competencies]
     order += sorted(set(names) - set(order))
     found: dict[tuple[int | None, int, int], dict[int, int]] = {}
@@ -185,8 +187,8 @@ def program_overviews(program, today: date | None = None) -> list[FrameworkOverv
             queries.competency_names(framework_id),
             queries.level_scale(framework_id),
             queries.rating_counts(program.id, framework_id, closed_before=today),
-            program_name="Whole programme" if len(frameworks) == 1
-            else f"Whole programme · {name}",
+            program_name=_("Whole programme") if len(frameworks) == 1
+            else _("Whole programme · %(name)s", name=name),
             open_until={cp.id: cp.closes_on for cp in checkpoints if not cp.has_closed(today)},
         )))
     return found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     FieldList,
@@ -31,13 +33,13 @@ def _text(label: str) -> TextAreaField:
 
 class CheckpointEntry(PlainForm):
     checkpoint_id = HiddenField()
-    name = StringField("Name", validators=[InputRequired(), limited(100)])
-    opens_on = DateField("Opens on", validators=[InputRequired()])
-    closes_on = DateField("Closes on", validators=[InputRequired()])
+    name = StringField(_l("Name"), validators=[InputRequired(), limited(100)])
+    opens_on = DateField(_l("Opens on"), validators=[InputRequired()])
+    closes_on = DateField(_l("Closes on"), validators=[InputRequired()])
 
     def validate_closes_on(self, field) -> None:
         if self.opens_on.data and field.data and field.data < self.opens_on.data:
-            raise ValidationError("The closing date must not be before the opening date.")
+            raise ValidationError(_("The closing date must not be before the opening date."))
 
 
 class CheckpointsForm(BaseForm):
@@ -52,16 +54,16 @@ class NewCheckpointForm(BaseForm, CheckpointEntry):
 
 
 class ChangeEntry(PlainForm):
-    change = _text("The change I want to make")
-    competency_id = SelectField("Competency (optional)", coerce=int, default=0,
+    change = _text(_l("The change I want to make"))
+    competency_id = SelectField(_l("Competency (optional)"), coerce=int, default=0,
                                 validate_choice=True)
-    skill_factors = _text("Skill factors")
-    will_factors = _text("Will factors")
+    skill_factors = _text(_l("Skill factors"))
+    will_factors = _text(_l("Will factors"))
     structural_factors = _text("Structural / environmental factors")
-    action_steps = _text("Action steps")
-    support_formal_learning = _text("Formal learning")
-    support_practice = _text("Opportunities for practice")
-    support_reflection = _text("Opportunities for reflection")
+    action_steps = _text(_l("Action steps"))
+    support_formal_learning = _text(_l("Formal learning"))
+    support_practice = _text(_l("Opportunities for practice"))
+    support_reflection = _text(_l("Opportunities for reflection"))
 
 
 CHANGE_FIELDS = ("change", "competency_id", "skill_factors", "will_factors",
@@ -92,7 +94,7 @@ def worksheet_form(sheet: Sheet, **kwargs) -> WorksheetForm:
     attrs = {}
     for c in sheet.competencies:
         attrs[f"rating_{c.id}"] = RadioField(
-            f"Rating for {c.title}", choices=choices, validators=[Optional()],
+            _("Rating for %(title)s", title=c.title), choices=choices, validators=[Optional()],
             validate_choice=False,  # a missing rating is fine in a draft; the service decides
         )
         attrs[f"strengths_{c.id}"] = _text("Strengths")

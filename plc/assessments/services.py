@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -79,20 +80,21 @@ def update_checkpoints(actor: User, program: Program, checkpoints: list[Checkpoi
     ``today`` is the programme's date."""
     by_id = {cp.id: cp for cp in checkpoints}
     if {v.checkpoint_id for v in values} != set(by_id):
-        raise DomainError("The checkpoints changed while you were editing; reload the page.")
+        raise DomainError(_("The checkpoints changed while you were editing; reload the page."))
     names = [v.name.strip().lower() for v in values]
     if len(set(names)) != len(names):
-        raise DomainError("Two checkpoints cannot have the same name.")
+        raise DomainError(_("Two checkpoints cannot have the same name."))
     for v in values:
         if v.closes_on < v.opens_on:
-            raise DomainError(f"{v.name}: the closing date must not be before the opening date.")
+            raise DomainError(_("%(v_name)s: the closing date must not be before the opening date.",
+                                v_name=v.name))
         cp = by_id[v.checkpoint_id]
         if (cp.has_closed(today) and v.closes_on >= today
                 and queries.checkpoint_has_submissions(cp.id)):
             raise DomainError(
-                f"{cp.name} has closed and the ratings overview shows its figures, so it cannot "
-                "open again: a late worksheet's ratings could then be told from the change. "
-                "Add a further checkpoint instead.")
+                _("%(cp_name)s has closed and the ratings overview shows its figures, so it "
+                  "cannot open again: a late worksheet's ratings could then be told from the "
+                  "change. Add a further checkpoint instead.", cp_name=cp.name))
     # Temporary names first: the unique (program, name) constraint is checked row by row.
     for cp in checkpoints:
         cp.name = f"~{cp.id}"
@@ -108,7 +110,7 @@ def add_checkpoint(actor: User, program: Program, *, name: str, opens_on: date,
     """A further checkpoint (say a second mid-year one), placed after the existing ones."""
     existing = queries.checkpoints(program.id)
     if name.strip().lower() in {cp.name.lower() for cp in existing}:
-        raise DomainError("Another checkpoint already has this name.", field="name")
+        raise DomainError(_("Another checkpoint already has this name."), field="name")
     checkpoint = Checkpoint(
         program_id=program.id, name=name.strip(), opens_on=opens_on, closes_on=closes_on,
         position=max((cp.position for cp in existing), default=0) + 1,
@@ -122,8 +124,8 @@ def remove_checkpoint(actor: User, checkpoint: Checkpoint) -> None:
     """Only while nobody has a worksheet on it: worksheets are never deleted behind their
     authors' backs."""
     if queries.checkpoint_has_worksheets(checkpoint.id):
-        raise DomainError(f"{checkpoint.name} has worksheets: it cannot be removed. "
-                          "Close it instead (set its closing date).")
+        raise DomainError(_("%(checkpoint_name)s has worksheets: it cannot be removed. Close it "
+                            "instead (set its closing date).", checkpoint_name=checkpoint.name))
     db.session.delete(checkpoint)
     db.session.flush()
 
@@ -136,16 +138,16 @@ class StaleWorksheet(DomainError):
 
     def __init__(self):
         super().__init__(
-            "Not saved: this worksheet was saved somewhere else (another tab or device) after "
-            "you opened it. Your text is still in the form below. Compare it with the saved "
-            "worksheet if you need to; saving again will replace the saved version."
+            _("Not saved: this worksheet was saved somewhere else (another tab or device) after "
+              "you opened it. Your text is still in the form below. Compare it with the saved "
+              "worksheet if you need to; saving again will replace the saved version.")
         )
 
 
 class IncompleteWorksheet(DomainError):
     def __init__(self, missing: list[int]):
-        super().__init__("To submit, choose a rating for every competency. Your draft is not "
-                         "lost: the form below still holds everything you wrote.")
+        super().__init__(_("To submit, choose a rating for every competency. Your draft is not "
+                           "lost: the form below still holds everything you wrote."))
         self.missing = missing
 
 
@@ -207,10 +209,10 @@ def save_worksheet(actor: User, checkpoint: Checkpoint, assessment: SelfAssessme
 def _check_can_write(checkpoint: Checkpoint, assessment: SelfAssessment | None,
                      today: date) -> None:
     if not checkpoint.is_open(today):
-        raise DomainError(f"{checkpoint.name} is not open today, so its worksheet cannot be "
-                          "changed.")
+        raise DomainError(_("%(checkpoint_name)s is not open today, so its worksheet cannot be "
+                            "changed.", checkpoint_name=checkpoint.name))
     if assessment is not None and assessment.is_submitted:
-        raise DomainError("This worksheet is submitted. Reopen it to change it.")
+        raise DomainError(_("This worksheet is submitted. Reopen it to change it."))
 
 
 def _check_values(sheet: Sheet, values: WorksheetValues) -> None:
@@ -220,12 +222,12 @@ def _check_values(sheet: Sheet, values: WorksheetValues) -> None:
         if competency_id not in competency_ids or (
             rating.level_id is not None and rating.level_id not in level_ids
         ):
-            raise DomainError("A rating does not belong to this worksheet's rubric.")
+            raise DomainError(_("A rating does not belong to this worksheet's rubric."))
     if len(values.changes) > CHANGE_COUNT or any(
         ch.competency_id is not None and ch.competency_id not in competency_ids
         for ch in values.changes
     ):
-        raise DomainError("A planned change does not belong to this worksheet's rubric.")
+        raise DomainError(_("A planned change does not belong to this worksheet's rubric."))
 
 
 def _write_ratings(assessment: SelfAssessment, sheet: Sheet,
@@ -266,10 +268,10 @@ def reopen(actor: User, assessment: SelfAssessment, checkpoint: Checkpoint, *,
            today: date) -> None:
     """A submitted worksheet goes back to draft while its checkpoint is open."""
     if not assessment.is_submitted:
-        raise DomainError("This worksheet is already a draft.")
+        raise DomainError(_("This worksheet is already a draft."))
     if not checkpoint.is_open(today):
-        raise DomainError(f"{checkpoint.name} has closed; its worksheet can no longer be "
-                          "reopened.")
+        raise DomainError(_("%(checkpoint_name)s has closed; its worksheet can no longer be "
+                            "reopened.", checkpoint_name=checkpoint.name))
     assessment.status = DRAFT
     assessment.submitted_at = None
     assessment.updated_at = utcnow()

@@ -10,6 +10,7 @@ as you go: the same POST, asking for JSON (see ``_autosave_answer``).
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from plc import permissions
@@ -69,9 +70,10 @@ def checkpoints(program_id: int):
         with refusal_flashed():
             services.update_checkpoints(current_user, program, items, values,
                                         today=queries.today_in(program.time_zone))
-            flash("The checkpoints are saved.", "success")
+            flash(_("The checkpoints are saved."), "success")
             return redirect(url_for("assessments.checkpoints", program_id=program.id))
-    return render_template("assessments/checkpoints.html", title=f"Checkpoints: {program.name}",
+    return render_template("assessments/checkpoints.html", title=_("Checkpoints: %(program_name)s",
+                                                                   program_name=program.name),
                            program=program, form=form)
 
 
@@ -86,10 +88,12 @@ def new_checkpoint(program_id: int):
                 current_user, program, name=form["name"].data, opens_on=form.opens_on.data,
                 closes_on=form.closes_on.data,
             )
-            flash(f"The checkpoint {checkpoint.name} is added.", "success")
+            flash(_("The checkpoint %(checkpoint_name)s is added.",
+                    checkpoint_name=checkpoint.name), "success")
             return redirect(url_for("assessments.checkpoints", program_id=program.id))
     return render_template("assessments/checkpoint_new.html",
-                           title=f"New checkpoint: {program.name}", program=program, form=form)
+                           title=_("New checkpoint: %(program_name)s",
+                                   program_name=program.name), program=program, form=form)
 
 
 @bp.post("/checkpoints/<int:checkpoint_id>/remove")
@@ -101,7 +105,8 @@ def remove_checkpoint(checkpoint_id: int):
     managed_program(program.id)
     with refusal_flashed():
         services.remove_checkpoint(current_user, checkpoint)
-        flash(f"The checkpoint {checkpoint.name} is removed.", "success")
+        flash(_("The checkpoint %(checkpoint_name)s is removed.", checkpoint_name=checkpoint.name),
+              "success")
     return redirect(url_for("assessments.checkpoints", program_id=program.id))
 
 
@@ -120,8 +125,9 @@ def worksheet(checkpoint_id: int):
     framework_id = (assessment.framework_id if assessment
                     else program_queries.member_framework_id(current_user.id, program))
     if framework_id is None:
-        return render_template("assessments/no_framework.html", title=f"{checkpoint.name} "
-                               "worksheet", checkpoint=checkpoint, program=program)
+        return render_template("assessments/no_framework.html",
+                               title=_("%(checkpoint)s worksheet", checkpoint=checkpoint.name),
+                               checkpoint=checkpoint, program=program)
     sheet = queries.sheet(framework_id)
     today = queries.today_in(program.time_zone)
     is_open = checkpoint.is_open(today)
@@ -133,7 +139,7 @@ def worksheet(checkpoint_id: int):
     if (assessment is not None and assessment.is_submitted) or not is_open:
         # Nothing to fill in: the read-only worksheet, with "Reopen" while the checkpoint is open.
         if form.is_submitted():
-            flash("This worksheet cannot be changed now.", "error")
+            flash(_("This worksheet cannot be changed now."), "error")
         return _render_read_only(assessment, checkpoint, program, sheet, is_open, own=True,
                                  title=f"{checkpoint.name} worksheet · {program.name}",
                                  readers=readers)
@@ -142,8 +148,10 @@ def worksheet(checkpoint_id: int):
         with refusal_shown_on(form, show=_show_on_worksheet) as refused:
             saved = services.save_worksheet(current_user, checkpoint, assessment, sheet,
                                             _values(form, sheet), today=today, submit=submit)
-            flash(f"Your {checkpoint.name} worksheet is "
-                  f"{'submitted' if submit else 'saved as a draft'}.", "success")
+            message = (_("Your %(checkpoint)s worksheet is submitted.", checkpoint=checkpoint.name)
+                       if submit else _("Your %(checkpoint)s worksheet is saved as a draft.",
+                                        checkpoint=checkpoint.name))
+            flash(message, "success")
             if submit:
                 return redirect(url_for("assessments.view_assessment", assessment_id=saved.id))
             return redirect(url_for("assessments.worksheet", checkpoint_id=checkpoint_id))
@@ -154,7 +162,9 @@ def worksheet(checkpoint_id: int):
             form.version.data = saved_now.version if saved_now else 0
     previous_name, previous = queries.previous_ratings(current_user.id, checkpoint)
     return render_template(
-        "assessments/worksheet.html", title=f"{checkpoint.name} worksheet · {program.name}",
+        "assessments/worksheet.html",
+        title=_("%(checkpoint)s worksheet · %(program)s", checkpoint=checkpoint.name,
+                program=program.name),
         form=form, sheet=sheet, checkpoint=checkpoint, program=program, assessment=assessment,
         previous=previous, previous_name=previous_name, readers=readers,
     )
@@ -171,10 +181,11 @@ def _autosave_answer(form, checkpoint, assessment, sheet, today):
     submitted worksheet, or 422 for a field out of bounds. It never submits and never flashes:
     a draft saved in the background is not news on the next page."""
     if assessment is not None and assessment.is_submitted or not checkpoint.is_open(today):
-        return jsonify(error="This worksheet cannot be changed now. Reload the page."), 409
+        return jsonify(error=_("This worksheet cannot be changed now. Reload the page.")), 409
     if not form.validate():
-        first = next(_messages(form.errors), "the form is out of date")
-        return jsonify(error=f"Not saved: {first} Press “Save draft” to see where."), 422
+        first = next(_messages(form.errors), _("the form is out of date"))
+        return jsonify(error=_("Not saved: %(first)s Press “Save draft” to see where.",
+                               first=first)), 422
     with refusal_shown_on(form, show=lambda _form, _error: None) as refused:
         saved = services.save_worksheet(current_user, checkpoint, assessment, sheet,
                                         _values(form, sheet), today=today, submit=False)
@@ -194,7 +205,7 @@ def _show_on_worksheet(form: forms.WorksheetForm, error: DomainError) -> None:
     """A worksheet submitted with ratings missing: "choose a rating" by each of them."""
     if isinstance(error, services.IncompleteWorksheet):
         for competency_id in error.missing:
-            form.rating(competency_id).errors = ["Choose a rating to submit."]
+            form.rating(competency_id).errors = [_("Choose a rating to submit.")]
     show_on_form(form, error)
 
 
@@ -225,14 +236,21 @@ def _int_or_none(value) -> int | None:
         abort(400)
 
 
+def _worksheet_title(checkpoint: str, author_name: str | None, program: str) -> str:
+    if author_name:
+        return _("%(checkpoint)s worksheet of %(author)s · %(program)s", checkpoint=checkpoint,
+                 author=author_name, program=program)
+    return _("%(checkpoint)s worksheet summary · %(program)s", checkpoint=checkpoint,
+             program=program)
+
+
 def _render_read_only(assessment, checkpoint, program, sheet, is_open: bool, own: bool,
                       author_name: str | None = None, title: str | None = None,
                       plan_step: tuple[str, int | None] | None = None, readers=None):
     by_competency = {r.competency_id: r for r in assessment.ratings} if assessment else {}
     return render_template(
         "assessments/assessment.html",
-        title=title or f"{checkpoint.name} worksheet"
-        + (f" of {author_name}" if author_name else " summary") + f" · {program.name}",
+        title=title or _worksheet_title(checkpoint.name, author_name, program.name),
         assessment=assessment, checkpoint=checkpoint, program=program, sheet=sheet,
         ratings=by_competency, changes=assessment.changes if assessment else [],
         is_open=is_open, own=own, author_name=author_name,
@@ -279,7 +297,8 @@ def reopen(assessment_id: int):
     with refusal_flashed():
         services.reopen(current_user, assessment, checkpoint,
                         today=queries.today_in(program.time_zone))
-        flash(f"Your {checkpoint.name} worksheet is a draft again. Submit it when you are done.",
+        flash(_("Your %(checkpoint_name)s worksheet is a draft again. Submit it when you are done.",
+                checkpoint_name=checkpoint.name),
               "success")
         return redirect(url_for("assessments.worksheet", checkpoint_id=checkpoint.id))
     return redirect(url_for("assessments.view_assessment", assessment_id=assessment_id))
@@ -296,8 +315,8 @@ def share(assessment_id: int):
     shared = form.shared.data == "1"
     with refusal_flashed():
         services.set_sharing(current_user, assessment, shared)
-        flash("Peers in your cohort can now read this worksheet." if shared
-              else "This worksheet is now private to you and your facilitators.", "success")
+        flash(_("Peers in your cohort can now read this worksheet.") if shared
+              else _("This worksheet is now private to you and your facilitators."), "success")
     return redirect(url_for("assessments.view_assessment", assessment_id=assessment_id))
 
 
@@ -343,7 +362,8 @@ def _growth(program_id: int, person_id: int):
     name = current_user.name if own else queries.user_name(person_id)
     return render_template(
         "assessments/growth.html",
-        title=("My growth" if own else f"Growth of {name}") + f" · {program.name}",
+        title=(_("My growth · %(program)s", program=program.name) if own
+               else _("Growth of %(name)s · %(program)s", name=name, program=program.name)),
         program=program, table=data, **_pictures(data, _levels(framework_id, visible)),
         changes=growth.changes_in_words(data), own=own, person_name=name,
         assessment_ids={a.checkpoint_id: a.id for a in visible}, elsewhere=elsewhere,
@@ -375,6 +395,7 @@ def ratings_overview(program_id: int):
     permissions.require(program is not None
                         and permissions.can_view_rating_aggregates(current_user, program))
     return render_template("assessments/ratings_overview.html",
-                           title=f"Ratings overview · {program.name}", program=program,
+                           title=_("Ratings overview · %(program_name)s",
+                                   program_name=program.name), program=program,
                            overviews=aggregates.program_overviews(program),
                            minimum=permissions.MIN_AGGREGATE_GROUP)

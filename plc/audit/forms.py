@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import SearchField, SelectField
 
 from plc.audit.services import ACTIONS
 from plc.formtools import PlainForm, limited
 
-ACTION_CHOICES = [("", "Every action"), *ACTIONS.items()]
+ACTION_CHOICES = [("", _l("Every action")), *ACTIONS.items()]
 
 
 class AuditFilterForm(PlainForm):
-    action = SelectField("Action", choices=ACTION_CHOICES, default="")
-    person = SearchField("Person (name or e-mail, who acted or was acted on)",
+    action = SelectField(_l("Action"), choices=ACTION_CHOICES, default="")
+    person = SearchField(_l("Person (name or e-mail, who acted or was acted on)"),
                          validators=[limited(200)])

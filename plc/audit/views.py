@@ -6,6 +6,7 @@ Read-only: the log is written by the acts themselves (plc/audit/services.py:reco
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from plc import permissions
@@ -25,7 +26,8 @@ def events():
     person = (search.person.data or "") if valid else ""
     page = queries.events_page(action=action, person=person,
                                page=request.args.get("page", 1, type=int))
-    title = "Audit log" if page.number == 1 else f"Audit log, page {page.number}"
+    title = _("Audit log") if page.number == 1 else _("Audit log, page %(number)s",
+                                                      number=page.number)
     return render_template(
         "audit/events.html", title=title, search=search, page=page, actions=ACTIONS,
         page_args={"action": action or None, "person": person or None},

@@ -7,6 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
 from plc.dashboards.queries import (
     MISSED,
     CheckpointInfo,
@@ -17,18 +21,21 @@ from plc.dashboards.queries import (
     PersonRating,
     calendar_months,
 )
+from plc.i18n import N_
 from plc.plans.models import DRAFT, FACILITATORS_ONLY, SHARED_WITH_COHORT
 
+# Written into the CSV and XLSX exports too: translated where used (plc/i18n.py).
 PLAN_STATUS = {
-    None: "No plan",
-    DRAFT: "Draft",
-    SHARED_WITH_COHORT: "Shared with the cohort",
-    FACILITATORS_ONLY: "Facilitators only",
+    None: N_("No plan"),
+    DRAFT: N_("Draft"),
+    SHARED_WITH_COHORT: N_("Shared with the cohort"),
+    FACILITATORS_ONLY: N_("Facilitators only"),
 }
 
 
 def plan_status(visibility: str | None) -> str:
-    return PLAN_STATUS.get(visibility, visibility or "No plan")
+    return _(PLAN_STATUS[visibility]) if visibility in PLAN_STATUS else (
+        visibility or _(PLAN_STATUS[None]))
 
 
 def percent(part: int, whole: int) -> int | None:
@@ -82,12 +89,13 @@ class Change:
     def text(self) -> str:
         """In words a facilitator reads at a glance: "Baseline 1 → Mid-year 2 (+1)"."""
         if self.ratings == 0:
-            return "not rated yet"
+            return _("not rated yet")
         first = f"{self.first_checkpoint} {self.first}".strip()
         if self.ratings == 1:
-            return f"{first} (one rating so far)"
+            return _("%(first)s (one rating so far)", first=first)
         latest = f"{self.latest_checkpoint} {self.latest}".strip()
-        return f"{first} → {latest} ({f'{self.delta:+d}' if self.delta else 'no change'})"
+        change = f"{self.delta:+d}" if self.delta else _("no change")
+        return f"{first} → {latest} ({change})"
 
 
 @dataclass
@@ -143,15 +151,16 @@ def flags(facts: MemberFacts, recent: list[str | None], limits: Thresholds,
     marked absent or with no record at all; an excused absence is not missed."""
     reasons = []
     if not facts.plan_shared:
-        reasons.append("no shared plan")
+        reasons.append(_("no shared plan"))
     since = facts.last_update_at or facts.joined_at
     if days_between(since, now) > limits.update_days:
-        reasons.append(f"no progress update in {limits.update_days} days")
+        reasons.append(_("no progress update in %(days)s days", days=limits.update_days))
     last = limits.missed_meetings
     if last > 0 and len(recent) >= last and all(s in MISSED for s in recent[:last]):
-        reasons.append(f"missed the last {last} meeting{'s' if last != 1 else ''}")
+        reasons.append(ngettext("missed the last %(num)d meeting",
+                                "missed the last %(num)d meetings", last))
     if limits.no_feedback and facts.plan_shared and facts.comments_received == 0:
-        reasons.append("no feedback received")
+        reasons.append(_("no feedback received"))
     return reasons
 
 
@@ -175,18 +184,18 @@ def member_rows(facts: list[MemberFacts], checkpoints: list[CheckpointInfo],
 
 SORTS = {
     "name": ("Name", lambda r: (r.name.lower(), r.user_id)),
-    "status": ("Plan status", lambda r: (r.status, r.name.lower())),
+    "status": (_l("Plan status"), lambda r: (r.status, r.name.lower())),
     # Longest without an update first; never updated before everyone.
-    "update": ("Last update", lambda r: (-(r.days_since_update if r.days_since_update
+    "update": (_l("Last update"), lambda r: (-(r.days_since_update if r.days_since_update
                                            is not None else 10**6), r.name.lower())),
     "attendance": ("Attendance", lambda r: (r.attendance_percent if r.attendance_percent
                                             is not None else 101, r.name.lower())),
     "flags": ("Flags", lambda r: (-len(r.flags), r.name.lower())),
-    "nudged": ("Last nudged", lambda r: (r.facts.last_nudged_at is not None,
+    "nudged": (_l("Last nudged"), lambda r: (r.facts.last_nudged_at is not None,
                                          r.facts.last_nudged_at or datetime.min,
                                          r.name.lower())),
 }
-FILTERS = {"all": "Everyone", "nudge": "Needs a nudge"}
+FILTERS = {"all": _l("Everyone"), "nudge": _l("Needs a nudge")}
 
 
 def arrange(rows: list[MemberRow], sort: str, only: str) -> list[MemberRow]:
@@ -267,7 +276,7 @@ class Totals:
         return self.updates / months if months else None
 
 
-NO_DISTRICT = "No district recorded"
+NO_DISTRICT = N_("No district recorded")
 
 
 def by_cohort(groups: list[GroupFacts], cohorts: list[tuple[int, str]]) -> list[Totals]:
@@ -280,13 +289,13 @@ def by_cohort(groups: list[GroupFacts], cohorts: list[tuple[int, str]]) -> list[
 def by_district(groups: list[GroupFacts]) -> list[Totals]:
     totals: dict[int | None, Totals] = {}
     for g in groups:
-        totals.setdefault(g.district_id, Totals(g.district or NO_DISTRICT, key=g.district_id))
+        totals.setdefault(g.district_id, Totals(g.district or _(NO_DISTRICT), key=g.district_id))
         totals[g.district_id].add(g)
     return sorted(totals.values(), key=lambda t: (t.key is None, t.label.lower()))
 
 
 def overall(groups: list[GroupFacts]) -> Totals:
-    total = Totals("Whole programme")
+    total = Totals(_("Whole programme"))
     for g in groups:
         total.add(g)
     return total
@@ -388,12 +397,12 @@ def trend_sparklines(trend: list[MonthFacts], members: int, months_so_far: int
         return [v if i < months_so_far else None for i, v in enumerate(values)]
 
     return [
-        sparkline("active", "Active members", so_far([m.active for m in trend])),
-        sparkline("updates", "Progress updates", so_far([m.updates for m in trend])),
-        sparkline("attendance", "Attendance rate",
+        sparkline("active", _("Active members"), so_far([m.active for m in trend])),
+        sparkline("updates", _("Progress updates"), so_far([m.updates for m in trend])),
+        sparkline("attendance", _("Attendance rate"),
                   so_far([percent(m.meetings_attended, m.meetings_held) for m in trend]),
                   suffix="%"),
-        sparkline("comments", "Comments per member",
+        sparkline("comments", _("Comments per member"),
                   so_far([round(m.comments / members, 2) if members else None
                           for m in trend])),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired
 
@@ -13,8 +14,8 @@ class NudgeForm(BaseForm):
     """The dashboard's table carries one checkbox per member (rendered in the rows); the
     view sets ``user_ids.choices`` to the cohort's members."""
 
-    user_ids = SelectMultipleField("Members to nudge", coerce=int,
-                                   validators=[InputRequired("Choose at least one member.")])
-    message = TextAreaField("Message", default=DEFAULT_MESSAGE,
-                            validators=[InputRequired("Write a message."),
+    user_ids = SelectMultipleField(_l("Members to nudge"), coerce=int,
+                                   validators=[InputRequired(_l("Choose at least one member."))])
+    message = TextAreaField(_l("Message"), default=DEFAULT_MESSAGE,
+                            validators=[InputRequired(_l("Write a message.")),
                                         limited(MAX_MESSAGE)])

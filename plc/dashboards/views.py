@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from plc import permissions
@@ -90,7 +91,8 @@ def _render_dashboard(cohort: Cohort, form: forms.NudgeForm, status: int = 200,
     if select_flagged:
         form.user_ids.data = flagged
     return render_template(
-        "dashboards/cohort.html", title=f"Dashboard · {cohort.name}", cohort=cohort,
+        "dashboards/cohort.html", title=_("Dashboard · %(cohort_name)s",
+                                          cohort_name=cohort.name), cohort=cohort,
         program=program, rows=rows, flagged=sum(1 for r in all_rows if r.flags),
         flagged_shown=len(flagged), selected=len(form.user_ids.data or ()),
         select_flagged=SELECT_FLAGGED, total=len(all_rows), sort=sort, only=only,
@@ -111,7 +113,8 @@ def nudge(cohort_id: int):
         recipients = queries.cohort_members(cohort.id, form.user_ids.data)
         with refusal_shown_on(form):
             services.send_nudges(current_user, cohort, recipients, form.message.data)
-            flash(f"Nudge sent to {', '.join(p.name for p in recipients)}.", "success")
+            flash(_("Nudge sent to %(join)s.", join=", ".join(p.name for p in recipients)),
+                  "success")
             return redirect(url_for("dashboards.cohort_dashboard", cohort_id=cohort.id,
                                     sort=_choice("sort", figures.SORTS),
                                     filter=_choice("filter", figures.FILTERS)))
@@ -135,7 +138,8 @@ def cohort_growth(cohort_id: int):
                           if framework_id else [])
     mix = queries.barrier_mix(cohort.id, program.id)
     return render_template(
-        "dashboards/growth.html", title=f"Growth · {cohort.name}", cohort=cohort,
+        "dashboards/growth.html", title=_("Growth · %(cohort_name)s",
+                                          cohort_name=cohort.name), cohort=cohort,
         program=program, checkpoints=checkpoints, levels=levels, growth=data,
         barriers=[(kind, mix.get(kind, 0)) for kind in BARRIER_KINDS], stacked=figures.stacked,
     )
@@ -150,7 +154,8 @@ def cohort_participation(cohort_id: int):
     cohort = _cohort(cohort_id, permissions.can_view_participation)
     report = reports.cohort_participation(cohort)
     return render_template(
-        "dashboards/participation.html", title=f"Participation · {cohort.name}",
+        "dashboards/participation.html", title=_("Participation · %(cohort_name)s",
+                                                 cohort_name=cohort.name),
         cohort=cohort, program=report.program, facts=report.facts,
         active_this_month=report.active_this_month, plan_status=figures.plan_status,
     )
@@ -162,7 +167,8 @@ def program_dashboard(program_id: int):
     program = _program(program_id)
     report = reports.program_report(program)
     return render_template(
-        "dashboards/program.html", title=f"Participation dashboard · {program.name}",
+        "dashboards/program.html", title=_("Participation dashboard · %(program_name)s",
+                                           program_name=program.name),
         program=program, cohorts=report.cohorts, districts=report.districts,
         total=report.total, trend=report.trend, sparklines=figures.trend_sparklines(
             report.trend, report.total.members, report.months),
@@ -216,7 +222,7 @@ def _export(program: Program, name: str, kind: str, cohort_ids: list[int] | None
             ratings = [(exports.ratings_header(f.overview), exports.ratings_rows(f.overview),
                         f.framework_name if len(found) > 1 else None) for f in found] or [
                 (exports.ratings_header(None), [], None)]
-        body = exports.to_xlsx(table, f"Participation · {name}", attendance, ratings)
+        body = exports.to_xlsx(table, _("Participation · %(name)s", name=name), attendance, ratings)
         mimetype = XLSX
     return _download(body, mimetype, exports.filename(name, first, last, kind))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
@@ -11,17 +12,17 @@ from plc.feedback.services import MAX_BODY
 from plc.formtools import BaseForm, limited
 
 KIND_CHOICES = [
-    ("", "No particular kind"),
-    (WARM, "Warm: what is working"),
-    (COOL, "Cool: something to push on"),
+    ("", _l("No particular kind")),
+    (WARM, _l("Warm: what is working")),
+    (COOL, _l("Cool: something to push on")),
     (QUESTION, "Question"),
 ]
 KIND_LABELS = {WARM: "Warm", COOL: "Cool", QUESTION: "Question"}
 
 
 class CommentForm(BaseForm):
-    body = TextAreaField("Your comment", validators=[InputRequired(), limited(MAX_BODY)])
-    kind = SelectField("Kind of feedback", choices=KIND_CHOICES, default="")
+    body = TextAreaField(_l("Your comment"), validators=[InputRequired(), limited(MAX_BODY)])
+    kind = SelectField(_l("Kind of feedback"), choices=KIND_CHOICES, default="")
 
 
 class EditCommentForm(CommentForm):

@@ -3,6 +3,7 @@ checked access (plc/permissions.py: can_comment, can_edit_comment, can_delete_co
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from plc.accounts.models import User
@@ -11,13 +12,14 @@ from plc.errors import DomainError
 from plc.extensions import db
 from plc.feedback import mentions, queries
 from plc.feedback.models import FEEDBACK_KINDS, Comment
+from plc.i18n import N_
 from plc.notifications import events
 from plc.plans.models import ActionPlan, ProgressUpdate
 
 MAX_BODY = 10_000
-STALE = ("Someone changed this comment while you were editing it (perhaps you, in another "
-         "window). Your text is below; the saved comment is shown above it. Save again to "
-         "replace it.")
+STALE = (N_("Someone changed this comment while you were editing it (perhaps you, in another "
+            "window). Your text is below; the saved comment is shown above it. Save again to "
+            "replace it."))
 
 
 def add_comment(actor: User, plan: ActionPlan, cohort_ids, *, body: str, kind: str | None,
@@ -29,11 +31,11 @@ def add_comment(actor: User, plan: ActionPlan, cohort_ids, *, body: str, kind: s
     if parent is not None:
         parent = _thread_start(parent)
         if parent.plan_id != plan.id:
-            raise DomainError("That comment is not on this plan.")
+            raise DomainError(_("That comment is not on this plan."))
         update_id = parent.update_id
     else:
         if update is not None and update.plan_id != plan.id:
-            raise DomainError("That update is not on this plan.")
+            raise DomainError(_("That update is not on this plan."))
         update_id = update.id if update is not None else None
     comment = Comment(plan_id=plan.id, update_id=update_id, parent_id=parent.id if parent else None,
                       author_id=actor.id, kind=kind, body=body)
@@ -52,7 +54,7 @@ def _thread_start(comment: Comment) -> Comment:
         return comment
     top = queries.comment(comment.parent_id)
     if top is None:
-        raise DomainError("That conversation no longer exists.")
+        raise DomainError(_("That conversation no longer exists."))
     return top
 
 
@@ -63,7 +65,7 @@ def edit_comment(actor: User, comment: Comment, plan: ActionPlan, cohort_ids, *,
     body = _checked_body(body)
     kind = _checked_kind(kind)
     if comment.version != loaded_version:
-        raise DomainError(STALE, field="body")
+        raise DomainError(_(STALE), field="body")
     people = queries.mentionable(plan.id)
     before = {p.id for p in mentions.mentioned(comment.body, people)}
     comment.body = body
@@ -72,7 +74,7 @@ def edit_comment(actor: User, comment: Comment, plan: ActionPlan, cohort_ids, *,
     try:
         db.session.flush()
     except StaleDataError as exc:  # a save that raced past the check above
-        raise DomainError(STALE, field="body") from exc
+        raise DomainError(_(STALE), field="body") from exc
     events.comment_edited(comment, plan, cohort_ids, actor, newly_mentioned=[
         p for p in mentions.mentioned(body, people) if p.id not in before
     ])
@@ -94,9 +96,10 @@ def delete_comment(actor: User, comment: Comment) -> None:
 def _checked_body(body: str) -> str:
     body = (body or "").replace("\x00", "").strip()
     if not body:
-        raise DomainError("Write something first.", field="body")
+        raise DomainError(_("Write something first."), field="body")
     if len(body) > MAX_BODY:
-        raise DomainError(f"Keep a comment under {MAX_BODY:,} characters.", field="body")
+        raise DomainError(_("Keep a comment under %(max)s characters.",
+                            max=format(MAX_BODY, ",")), field="body")
     return body
 
 
@@ -104,5 +107,5 @@ def _checked_kind(kind: str | None) -> str | None:
     if not kind:
         return None
     if kind not in FEEDBACK_KINDS:
-        raise DomainError("Choose warm, cool or question (or none).", field="kind")
+        raise DomainError(_("Choose warm, cool or question (or none)."), field="kind")
     return kind

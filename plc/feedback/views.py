@@ -8,6 +8,7 @@ with the text kept.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from plc import permissions
@@ -67,7 +68,7 @@ def comment_on_update(update_id: int):
     update = queries.update(update_id)
     permissions.require(update is not None)
     plan, cohort_ids = visible_plan(update.plan_id)
-    return _post_comment(plan, cohort_ids, "a comment on the progress update", update=update)
+    return _post_comment(plan, cohort_ids, _("a comment on the progress update"), update=update)
 
 
 @bp.post("/comments/<int:comment_id>/replies")
@@ -84,10 +85,10 @@ def _post_comment(plan, cohort_ids, what: str, update=None, parent=None):
         with refusal_shown_on(form):
             comment = services.add_comment(current_user, plan, cohort_ids, body=form.body.data,
                                            kind=form.kind.data, update=update, parent=parent)
-            flash("Your comment is posted.", "success")
+            flash(_("Your comment is posted."), "success")
             return _back_to(plan, comment)
     return render_template(
-        "feedback/comment_form.html", title=f"Write {what}", form=form, plan=plan,
+        "feedback/comment_form.html", title=_("Write %(what)s", what=what), form=form, plan=plan,
         action=request.path, cancel_url=plan_path(plan.id), parent=parent,
         people=queries.mentionable(plan.id),
     )
@@ -107,16 +108,16 @@ def edit_comment(comment_id: int):
         with refusal_shown_on(form) as refused:
             services.edit_comment(current_user, comment, plan, cohort_ids, body=form.body.data,
                                   kind=form.kind.data, loaded_version=form.version.data)
-            flash("Your comment is saved.", "success")
+            flash(_("Your comment is saved."), "success")
             return _back_to(plan, comment)
         comment, plan, cohort_ids = _visible_comment(comment_id)
-        stale = refused.error.message == services.STALE
+        stale = refused.error.message == _(services.STALE)
         # The next save is based on what is saved now; the typed text stays in the form.
         form.version.raw_data = None
         form.version.data = comment.version
     people = queries.mentionable(plan.id)
     return render_template(
-        "feedback/edit_form.html", title="Edit your comment", form=form, plan=plan,
+        "feedback/edit_form.html", title=_("Edit your comment"), form=form, plan=plan,
         comment=comment, stale=stale, people=people,
         cancel_url=plan_path(plan.id, comment_id=comment.id),
     )
@@ -128,7 +129,7 @@ def delete_comment(comment_id: int):
     comment, plan, cohort_ids = _visible_comment(comment_id)
     permissions.require(permissions.can_delete_comment(current_user, comment, cohort_ids), 403)
     services.delete_comment(current_user, comment)
-    flash("The comment is removed; its replies stay.", "success")
+    flash(_("The comment is removed; its replies stay."), "success")
     return _back_to(plan, comment)
 
 
@@ -142,7 +143,8 @@ def cohort_feed(cohort_id: int):
     permissions.require(permissions.can_view_cohort_feed(current_user, cohort))
     page = queries.cohort_feed(current_user, cohort.id, request.args.get("page", 1, type=int))
     return render_template(
-        "feedback/feed.html", title=f"Recent activity · {cohort.name}"
-        + (f" · page {page.page}" if page.page > 1 else ""),
+        "feedback/feed.html",
+        title=(_("Recent activity · %(cohort)s · page %(page)s", cohort=cohort.name, page=page.page)
+               if page.page > 1 else _("Recent activity · %(cohort)s", cohort=cohort.name)),
         cohort=cohort, feed=page, zone=cohort.program.time_zone,
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from plc.assessments import queries as assessment_queries
@@ -24,7 +25,7 @@ def home():
     page = home_page.home_for(current_user, memberships, open_checkpoints, statuses)
     return render_template(
         "main/home.html",
-        title="Home",
+        title=_("Home"),
         todo=page.todo,
         member_cohorts=page.member_cohorts,
         facilitated=page.facilitated,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -38,17 +40,17 @@ WEEKDAY_LABELS = dict(WEEKDAYS)
 
 
 def _duration_field():
-    return IntegerField("Length (minutes)", default=90,
+    return IntegerField(_l("Length (minutes)"), default=90,
                         validators=[InputRequired(), NumberRange(1, MAX_DURATION_MINUTES)])
 
 
 class _Place(BaseForm):
-    location = StringField("Place", validators=[limited(500)])
-    online_url = URLField("Video link", validators=[Optional(), URL(), limited(1000)])
+    location = StringField(_l("Place"), validators=[limited(500)])
+    online_url = URLField(_l("Video link"), validators=[Optional(), URL(), limited(1000)])
 
 
 class _PlaceFields(_Place):
-    title = StringField("Title", default="Cohort meeting",
+    title = StringField(_l("Title"), default=lambda: _("Cohort meeting"),
                         validators=[InputRequired(), limited(200)])
 
 
@@ -56,12 +58,12 @@ class AgendaRow(PlainForm):
     """One line of a new meeting's agenda: the item and its minutes (the rest, protocol,
     materials and presenters, on the item's own page later). A blank row is ignored."""
 
-    title = StringField("Agenda item", validators=[limited(200)])
-    minutes = IntegerField("Minutes", validators=[Optional(), NumberRange(1, 600)])
+    title = StringField(_l("Agenda item"), validators=[limited(200)])
+    minutes = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(1, 600)])
 
     def validate_title(self, field) -> None:
         if not field.data and self.minutes.data:
-            raise ValidationError("Name the item, or clear its minutes.")
+            raise ValidationError(_("Name the item, or clear its minutes."))
 
 
 BLANK_AGENDA_ROWS = 3
@@ -74,29 +76,29 @@ def blank_agenda_row() -> AgendaRow:
 
 
 class MeetingForm(_PlaceFields):
-    day = DateField("Date", validators=[InputRequired()])
-    start = TimeField("Starts at", validators=[InputRequired()])
+    day = DateField(_l("Date"), validators=[InputRequired()])
+    start = TimeField(_l("Starts at"), validators=[InputRequired()])
     duration_minutes = _duration_field()
     agenda = FieldList(FormField(AgendaRow), min_entries=BLANK_AGENDA_ROWS,
                        max_entries=MAX_AGENDA_ROWS)
 
 
 class SeriesForm(_PlaceFields):
-    week_of_month = SelectField("Week of the month", coerce=int, choices=WEEKS, default=2)
-    weekday = SelectField("Day", coerce=int, choices=WEEKDAYS, default=1)
-    start = TimeField("Starts at", validators=[InputRequired()])
+    week_of_month = SelectField(_l("Week of the month"), coerce=int, choices=WEEKS, default=2)
+    weekday = SelectField(_l("Day"), coerce=int, choices=WEEKDAYS, default=1)
+    start = TimeField(_l("Starts at"), validators=[InputRequired()])
     duration_minutes = _duration_field()
-    first_date = DateField("From", validators=[InputRequired()])
-    last_date = DateField("Until", validators=[InputRequired()])
+    first_date = DateField(_l("From"), validators=[InputRequired()])
+    last_date = DateField(_l("Until"), validators=[InputRequired()])
 
     def validate_last_date(self, field) -> None:
         if self.first_date.data and field.data and field.data < self.first_date.data:
-            raise ValidationError("The last date must not be before the first.")
+            raise ValidationError(_("The last date must not be before the first."))
 
 
 class MoveForm(_Place):
-    day = DateField("Date", validators=[InputRequired()])
-    start = TimeField("Starts at", validators=[InputRequired()])
+    day = DateField(_l("Date"), validators=[InputRequired()])
+    start = TimeField(_l("Starts at"), validators=[InputRequired()])
     duration_minutes = _duration_field()
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
@@ -113,14 +115,14 @@ PROTOCOL_KEYS = {key for key, _ in PROTOCOLS}
 
 
 class AgendaItemForm(BaseForm):
-    title = StringField("Title", validators=[InputRequired(), limited(200)])
-    minutes = IntegerField("Minutes", validators=[Optional(), NumberRange(1, 600)])
-    protocol = SelectField("Protocol", choices=PROTOCOLS, default=OTHER_PROTOCOL)
-    protocol_other = StringField("Name of the other protocol (optional)",
+    title = StringField(_l("Title"), validators=[InputRequired(), limited(200)])
+    minutes = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(1, 600)])
+    protocol = SelectField(_l("Protocol"), choices=PROTOCOLS, default=OTHER_PROTOCOL)
+    protocol_other = StringField(_l("Name of the other protocol (optional)"),
                                  validators=[limited(30)])
-    description = TextAreaField("Description", validators=[limited(TEXT_MAX)])
-    materials = TextAreaField("Materials", validators=[limited(TEXT_MAX)])
-    presenters = SelectMultipleField("Presenters", coerce=int, choices=[])
+    description = TextAreaField(_l("Description"), validators=[limited(TEXT_MAX)])
+    materials = TextAreaField(_l("Materials"), validators=[limited(TEXT_MAX)])
+    presenters = SelectMultipleField(_l("Presenters"), coerce=int, choices=[])
 
     def chosen_protocol(self) -> str:
         """A protocol of the list, or the name typed for "Other"."""
@@ -141,14 +143,14 @@ class MoveItemForm(BaseForm):
 
 # --- attendance ----------------------------------------------------------------------------
 
-STATUS_LABELS = {"present": "Present", "late": "Late", "excused": "Excused",
-                 "absent": "Absent"}
+STATUS_LABELS = {"present": _l("Present"), "late": _l("Late"), "excused": _l("Excused"),
+                 "absent": _l("Absent")}
 
 
 class _AttendanceBase(BaseForm):
     # Shown only for a meeting that has not started (plc/meetings/services.record_attendance).
     confirm_early = BooleanField(
-        "Record it anyway: I know this meeting has not started yet")
+        _l("Record it anyway: I know this meeting has not started yet"))
 
     def statuses(self) -> dict[int, str]:
         """The choices made, by person id (people left without one are not included)."""
@@ -176,21 +178,21 @@ def attendance_form(people, current: dict[int, str]):
 
 
 class NotesForm(BaseForm):
-    notes = TextAreaField("Notes", validators=[limited(TEXT_MAX)])
+    notes = TextAreaField(_l("Notes"), validators=[limited(TEXT_MAX)])
     notes_version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
 class NoteTakerForm(BaseForm):
-    user_id = SelectField("Note-taker", coerce=int, choices=[])
+    user_id = SelectField(_l("Note-taker"), coerce=int, choices=[])
 
 
 class FollowUpForm(BaseForm):
-    assignee_id = SelectField("Assigned to", coerce=int, choices=[],
+    assignee_id = SelectField(_l("Assigned to"), coerce=int, choices=[],
                               validators=[InputRequired()])
-    text = StringField("Follow-up", validators=[InputRequired(), limited(1000)])
-    due_on = DateField("Due on", validators=[Optional()])
+    text = StringField(_l("Follow-up"), validators=[InputRequired(), limited(1000)])
+    due_on = DateField(_l("Due on"), validators=[Optional()])
 
 
 class FollowUpPlanForm(BaseForm):
-    focus_area_id = SelectField("Focus area", coerce=int, choices=[],
+    focus_area_id = SelectField(_l("Focus area"), coerce=int, choices=[],
                                 validators=[InputRequired()])

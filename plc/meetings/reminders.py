@@ -3,6 +3,8 @@ update on their plan; each person once per meeting."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from plc.db import utcnow
 from plc.extensions import db
 from plc.meetings import queries
@@ -24,5 +26,5 @@ def send_reminders() -> int:
             db.session.add(MeetingReminder(meeting_id=meeting_id, user_id=person.id))
             # notify() e-mails urgent events itself: no mail of our own here.
             notify(person, MEETING_REMINDER, meeting_id=meeting_id, urgent=True,
-                   text="Post a progress update on your plan before the meeting.")
+                   text=_("Post a progress update on your plan before the meeting."))
     return len(due)

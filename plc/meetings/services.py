@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, update
 
 from plc import links
@@ -14,6 +16,7 @@ from plc.accounts.models import User
 from plc.db import utcnow
 from plc.errors import DomainError
 from plc.extensions import db
+from plc.i18n import N_
 from plc.mail import outbox
 from plc.meetings import queries
 from plc.meetings.models import (
@@ -57,9 +60,10 @@ def schedule_meeting(actor: User, cohort: Cohort, *, title: str, day: date, star
         _fill_item(item, values)
         db.session.add(item)
     db.session.flush()
-    _notify(actor, meeting.cohort_id, f"New meeting: {title}",
-            f"{title} ({cohort.name}) is scheduled.\n\nWhen: {_when(meeting, zone)}\n"
-            f"{_place_text(meeting)}",
+    _notify(actor, meeting.cohort_id, _("New meeting: %(title)s", title=title),
+            _("%(title)s (%(cohort)s) is scheduled.\n\nWhen: %(when)s\n%(place)s",
+              title=title, cohort=cohort.name, when=_when(meeting, zone),
+              place=_place_text(meeting)),
             links.meeting_link(meeting.id))
     return meeting
 
@@ -72,9 +76,10 @@ def schedule_series(actor: User, cohort: Cohort, *, title: str, weekday: int,
     _check_rule(weekday, week_of_month, first_date, last_date)
     days = monthly_dates(first_date, last_date, weekday, week_of_month)
     if not days:
-        raise DomainError("No date between those two matches the rule.", field="last_date")
+        raise DomainError(_("No date between those two matches the rule."), field="last_date")
     if len(days) > MAX_SERIES_MEETINGS:
-        raise DomainError(f"A series holds at most {MAX_SERIES_MEETINGS} meetings.",
+        raise DomainError(_("A series holds at most %(MAX_SERIES_MEETINGS)s meetings.",
+                            MAX_SERIES_MEETINGS=MAX_SERIES_MEETINGS),
                           field="last_date")
     zone = _zone_of(cohort)
     instants = [_starts_at(day, start, zone) for day in days]
@@ -88,9 +93,12 @@ def schedule_series(actor: User, cohort: Cohort, *, title: str, weekday: int,
     meetings = [_add_meeting(cohort, title, starts_at, duration_minutes, place, series.id)
                 for starts_at in instants]
     dates = "\n".join(f"- {_when(m, zone)}" for m in meetings)
-    _notify(actor, cohort.id, f"New meetings: {title}",
-            f"{title} ({cohort.name}) is scheduled, {len(meetings)} meetings:\n\n{dates}\n"
-            f"{_place_text(meetings[0])}",
+    _notify(actor, cohort.id, _("New meetings: %(title)s", title=title),
+            ngettext("%(title)s (%(cohort)s) is scheduled, %(num)d meeting:\n\n%(dates)s\n"
+                     "%(place)s",
+                     "%(title)s (%(cohort)s) is scheduled, %(num)d meetings:\n\n%(dates)s\n"
+                     "%(place)s", len(meetings), title=title, cohort=cohort.name, dates=dates,
+                     place=_place_text(meetings[0])),
             links.cohort_meetings_link(cohort.id))
     return series
 
@@ -101,7 +109,7 @@ def move_meeting(actor: User, meeting: Meeting, *, day: date, start: time,
     link when ``place`` is given; tell the cohort."""
     _check_current(meeting, loaded_version)
     if meeting.is_cancelled:
-        raise DomainError("A cancelled meeting cannot be moved.")
+        raise DomainError(_("A cancelled meeting cannot be moved."))
     zone = _zone_of(meeting.cohort)
     was = f"{_when(meeting, zone)}\n{_place_text(meeting)}"
     meeting.starts_at = _starts_at(day, start, zone)
@@ -110,21 +118,22 @@ def move_meeting(actor: User, meeting: Meeting, *, day: date, start: time,
         meeting.location, meeting.online_url = place.location, place.online_url
     meeting.updated_at = utcnow()
     db.session.flush()
-    _notify_change(actor, meeting, f"Moved: {meeting.title}",
-                   f"{meeting.title} ({meeting.cohort.name}) has moved.\n\n"
-                   f"Was: {was}\nNow: {_when(meeting, zone)}\n{_place_text(meeting)}")
+    _notify_change(actor, meeting, _("Moved: %(title)s", title=meeting.title),
+                   _("%(title)s (%(cohort)s) has moved.\n\nWas: %(was)s\nNow: %(when)s\n%(place)s",
+                     title=meeting.title, cohort=meeting.cohort.name, was=was,
+                     when=_when(meeting, zone), place=_place_text(meeting)))
 
 
 def cancel_meeting(actor: User, meeting: Meeting, *, loaded_version: int) -> None:
     _check_current(meeting, loaded_version)
     if meeting.is_cancelled:
-        raise DomainError("This meeting is already cancelled.")
+        raise DomainError(_("This meeting is already cancelled."))
     meeting.status = CANCELLED
     meeting.updated_at = utcnow()
     db.session.flush()
-    _notify_change(actor, meeting, f"Cancelled: {meeting.title}",
-            f"{meeting.title} ({meeting.cohort.name}) on "
-            f"{_when(meeting, _zone_of(meeting.cohort))} is cancelled.\n")
+    _notify_change(actor, meeting, _("Cancelled: %(title)s", title=meeting.title),
+                   _("%(title)s (%(cohort)s) on %(when)s is cancelled.\n", title=meeting.title,
+                     cohort=meeting.cohort.name, when=_when(meeting, _zone_of(meeting.cohort))))
 
 
 def renew_calendar_token(actor: User) -> str:
@@ -167,31 +176,32 @@ def _zone_of(cohort: Cohort) -> str:
 def _starts_at(day: date, start: time, zone: str):
     instant = local_to_utc(day, start, zone)
     if instant is None:
-        raise DomainError(f"{start:%-I:%M %p} does not exist on {day:%b %-d} in {zone}: the "
-                          "clocks change then. Choose another time.", field="start")
+        raise DomainError(_("%(time)s does not exist on %(day)s in %(zone)s: the clocks "
+                            "change then. Choose another time.", time=format(start, "%-I:%M %p"),
+                            day=format(day, "%b %-d"), zone=zone), field="start")
     return instant
 
 
 def _duration(minutes: int) -> timedelta:
     if not 1 <= minutes <= MAX_DURATION_MINUTES:
-        raise DomainError("A meeting lasts between 1 minute and 12 hours.",
+        raise DomainError(_("A meeting lasts between 1 minute and 12 hours."),
                           field="duration_minutes")
     return timedelta(minutes=minutes)
 
 
 def _check_rule(weekday: int, week_of_month: int, first_date: date, last_date: date) -> None:
     if weekday not in range(7):
-        raise DomainError("Choose a day of the week.", field="weekday")
+        raise DomainError(_("Choose a day of the week."), field="weekday")
     if week_of_month not in (1, 2, 3, 4, LAST_WEEK):
-        raise DomainError("Choose which week of the month.", field="week_of_month")
+        raise DomainError(_("Choose which week of the month."), field="week_of_month")
     if last_date < first_date:
-        raise DomainError("The last date must not be before the first.", field="last_date")
+        raise DomainError(_("The last date must not be before the first."), field="last_date")
 
 
 def _check_current(meeting: Meeting, loaded_version: int) -> None:
     if meeting.version != loaded_version:
-        raise DomainError("Someone changed this meeting while you were looking at it. "
-                          "Here it is as it is now.")
+        raise DomainError(_("Someone changed this meeting while you were looking at it. Here it "
+                            "is as it is now."))
 
 
 def _when(meeting: Meeting, zone: str) -> str:
@@ -202,10 +212,10 @@ def _when(meeting: Meeting, zone: str) -> str:
 def _place_text(meeting: Meeting) -> str:
     lines = []
     if meeting.location:
-        lines.append(f"Place: {meeting.location}")
+        lines.append(_("Place: %(location)s", location=meeting.location))
     if meeting.online_url:
-        lines.append(f"Video link: {meeting.online_url}")
-    return "".join(f"{line}\n" for line in lines) or "Place: not set yet\n"
+        lines.append(_("Video link: %(url)s", url=meeting.online_url))
+    return "".join(f"{line}\n" for line in lines) or _("Place: not set yet") + "\n"
 
 
 def _notify_change(actor: User, meeting: Meeting, subject: str, text: str) -> None:
@@ -218,7 +228,8 @@ def _notify(actor: User, cohort_id: int, subject: str, text: str, link: str) -> 
     for person in queries.people_to_notify(cohort_id):
         if person.id != actor.id:
             outbox.queue(person.email, subject,
-                         f"Hello {person.name},\n\n{text}\nSee: {link}\n")
+                         _("Hello %(name)s,\n\n%(text)s\nSee: %(link)s\n", name=person.name,
+                           text=text, link=link))
 
 
 # --- agenda --------------------------------------------------------------------------------
@@ -262,12 +273,13 @@ def remove_agenda_item(actor: User, meeting: Meeting, item: AgendaItem) -> None:
 def move_agenda_item(actor: User, meeting: Meeting, item: AgendaItem, direction: str) -> None:
     """Swap the item with its neighbour above ("up") or below ("down")."""
     if direction not in ("up", "down"):
-        raise DomainError("Choose up or down.")
+        raise DomainError(_("Choose up or down."))
     items = queries.agenda(meeting.id)
     index = next(i for i, other in enumerate(items) if other.id == item.id)
     target = index - 1 if direction == "up" else index + 1
     if not 0 <= target < len(items):
-        raise DomainError(f"This item is already {'first' if direction == 'up' else 'last'}.")
+        raise DomainError(_("This item is already %(last)s.",
+                            last="first" if direction == "up" else "last"))
     items[index], items[target] = items[target], items[index]
     for position, other in enumerate(items, start=1):
         other.position = position
@@ -287,7 +299,7 @@ def _set_presenters(meeting: Meeting, item: AgendaItem, user_ids: tuple[int, ...
     wanted = set(user_ids)
     allowed = {person.id for person in queries.roster(meeting.cohort_id)}
     if wanted - allowed:
-        raise DomainError("Presenters must be members of this cohort.", field="presenters")
+        raise DomainError(_("Presenters must be members of this cohort."), field="presenters")
     current = set(queries.presenter_ids(item.id))
     if current - wanted:
         db.session.execute(
@@ -302,8 +314,8 @@ def _set_presenters(meeting: Meeting, item: AgendaItem, user_ids: tuple[int, ...
 # --- attendance ----------------------------------------------------------------------------
 
 
-NOT_STARTED_YET = ("This meeting has not started yet, so nothing is saved. If you mean to "
-                   "record attendance ahead of it, tick “Record it anyway” and save again.")
+NOT_STARTED_YET = (N_("This meeting has not started yet, so nothing is saved. If you mean to "
+                      "record attendance ahead of it, tick “Record it anyway” and save again."))
 
 
 def record_attendance(actor: User, meeting: Meeting, statuses: dict[int, str], *,
@@ -313,12 +325,12 @@ def record_attendance(actor: User, meeting: Meeting, statuses: dict[int, str], *
     people have a status now. A meeting that has not started yet is recorded only when the
     person confirms it (``ahead_confirmed``): attendance taken days ahead is usually a slip."""
     if meeting.starts_at > utcnow() and not ahead_confirmed:
-        raise DomainError(NOT_STARTED_YET, "confirm_early")
+        raise DomainError(_(NOT_STARTED_YET), "confirm_early")
     if set(statuses.values()) - set(ATTENDANCE_STATUSES):
-        raise DomainError("Choose present, late, excused or absent.")
+        raise DomainError(_("Choose present, late, excused or absent."))
     roster_ids = {person.id for person in queries.roster(meeting.cohort_id)}
     if set(statuses) - roster_ids:
-        raise DomainError("Attendance is taken only for the cohort's members.")
+        raise DomainError(_("Attendance is taken only for the cohort's members."))
     existing = queries.attendance(meeting.id)
     now = utcnow()
     for user_id, status in statuses.items():
@@ -349,14 +361,14 @@ def save_notes(actor: User, meeting: Meeting, notes: str, *, loaded_version: int
     )
     db.session.expire(meeting, ["notes", "notes_version"])
     if result.rowcount != 1:
-        raise DomainError("Someone else saved these notes while you were writing. Their "
-                          "version is shown below; your text is kept in the box: merge and "
-                          "save again.", field="notes")
+        raise DomainError(_("Someone else saved these notes while you were writing. Their version "
+                            "is shown below; your text is kept in the box: merge and save again."),
+                          field="notes")
 
 
 def choose_note_taker(actor: User, meeting: Meeting, user_id: int | None) -> None:
     if user_id is not None and user_id not in {p.id for p in queries.roster(meeting.cohort_id)}:
-        raise DomainError("The note-taker must be a member of this cohort.", field="user_id")
+        raise DomainError(_("The note-taker must be a member of this cohort."), field="user_id")
     meeting.note_taker_id = user_id
     db.session.flush()
 
@@ -364,7 +376,7 @@ def choose_note_taker(actor: User, meeting: Meeting, user_id: int | None) -> Non
 def add_follow_up(actor: User, meeting: Meeting, *, assignee_id: int, text: str,
                   due_on: date | None) -> FollowUp:
     if assignee_id not in {p.id for p in queries.roster(meeting.cohort_id)}:
-        raise DomainError("Follow-ups go to members of this cohort.", field="assignee_id")
+        raise DomainError(_("Follow-ups go to members of this cohort."), field="assignee_id")
     follow_up = FollowUp(meeting_id=meeting.id, assignee_id=assignee_id, text=text,
                          due_on=due_on, created_by_id=actor.id)
     db.session.add(follow_up)
@@ -390,9 +402,9 @@ def follow_up_to_plan(actor: User, follow_up: FollowUp, plan: ActionPlan | None,
     """The assignee makes their follow-up a step on their own plan, in the focus area they
     choose; the follow-up remembers the step."""
     if follow_up.action_step_id is not None:
-        raise DomainError("This follow-up is already on your plan.")
+        raise DomainError(_("This follow-up is already on your plan."))
     if plan is None:
-        raise DomainError("You have no action plan in this programme yet: start one first.")
+        raise DomainError(_("You have no action plan in this programme yet: start one first."))
     step = plans_services.add_action_step(actor, plan, focus_area_id, follow_up.text,
                                           follow_up.due_on)
     db.session.flush()  # the step's id
@@ -407,6 +419,6 @@ def set_reminder_days(actor: User, program: Program, days: int) -> None:
     """How many days before each meeting members are reminded to post an update. The caller
     checked permissions.can_manage_program."""
     if not REMINDER_DAYS[0] <= days <= REMINDER_DAYS[1]:
-        raise DomainError("Choose between 1 and 14 days.", field="reminder_days")
+        raise DomainError(_("Choose between 1 and 14 days."), field="reminder_days")
     program.reminder_days = days
     db.session.flush()

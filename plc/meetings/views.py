@@ -8,6 +8,7 @@ plc/unit_of_work.py).
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from plc import permissions
@@ -65,7 +66,8 @@ def cohort_meetings(cohort_id: int):
     if permissions.can_view_attendance(current_user, cohort):
         counts, roster_size = queries.attendance_counts(cohort.id), queries.roster_size(cohort.id)
     return render_template(
-        "meetings/list.html", title=f"Meetings · {cohort.name}", cohort=cohort,
+        "meetings/list.html", title=_("Meetings · %(cohort_name)s",
+                                      cohort_name=cohort.name), cohort=cohort,
         program=cohort.program,  # base.html says when the year is closed
         upcoming=[m for m in meetings if m.ends_at >= now],
         past=[m for m in reversed(meetings) if m.ends_at < now],
@@ -90,9 +92,9 @@ def new_meeting(cohort_id: int):
                                                    minutes=row.form.minutes.data)
                              for row in form.agenda if row.form.title.data),
             )
-            flash("The meeting is scheduled.", "success")
+            flash(_("The meeting is scheduled."), "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
-    return _form_page("meetings/meeting_form.html", form, cohort, "Schedule a meeting",
+    return _form_page("meetings/meeting_form.html", form, cohort, _("Schedule a meeting"),
                       blank_row=forms.blank_agenda_row())
 
 
@@ -113,10 +115,11 @@ def new_series(cohort_id: int):
                 duration_minutes=form.duration_minutes.data, first_date=form.first_date.data,
                 last_date=form.last_date.data, place=_place(form),
             )
-            flash(f"The series is scheduled, from {series.first_date:%b %-d, %Y} to "
-                  f"{series.last_date:%b %-d, %Y}.", "success")
+            flash(_("The series is scheduled, from %(first)s to %(last)s.",
+                    first=format(series.first_date, "%b %-d, %Y"),
+                    last=format(series.last_date, "%b %-d, %Y")), "success")
             return redirect(url_for("meetings.cohort_meetings", cohort_id=cohort.id))
-    return _form_page("meetings/series_form.html", form, cohort, "Schedule a monthly series")
+    return _form_page("meetings/series_form.html", form, cohort, _("Schedule a monthly series"))
 
 
 def _place(form) -> services.Place:
@@ -126,7 +129,8 @@ def _place(form) -> services.Place:
 
 def _form_page(template: str, form, cohort: Cohort, title: str, **context):
     return render_template(
-        template, title=f"{title} · {cohort.name}", form=form, cohort=cohort,
+        template, title=_("%(title)s · %(cohort_name)s", title=title,
+                          cohort_name=cohort.name), form=form, cohort=cohort,
         program=cohort.program, zone=cohort.program.time_zone,
         cancel_url=url_for("meetings.cohort_meetings", cohort_id=cohort.id), **context,
     )
@@ -195,7 +199,7 @@ def _note_taker_form(meeting: Meeting):
 
 
 def _note_taker_choices(meeting: Meeting) -> list[tuple[int, str]]:
-    return [(0, "Nobody (facilitators take notes)")] + [
+    return [(0, _("Nobody (facilitators take notes)"))] + [
         (person.id, person.name) for person in queries.roster(meeting.cohort_id)
     ]
 
@@ -216,10 +220,10 @@ def move_meeting(meeting_id: int):
                 duration_minutes=form.duration_minutes.data, loaded_version=form.version.data,
                 place=_place(form),
             )
-            flash("The meeting is moved; its cohort is told by e-mail.", "success")
+            flash(_("The meeting is moved; its cohort is told by e-mail."), "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return render_template(
-        "meetings/move_form.html", title=f"Move {_titled(meeting)}",
+        "meetings/move_form.html", title=_("Move %(titled)s", titled=_titled(meeting)),
         form=form, meeting=meeting, cohort=meeting.cohort,
         program=meeting.cohort.program, zone=zone,
         cancel_url=url_for("meetings.meeting", meeting_id=meeting.id),
@@ -244,11 +248,11 @@ def cancel_meeting(meeting_id: int):
     form = forms.CancelForm()
     back = redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     if not form.validate_on_submit():
-        flash("The meeting was not cancelled: reload the page and try again.", "error")
+        flash(_("The meeting was not cancelled: reload the page and try again."), "error")
         return back
     with refusal_flashed():
         services.cancel_meeting(current_user, meeting, loaded_version=form.version.data)
-        flash("The meeting is cancelled; its cohort is told by e-mail.", "success")
+        flash(_("The meeting is cancelled; its cohort is told by e-mail."), "success")
     return back
 
 
@@ -287,12 +291,12 @@ def calendar_settings():
     if request.method == "POST":
         token = services.renew_calendar_token(current_user)
         session[_FRESH_FEED] = token
-        flash("Your calendar feed has a new address; any old one has stopped working.",
+        flash(_("Your calendar feed has a new address; any old one has stopped working."),
               "success")
         return redirect(url_for("meetings.calendar_settings"))
     token = session.pop(_FRESH_FEED, None)
     return render_template(
-        "meetings/calendar.html", title="Calendar feed",
+        "meetings/calendar.html", title=_("Calendar feed"),
         has_feed=queries.calendar_token(current_user.id) is not None,
         feed_url=url_for("meetings.calendar_feed", token=token, _external=True) if token else None,
     )
@@ -302,7 +306,7 @@ def calendar_settings():
 @login_required
 def revoke_calendar():
     services.revoke_calendar_token(current_user)
-    flash("Your calendar feed is turned off; its address no longer works.", "success")
+    flash(_("Your calendar feed is turned off; its address no longer works."), "success")
     return redirect(url_for("meetings.calendar_settings"))
 
 
@@ -342,10 +346,10 @@ def agenda_new(meeting_id: int):
     if form.validate_on_submit():
         with refusal_shown_on(form):
             services.add_agenda_item(current_user, meeting, _agenda_values(form))
-            flash("The agenda item is added.", "success")
+            flash(_("The agenda item is added."), "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id,
                                     _anchor="agenda"))
-    return _agenda_page(meeting, form, "Add an agenda item")
+    return _agenda_page(meeting, form, _("Add an agenda item"))
 
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
@@ -361,15 +365,16 @@ def agenda_edit(meeting_id: int, item_id: int):
     if form.validate_on_submit():
         with refusal_shown_on(form):
             services.edit_agenda_item(current_user, meeting, item, _agenda_values(form))
-            flash("The agenda item is saved.", "success")
+            flash(_("The agenda item is saved."), "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id,
                                     _anchor="agenda"))
-    return _agenda_page(meeting, form, f"Edit “{item.title}”")
+    return _agenda_page(meeting, form, _("Edit “%(item_title)s”", item_title=item.title))
 
 
 def _agenda_page(meeting: Meeting, form, heading: str):
     return render_template(
-        "meetings/agenda_form.html", title=f"{heading} · {_titled(meeting)}", heading=heading,
+        "meetings/agenda_form.html", title=_("%(heading)s · %(titled)s", heading=heading,
+                                             titled=_titled(meeting)), heading=heading,
         form=form, meeting=meeting, cohort=meeting.cohort,
         cancel_url=url_for("meetings.meeting", meeting_id=meeting.id, _anchor="agenda"),
     )
@@ -381,7 +386,7 @@ def agenda_delete(meeting_id: int, item_id: int):
     meeting = _managed_agenda(meeting_id)
     item = _agenda_item(meeting, item_id)
     services.remove_agenda_item(current_user, meeting, item)
-    flash(f"“{item.title}” is removed from the agenda.", "success")
+    flash(_("“%(item_title)s” is removed from the agenda.", item_title=item.title), "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting.id, _anchor="agenda"))
 
 
@@ -393,11 +398,12 @@ def agenda_move(meeting_id: int, item_id: int):
     form = forms.MoveItemForm()
     back = redirect(url_for("meetings.meeting", meeting_id=meeting.id, _anchor="agenda"))
     if not form.validate_on_submit():
-        flash("Choose whether to move the item up or down.", "error")
+        flash(_("Choose whether to move the item up or down."), "error")
         return back
     with refusal_flashed():
         services.move_agenda_item(current_user, meeting, item, form.direction.data)
-        flash(f"“{item.title}” is moved {form.direction.data}.", "success")
+        flash(_("“%(item_title)s” is moved %(data)s.", item_title=item.title,
+                data=form.direction.data), "success")
     return back
 
 
@@ -421,10 +427,11 @@ def attendance(meeting_id: int):
         with refusal_shown_on(form):
             saved = services.record_attendance(current_user, meeting, form.statuses(),
                                                ahead_confirmed=form.confirm_early.data)
-            flash(f"Attendance is saved ({saved} of {len(people)} recorded).", "success")
+            flash(_("Attendance is saved (%(saved)s of %(len)s recorded).", saved=saved,
+                    len=len(people)), "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return render_template(
-        "meetings/attendance.html", title=f"Attendance · {_titled(meeting)}",
+        "meetings/attendance.html", title=_("Attendance · %(titled)s", titled=_titled(meeting)),
         meeting=meeting, cohort=meeting.cohort, zone=meeting.cohort.program.time_zone,
         form=form, people=people, recorded=recorded, not_started=meeting.starts_at > utcnow(),
     )
@@ -437,7 +444,8 @@ def my_attendance(cohort_id: int):
     else's."""
     cohort = _meetings_cohort(cohort_id)
     return render_template(
-        "meetings/my_attendance.html", title=f"My attendance · {cohort.name}", cohort=cohort,
+        "meetings/my_attendance.html", title=_("My attendance · %(cohort_name)s",
+                                               cohort_name=cohort.name), cohort=cohort,
         zone=cohort.program.time_zone,
         rows=queries.own_attendance(current_user.id, cohort.id),
         follow_ups=queries.own_follow_ups(current_user.id, cohort.id),
@@ -467,7 +475,7 @@ def notes(meeting_id: int):
         with refusal_shown_on(form):
             services.save_notes(current_user, meeting, form.notes.data or "",
                                 loaded_version=form.notes_version.data)
-            flash("The notes are saved.", "success")
+            flash(_("The notes are saved."), "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id,
                                     _anchor="notes"))
         current = meeting.notes
@@ -475,7 +483,7 @@ def notes(meeting_id: int):
         form.notes_version.data = meeting.notes_version
         form.notes_version.raw_data = [str(meeting.notes_version)]
     return render_template(
-        "meetings/notes_form.html", title=f"Notes · {_titled(meeting)}",
+        "meetings/notes_form.html", title=_("Notes · %(titled)s", titled=_titled(meeting)),
         form=form, meeting=meeting, cohort=meeting.cohort, current=current,
         cancel_url=url_for("meetings.meeting", meeting_id=meeting.id, _anchor="notes"),
     )
@@ -490,10 +498,10 @@ def note_taker(meeting_id: int):
     form.user_id.choices = _note_taker_choices(meeting)
     back = redirect(url_for("meetings.meeting", meeting_id=meeting.id, _anchor="notes"))
     if not form.validate_on_submit():
-        flash("Choose a member of the cohort as note-taker.", "error")
+        flash(_("Choose a member of the cohort as note-taker."), "error")
         return back
     services.choose_note_taker(current_user, meeting, form.user_id.data or None)
-    flash("The note-taker is set.", "success")
+    flash(_("The note-taker is set."), "success")
     return back
 
 
@@ -507,12 +515,12 @@ def follow_up_new(meeting_id: int):
         with refusal_shown_on(form):
             services.add_follow_up(current_user, meeting, assignee_id=form.assignee_id.data,
                                    text=form.text.data, due_on=form.due_on.data)
-            flash("The follow-up is added.", "success")
+            flash(_("The follow-up is added."), "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id,
                                     _anchor="follow-ups"))
     return render_template(
         "meetings/follow_up_form.html",
-        title=f"Add a follow-up · {_titled(meeting)}",
+        title=_("Add a follow-up · %(titled)s", titled=_titled(meeting)),
         form=form, meeting=meeting, cohort=meeting.cohort,
         cancel_url=url_for("meetings.meeting", meeting_id=meeting.id, _anchor="follow-ups"),
     )
@@ -539,7 +547,7 @@ def follow_up_done(follow_up_id: int):
     permissions.require(permissions.can_complete_follow_up(
         current_user, follow_up, meeting, meeting.cohort), 403)
     services.complete_follow_up(current_user, follow_up)
-    flash("The follow-up is marked done.", "success")
+    flash(_("The follow-up is marked done."), "success")
     return _back_to(meeting)
 
 
@@ -549,7 +557,7 @@ def follow_up_delete(follow_up_id: int):
     follow_up, meeting = _visible_follow_up(follow_up_id)
     permissions.require(permissions.can_write_notes(current_user, meeting, meeting.cohort), 403)
     services.remove_follow_up(current_user, follow_up)
-    flash("The follow-up is deleted.", "success")
+    flash(_("The follow-up is deleted."), "success")
     return _back_to(meeting)
 
 
@@ -567,15 +575,17 @@ def follow_up_to_plan(follow_up_id: int):
             and form.validate_on_submit():
         with refusal_shown_on(form):
             services.follow_up_to_plan(current_user, follow_up, plan, form.focus_area_id.data)
-            flash("The follow-up is now a step on your plan.", "success")
+            flash(_("The follow-up is now a step on your plan."), "success")
             return _back_to(meeting)
     return render_template(
         "meetings/follow_up_plan.html",
-        title=f"Add a follow-up to my plan · {_titled(meeting)}", form=form, meeting=meeting,
+        title=_("Add a follow-up to my plan · %(titled)s",
+                titled=_titled(meeting)), form=form, meeting=meeting,
         cohort=meeting.cohort, follow_up=follow_up, plan=plan, areas=areas,
         cancel_url=url_for("meetings.meeting", meeting_id=meeting.id, _anchor="follow-ups"),
     )
 
 
 def _area_label(area, number: int) -> str:
-    return f"Change {number}: {area.change}" if area.change else f"Change {number}"
+    return _("Change %(number)s: %(change)s", number=number,
+             change=area.change) if area.change else _("Change %(number)s", number=number)

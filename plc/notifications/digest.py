@@ -7,6 +7,8 @@ go out later only if the plan becomes visible again)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
@@ -60,7 +62,8 @@ def _digest_for(user: User, today) -> int | None:
     if not included:
         return None
     now = utcnow()
-    lines = [f"Hello {user.name},", "", "Here is what happened on PLC since your last digest:", ""]
+    lines = [_("Hello %(name)s,", name=user.name), "",
+             _("Here is what happened on PLC since your last digest:"), ""]
     for n in included:
         sentence = describe(n.kind, n.actor.name if n.actor else None)
         lines.append(f"- {sentence}: {links.notification_link(n)}")
@@ -70,7 +73,8 @@ def _digest_for(user: User, today) -> int | None:
     lines += ["", preference_footer()]
     count = len(included)
     message = outbox.queue(
-        user.email, f"PLC: your daily digest ({count} new item{'' if count == 1 else 's'})",
+        user.email, ngettext("PLC: your daily digest (%(num)d new item)",
+                             "PLC: your daily digest (%(num)d new items)", count),
         "\n".join(lines),
     )
     db.session.add(DigestRun(user_id=user.id, day=today, sent_at=now, count=count))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from plc import links
@@ -27,22 +29,23 @@ from plc.notifications.models import (
     Notification,
 )
 
-# What happened, said from the recipient's side; {actor} is the person who did it.
+# What happened, said from the recipient's side; %(actor)s is the person who did it.
 SENTENCES = {
-    COMMENT_ON_MY_PLAN: "{actor} commented on your action plan",
-    REPLY_TO_MY_COMMENT: "{actor} replied to your comment",
-    MENTION: "{actor} mentioned you in a comment",
-    PEER_SHARED_PLAN: "{actor} shared their action plan",
-    PEER_UPDATED_PLAN: "{actor} posted a progress update on their action plan",
-    MEETING_REMINDER: "A meeting is coming up",
-    MEETING_CHANGED: "A meeting changed",
-    FOLLOW_UP_ASSIGNED: "{actor} gave you a follow-up",
-    NUDGE: "{actor} sent you a nudge",
+    COMMENT_ON_MY_PLAN: _l("%(actor)s commented on your action plan"),
+    REPLY_TO_MY_COMMENT: _l("%(actor)s replied to your comment"),
+    MENTION: _l("%(actor)s mentioned you in a comment"),
+    PEER_SHARED_PLAN: _l("%(actor)s shared their action plan"),
+    PEER_UPDATED_PLAN: _l("%(actor)s posted a progress update on their action plan"),
+    MEETING_REMINDER: _l("A meeting is coming up"),
+    MEETING_CHANGED: _l("A meeting changed"),
+    FOLLOW_UP_ASSIGNED: _l("%(actor)s gave you a follow-up"),
+    NUDGE: _l("%(actor)s sent you a nudge"),
 }
 
 
 def describe(kind: str, actor_name: str | None) -> str:
-    return SENTENCES.get(kind, "Something happened").format(actor=actor_name or "Someone")
+    sentence = str(SENTENCES.get(kind) or _("Something happened"))
+    return sentence % {"actor": actor_name or _("Someone")}
 
 
 def notify(recipient: User, kind: str, *, actor: User | None = None,
@@ -88,18 +91,18 @@ def _mail_now(recipient: User, urgent: bool) -> bool:
 
 def _mail_one(recipient: User, notification: Notification, actor_name: str | None) -> None:
     sentence = describe(notification.kind, actor_name)
-    outbox.queue(recipient.email, f"PLC: {sentence}", "\n".join([
-        f"Hello {recipient.name},", "", f"{sentence}.",
+    outbox.queue(recipient.email, _("PLC: %(sentence)s", sentence=sentence), "\n".join([
+        _("Hello %(name)s,", name=recipient.name), "", f"{sentence}.",
         *([notification.text, ""] if notification.text else [""]),
-        f"See it: {links.notification_link(notification)}", "",
+        _("See it: %(link)s", link=links.notification_link(notification)), "",
         preference_footer(),
     ]))
     notification.emailed_at = utcnow()
 
 
 def preference_footer() -> str:
-    return ("You get these e-mails by the choice in your profile (each event, a daily digest, "
-            f"or none): {links.profile_link()}")
+    return _("You get these e-mails by the choice in your profile (each event, a daily digest, "
+             "or none): %(link)s", link=links.profile_link())
 
 
 # --- reading them --------------------------------------------------------------------------

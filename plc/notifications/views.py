@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from plc import links, permissions
@@ -35,7 +36,8 @@ def index():
     page = queries.page_of(current_user, request.args.get("page", 1, type=int))
     return render_template(
         "notifications/list.html",
-        title="Notifications" + (f" · page {page.page}" if page.page > 1 else ""), page=page,
+        title=(_("Notifications · page %(page)s", page=page.page) if page.page > 1
+               else _("Notifications")), page=page,
     )
 
 
@@ -51,7 +53,7 @@ def open_notification(notification_id: int):
         notification, queries.visible_plan_ids(current_user, {notification.plan_id} - {None})
     )
     if not available:
-        flash("That is no longer available to you.", "info")
+        flash(_("That is no longer available to you."), "info")
         return redirect(url_for("notifications.index"))
     return redirect(links.target_path(notification))
 
@@ -60,5 +62,5 @@ def open_notification(notification_id: int):
 @login_required
 def mark_all_read():
     services.mark_all_read(current_user)
-    flash("All notifications are marked read.", "success")
+    flash(_("All notifications are marked read."), "success")
     return redirect(url_for("notifications.index"))

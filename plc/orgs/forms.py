@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired
 
@@ -8,8 +9,8 @@ from plc.formtools import BaseForm, limited
 
 class OrganizationForm(BaseForm):
     name = StringField(
-        "Name",
-        validators=[DataRequired(message="Enter a name."), limited(200)],
+        _l("Name"),
+        validators=[DataRequired(message=_l("Enter a name.")), limited(200)],
     )
 
 
@@ -18,16 +19,16 @@ class IdentityProviderForm(BaseForm):
     PasswordField renders no value): left empty, the stored secret stays."""
 
     issuer = URLField(
-        "Issuer URL",
-        validators=[DataRequired(message="Enter the issuer URL."), limited(500)],
+        _l("Issuer URL"),
+        validators=[DataRequired(message=_l("Enter the issuer URL.")), limited(500)],
     )
     client_id = StringField(
-        "Client ID",
-        validators=[DataRequired(message="Enter the client ID."), limited(255)],
+        _l("Client ID"),
+        validators=[DataRequired(message=_l("Enter the client ID.")), limited(255)],
     )
-    client_secret = PasswordField("Client secret", validators=[limited(1000)])
+    client_secret = PasswordField(_l("Client secret"), validators=[limited(1000)])
     email_domains = TextAreaField(
-        "E-mail domains it vouches for",
-        validators=[DataRequired(message="Enter at least one e-mail domain."), limited(1000)],
+        _l("E-mail domains it vouches for"),
+        validators=[DataRequired(message=_l("Enter at least one e-mail domain.")), limited(1000)],
     )
-    password_sign_in = BooleanField("The district’s people may also sign in with a password")
+    password_sign_in = BooleanField(_l("The district’s people may also sign in with a password"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+
 from plc import secretbox
 from plc.accounts.models import User
 from plc.audit import services as audit
@@ -25,7 +27,7 @@ def create_district(actor: User, *, name: str) -> Organization:
 
 def create_school(actor: User, district: Organization, *, name: str) -> Organization:
     if not district.is_district:
-        raise DomainError("Schools belong to a district, not to another school.")
+        raise DomainError(_("Schools belong to a district, not to another school."))
     return _create(name=name, kind=SCHOOL, parent=district)
 
 
@@ -41,14 +43,15 @@ def delete_organization(actor: User, org: Organization) -> None:
     their affiliation, and a district's schools would be orphaned."""
     if org.is_district and queries.school_count(org):
         raise DomainError(
-            f"{org.name} still has schools. Delete or rename its schools first."
+            _("%(org_name)s still has schools. Delete or rename its schools first.",
+              org_name=org.name)
         )
     people = queries.people_count(org)
     if people:
         noun = "person belongs" if people == 1 else "people belong"
         raise DomainError(
-            f"{org.name} cannot be deleted: {people} {noun} to it. "
-            "Move them to another organization first."
+            _("%(org_name)s cannot be deleted: %(people)s %(noun)s to it. Move them to another "
+              "organization first.", org_name=org.name, people=people, noun=noun)
         )
     provider = queries.identity_provider_of(org.id)
     if provider is not None:
@@ -69,14 +72,15 @@ def _create(*, name: str, kind: str, parent: Organization | None) -> Organizatio
 def _clean(name: str) -> str:
     name = " ".join(name.split())  # no stray or doubled spaces to tell two names apart
     if not name:
-        raise DomainError("Enter a name.", field="name")
+        raise DomainError(_("Enter a name."), field="name")
     return name
 
 
 def _require_free_name(parent_id: int | None, name: str, exclude_id: int | None = None) -> None:
     if queries.name_taken(parent_id, name, exclude_id):
         where = "in this district" if parent_id else "among the districts"
-        raise DomainError(f"The name “{name}” is already used {where}.", field="name")
+        raise DomainError(_("The name “%(name)s” is already used %(where)s.", name=name,
+                            where=where), field="name")
 
 
 # --- a district's identity provider ----------------------------------------------------------
@@ -92,7 +96,7 @@ def save_identity_provider(actor: User, district: Organization, *, issuer: str, 
     """Create or change the district's provider. An empty ``client_secret`` keeps the stored
     one (it is never shown again); a new provider needs one."""
     if not district.is_district:
-        raise DomainError("Only a district has an identity provider.")
+        raise DomainError(_("Only a district has an identity provider."))
     issuer = _clean_issuer(issuer)
     domains = _clean_domains(email_domains)
     provider = queries.identity_provider_of(district.id)
@@ -101,12 +105,13 @@ def save_identity_provider(actor: User, district: Organization, *, issuer: str, 
             continue
         taken = sorted(set(domains) & set(other.domains))
         if taken:
-            raise DomainError(f"{', '.join(taken)} is already vouched for by "
-                              f"{other.organization.name}’s provider.", field="email_domains")
+            raise DomainError(_("%(domains)s is already vouched for by %(district)s’s provider.",
+                                domains=", ".join(taken), district=other.organization.name),
+                              field="email_domains")
     client_secret = (client_secret or "").strip()
     if provider is None:
         if not client_secret:
-            raise DomainError("Enter the client secret.", field="client_secret")
+            raise DomainError(_("Enter the client secret."), field="client_secret")
         # Filled in below: a new provider always comes with a secret.
         provider = IdentityProvider(organization_id=district.id,
                                     client_secret_encrypted="")  # nosec B106
@@ -144,8 +149,8 @@ def _clean_issuer(issuer: str) -> str:
     local = parts.hostname in _LOCAL_HOSTS
     if (parts.scheme != "https" and not (parts.scheme == "http" and local)) or not parts.netloc \
             or parts.query or parts.fragment:
-        raise DomainError("Enter the issuer as an https:// address without ?query or #fragment, "
-                          "e.g. https://accounts.google.com.", field="issuer")
+        raise DomainError(_("Enter the issuer as an https:// address without ?query or #fragment, "
+                            "e.g. https://accounts.google.com."), field="issuer")
     return issuer
 
 
@@ -153,8 +158,9 @@ def _clean_domains(text: str) -> list[str]:
     domains = sorted({d.strip().lower().lstrip("@") for d in re.split(r"[\s,;]+", text)
                       if d.strip()})
     if not domains:
-        raise DomainError("Enter at least one e-mail domain.", field="email_domains")
+        raise DomainError(_("Enter at least one e-mail domain."), field="email_domains")
     bad = [d for d in domains if not _DOMAIN.match(d)]
     if bad:
-        raise DomainError(f"Not an e-mail domain: {', '.join(bad)}.", field="email_domains")
+        raise DomainError(_("Not an e-mail domain: %(join)s.", join=", ".join(bad)),
+                          field="email_domains")
     return domains

@@ -3,6 +3,8 @@ many as there are, plus a few blank ones; blank rows are ignored, so no script i
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,15 +24,18 @@ from wtforms.widgets import HiddenInput
 from plc.assessments.queries import Sheet
 from plc.formtools import BaseForm, PlainForm, limited
 from plc.plans.models import (
-    BARRIER_KINDS,
+    DONE,
     DRAFT,
+    DROPPED,
     FACILITATORS_ONLY,
+    IN_PROGRESS,
     MAX_FOCUS_AREAS,
     NOT_STARTED,
     SHARED_WITH_COHORT,
-    STEP_STATUSES,
+    SKILL,
+    STRUCTURAL,
+    WILL,
 )
-from plc.plans.revisions import BARRIER_LABELS, STATUS_LABELS
 
 TEXT_MAX = 5000
 BLANK_BARRIERS = 2
@@ -49,48 +54,51 @@ def _version() -> IntegerField:
     return IntegerField(widget=HiddenInput(), validators=[Optional()], default=0)
 
 
-STATUS_CHOICES = [(s, STATUS_LABELS[s].capitalize()) for s in STEP_STATUSES]
+# As the plan's history says them (plans/revisions.py), capitalised for a list of choices.
+STATUS_CHOICES = [(NOT_STARTED, _l("Not started")), (IN_PROGRESS, _l("In progress")),
+                  (DONE, _l("Done")), (DROPPED, _l("Dropped"))]
 
 
 class BarrierEntry(PlainForm):
     id = HiddenField()
     # A blank row chooses no kind: a barrier written there must say which it is (it used to
     # become "skill" unasked).
-    kind = SelectField("Kind", choices=[("", "(choose)")] + [
-        (k, BARRIER_LABELS[k].capitalize()) for k in BARRIER_KINDS], default="")
-    text = StringField("What is holding me back", validators=[limited(TEXT_MAX)])
-    remove = BooleanField("Remove")
+    kind = SelectField(_l("Kind"), choices=[
+        ("", _l("(choose)")), (SKILL, _l("Skill")), (WILL, _l("Will")),
+        (STRUCTURAL, _l("Structural / environmental"))], default="")
+    text = StringField(_l("What is holding me back"), validators=[limited(TEXT_MAX)])
+    remove = BooleanField(_l("Remove"))
 
     def validate_kind(self, field) -> None:
         if self.text.data and not field.data and not self.remove.data:
-            raise ValidationError("Choose skill, will or structural.")
+            raise ValidationError(_("Choose skill, will or structural."))
 
 
 class StepEntry(PlainForm):
     id = HiddenField()
-    text = StringField("Action step", validators=[limited(TEXT_MAX)])
-    due_on = DateField("Due on", validators=[Optional()])
-    status = SelectField("Status", choices=STATUS_CHOICES, default=NOT_STARTED)
-    remove = BooleanField("Remove")
+    text = StringField(_l("Action step"), validators=[limited(TEXT_MAX)])
+    due_on = DateField(_l("Due on"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=STATUS_CHOICES, default=NOT_STARTED)
+    remove = BooleanField(_l("Remove"))
 
     def validate_text(self, field) -> None:
         if not field.data and self.due_on.data and not self.remove.data:
-            raise ValidationError("Write the step, or clear its date.")
+            raise ValidationError(_("Write the step, or clear its date."))
 
 
 class FocusEntry(PlainForm):
-    competency_id = SelectField("Competency", coerce=int, default=0)
-    change = _text("The change I want to make")
-    current_level_id = SelectField("Current rating", coerce=int, default=0)
-    target_level_id = SelectField("Target rating", coerce=int, default=0)
+    competency_id = SelectField(_l("Competency"), coerce=int, default=0)
+    change = _text(_l("The change I want to make"))
+    current_level_id = SelectField(_l("Current rating"), coerce=int, default=0)
+    target_level_id = SelectField(_l("Target rating"), coerce=int, default=0)
     barriers = FieldList(FormField(BarrierEntry))
     steps = FieldList(FormField(StepEntry))
-    support_formal_learning = _text("Formal learning")
-    support_practice = _text("Opportunities for practice")
-    support_reflection = _text("Opportunities for reflection")
-    support_other = _text("Other support")
+    support_formal_learning = _text(_l("Formal learning"))
+    support_practice = _text(_l("Opportunities for practice"))
+    support_reflection = _text(_l("Opportunities for reflection"))
+    support_other = _text(_l("Other support"))
     evidence = _text("How I will know (evidence of progress)")
-    remove = BooleanField("Remove this focus area")
+    remove = BooleanField(_l("Remove this focus area"))
 
 
 def blank_rows() -> dict[str, PlainForm]:
@@ -117,8 +125,8 @@ def plan_form(sheet: Sheet, **kwargs) -> PlanForm:
     for entry in form.focus_areas:
         entry.competency_id.choices = competencies
         entry.current_level_id.choices = level_choices(
-            sheet, "From my latest self-assessment")
-        entry.target_level_id.choices = level_choices(sheet, "(not chosen yet)")
+            sheet, _("From my latest self-assessment"))
+        entry.target_level_id.choices = level_choices(sheet, _("(not chosen yet)"))
     return form
 
 
@@ -147,19 +155,20 @@ def plan_data(focus_areas, version: int) -> dict:
 # --- sharing ------------------------------------------------------------------------------
 
 AUDIENCES = {
-    DRAFT: ("Draft: only me",
-            "Nobody else can see it, not even your facilitators."),
-    SHARED_WITH_COHORT: ("Shared with my cohort",
-                         "Every member and facilitator of your cohort can read it and comment."),
-    FACILITATORS_ONLY: ("My facilitators only",
-                        "Your cohort's facilitators can read it and comment; other members "
-                        "cannot."),
+    DRAFT: (_l("Draft: only me"),
+            _l("Nobody else can see it, not even your facilitators.")),
+    SHARED_WITH_COHORT: (_l("Shared with my cohort"),
+                         _l("Every member and facilitator of your cohort can read it and "
+                            "comment.")),
+    FACILITATORS_ONLY: (_l("My facilitators only"),
+                        _l("Your cohort's facilitators can read it and comment; other members "
+                           "cannot.")),
 }
 
 
 class ShareForm(BaseForm):
     version = _version()
-    visibility = RadioField("Who can see my plan",
+    visibility = RadioField(_l("Who can see my plan"),
                             choices=[(key, label) for key, (label, _) in AUDIENCES.items()])
 
 
@@ -168,10 +177,10 @@ class ShareForm(BaseForm):
 
 class CatchUpForm(BaseForm):
     version = _version()
-    ratings = BooleanField("Update the current ratings of my focus areas", default=True)
+    ratings = BooleanField(_l("Update the current ratings of my focus areas"), default=True)
     # The worksheet's changes offered as new focus areas, by their index in the offer;
     # the view sets the choices.
-    take = SelectMultipleField("Add as focus areas", coerce=int, choices=[])
+    take = SelectMultipleField(_l("Add as focus areas"), coerce=int, choices=[])
 
 
 # --- starting -----------------------------------------------------------------------------
@@ -193,8 +202,8 @@ class UpdateTextForm(BaseForm):
     version = _version()
     did = _text("What I did")
     learned = _text("What I learned")
-    next = _text("What is next")
-    meeting_id = SelectField("Linked to a meeting (optional)", coerce=int, default=0)
+    next = _text(_l("What is next"))
+    meeting_id = SelectField(_l("Linked to a meeting (optional)"), coerce=int, default=0)
 
     def step_status(self, step_id: int) -> SelectField:
         return self[f"step_{step_id}"]
@@ -220,10 +229,10 @@ def update_form(focus_areas, sheet: Sheet, meetings, time_zone: str,
     attrs = {}
     for fa in focus_areas:
         for step in fa.steps:
-            attrs[f"step_{step.id}"] = SelectField(f"Status of “{step.text}”",
+            attrs[f"step_{step.id}"] = SelectField(_("Status of “%(text)s”", text=step.text),
                                                    choices=STATUS_CHOICES, default=step.status)
         attrs[f"rating_{fa.id}"] = SelectField(
-            f"Current rating, focus area {fa.position}", coerce=int,
+            _("Current rating, focus area %(position)s", position=fa.position), coerce=int,
             choices=level_choices(sheet, "(no rating)"), default=fa.current_level_id or 0)
     form = type("UpdateForm", (UpdateTextForm,), attrs)(**kwargs)
     form.meeting_id.choices = _meeting_choices(meetings, time_zone)

@@ -10,7 +10,10 @@ import json
 from collections import Counter
 from datetime import date
 
+from flask_babel import gettext as _
+
 from plc.assessments.queries import Sheet
+from plc.i18n import N_
 from plc.plans.models import (
     DONE,
     DRAFT,
@@ -23,23 +26,25 @@ from plc.plans.models import (
     WILL,
 )
 
-STATUS_LABELS = {NOT_STARTED: "not started", IN_PROGRESS: "in progress", DONE: "done",
-                 DROPPED: "dropped"}
-BARRIER_LABELS = {"skill": "skill", WILL: "will", STRUCTURAL: "structural / environmental"}
-VISIBILITY_LABELS = {DRAFT: "draft (only the author)",
-                     SHARED_WITH_COHORT: "shared with the cohort",
-                     FACILITATORS_ONLY: "the cohort's facilitators only"}
+# Words marked N_ (plc/i18n.py) and translated where a sentence is made of them.
+STATUS_LABELS = {NOT_STARTED: N_("not started"), IN_PROGRESS: N_("in progress"),
+                 DONE: N_("done"), DROPPED: N_("dropped")}
+BARRIER_LABELS = {"skill": N_("skill"), WILL: N_("will"),
+                  STRUCTURAL: N_("structural / environmental")}
+VISIBILITY_LABELS = {DRAFT: N_("draft (only the author)"),
+                     SHARED_WITH_COHORT: N_("shared with the cohort"),
+                     FACILITATORS_ONLY: N_("the cohort's facilitators only")}
 # The focus area's own fields, in the order the page shows them, with their names in words.
 FIELD_LABELS = {
-    "competency": "competency",
-    "change": "the change I want to make",
-    "current": "current rating",
-    "target": "target rating",
-    "support_formal_learning": "support: formal learning",
-    "support_practice": "support: opportunities for practice",
-    "support_reflection": "support: opportunities for reflection",
-    "support_other": "support: other",
-    "evidence": "how I will know",
+    "competency": N_("competency"),
+    "change": N_("the change I want to make"),
+    "current": N_("current rating"),
+    "target": N_("target rating"),
+    "support_formal_learning": N_("support: formal learning"),
+    "support_practice": N_("support: opportunities for practice"),
+    "support_reflection": N_("support: opportunities for reflection"),
+    "support_other": N_("support: other"),
+    "evidence": N_("how I will know"),
 }
 TEXT_FIELDS = ("change", "support_formal_learning", "support_practice", "support_reflection",
                "support_other", "evidence")
@@ -93,27 +98,30 @@ def differences(before: dict, after: dict) -> list[str]:
     """Every difference from ``before`` to ``after``, one sentence each."""
     found = []
     if before.get("visibility") != after.get("visibility"):
-        found.append(f"Who can see it: {_visibility(before)} -> {_visibility(after)}")
+        found.append(_("Who can see it: %(before)s -> %(after)s", before=_visibility(before),
+                       after=_visibility(after)))
     old = {fa["position"]: fa for fa in before.get("focus_areas", [])}
     new = {fa["position"]: fa for fa in after.get("focus_areas", [])}
     for position in sorted(old.keys() | new.keys()):
-        name = f"Focus area {position}"
+        name = _("Focus area %(position)s", position=position)
         if position not in old:
-            found.append(f"{name} added: {_focus_name(new[position])}")
+            found.append(_("%(name)s added: %(focus)s", name=name,
+                           focus=_focus_name(new[position])))
             found.extend(_focus_differences(name, _empty_focus(), new[position]))
         elif position not in new:
-            found.append(f"{name} removed: {_focus_name(old[position])}")
+            found.append(_("%(name)s removed: %(focus)s", name=name,
+                           focus=_focus_name(old[position])))
         else:
             found.extend(_focus_differences(name, old[position], new[position]))
     return found
 
 
 def _visibility(data: dict) -> str:
-    return VISIBILITY_LABELS.get(data.get("visibility"), "not yet started")
+    return _(VISIBILITY_LABELS.get(data.get("visibility"), N_("not yet started")))
 
 
 def _focus_name(fa: dict) -> str:
-    return fa.get("competency") or _quote(fa.get("change", "")) or "(untitled)"
+    return fa.get("competency") or _quote(fa.get("change", "")) or _("(untitled)")
 
 
 def _empty_focus() -> dict:
@@ -131,8 +139,9 @@ def _focus_differences(name: str, old: dict, new: dict) -> list[str]:
     for key, label in FIELD_LABELS.items():
         before, after = old.get(key) or "", new.get(key) or ""
         if before != after:
-            found.append(f"{name}, {label}: {_quote(before) or '(empty)'} -> "
-                         f"{_quote(after) or '(empty)'}")
+            found.append(_("%(name)s, %(field)s: %(before)s -> %(after)s", name=name,
+                           field=_(label), before=_quote(before) or _("(empty)"),
+                           after=_quote(after) or _("(empty)")))
     found.extend(_barrier_differences(name, old.get("barriers", []), new.get("barriers", [])))
     found.extend(_step_differences(name, old.get("steps", []), new.get("steps", [])))
     return found
@@ -142,9 +151,11 @@ def _barrier_differences(name: str, old: list[dict], new: list[dict]) -> list[st
     before = Counter((b["kind"], b["text"]) for b in old)
     after = Counter((b["kind"], b["text"]) for b in new)
     return (
-        [f"{name}: barrier added ({BARRIER_LABELS.get(k, k)}): {_quote(t)}"
+        [_("%(name)s: barrier added (%(kind)s): %(text)s", name=name,
+           kind=_(BARRIER_LABELS.get(k, k)), text=_quote(t))
          for k, t in (after - before).elements()]
-        + [f"{name}: barrier removed ({BARRIER_LABELS.get(k, k)}): {_quote(t)}"
+        + [_("%(name)s: barrier removed (%(kind)s): %(text)s", name=name,
+             kind=_(BARRIER_LABELS.get(k, k)), text=_quote(t))
            for k, t in (before - after).elements()]
     )
 
@@ -156,36 +167,40 @@ def _step_differences(name: str, old: list[dict], new: list[dict]) -> list[str]:
     for step in new:
         previous = old_by_id.get(step.get("id"))
         if previous is None:
-            found.append(f"{name}: step added: {_quote(step['text'])}"
-                         + (f", due {_day(step['due_on'])}" if step.get("due_on") else ""))
+            found.append(
+                _("%(name)s: step added: %(text)s, due %(day)s", name=name,
+                  text=_quote(step["text"]), day=_day(step["due_on"])) if step.get("due_on")
+                else _("%(name)s: step added: %(text)s", name=name, text=_quote(step["text"])))
             continue
         matched.add(step["id"])
         found.extend(_one_step_differences(previous, step))
     for step in old:
         if step.get("id") not in matched:
-            found.append(f"{name}: step removed: {_quote(step['text'])}")
+            found.append(_("%(name)s: step removed: %(text)s", name=name,
+                           text=_quote(step["text"])))
     return found
 
 
 def _one_step_differences(old: dict, new: dict) -> list[str]:
     found = []
     if old["text"] != new["text"]:
-        found.append(f"Step {_quote(old['text'])} reworded: {_quote(new['text'])}")
+        found.append(_("Step %(old)s reworded: %(new)s", old=_quote(old["text"]),
+                       new=_quote(new["text"])))
     if old["status"] != new["status"]:
-        found.append(f"Step {_quote(new['text'])}: {status_label(old['status'])} -> "
-                     f"{status_label(new['status'])}")
+        found.append(_("Step %(text)s: %(before)s -> %(after)s", text=_quote(new["text"]),
+                       before=status_label(old["status"]), after=status_label(new["status"])))
     if old.get("due_on") != new.get("due_on"):
-        found.append(f"Step {_quote(new['text'])}: due {_day(old.get('due_on'))} -> "
-                     f"{_day(new.get('due_on'))}")
+        found.append(_("Step %(text)s: due %(before)s -> %(after)s", text=_quote(new["text"]),
+                       before=_day(old.get("due_on")), after=_day(new.get("due_on"))))
     return found
 
 
 def _day(iso: str | None) -> str:
-    return date.fromisoformat(iso).strftime("%b %-d, %Y") if iso else "(no date)"
+    return date.fromisoformat(iso).strftime("%b %-d, %Y") if iso else _("(no date)")
 
 
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
 # --- what a progress update changed -------------------------------------------------------
@@ -208,8 +223,8 @@ def describe_update_changes(update) -> list[str]:
 
 def describe_update_change(change: dict) -> str:
     if change.get("kind") == "step":
-        return (f"Step {_quote(change['text'])}: {status_label(change['before'])} -> "
-                f"{status_label(change['after'])}")
-    what = change.get("competency") or f"focus area {change.get('focus')}"
-    return (f"Current rating on {what}: {change.get('before') or '(none)'} -> "
-            f"{change.get('after') or '(none)'}")
+        return _("Step %(text)s: %(before)s -> %(after)s", text=_quote(change["text"]),
+                 before=status_label(change["before"]), after=status_label(change["after"]))
+    what = change.get("competency") or _("focus area %(position)s", position=change.get("focus"))
+    return _("Current rating on %(what)s: %(before)s -> %(after)s", what=what,
+             before=change.get("before") or _("(none)"), after=change.get("after") or _("(none)"))

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -51,17 +52,17 @@ class StalePlan(DomainError):
 
     def __init__(self):
         super().__init__(
-            "Not saved: this plan was changed somewhere else (another tab or device) after you "
-            "opened this form. What is saved now is shown on this page; your own text is still "
-            "in the form. Saving again will replace the saved version."
+            _("Not saved: this plan was changed somewhere else (another tab or device) after you "
+              "opened this form. What is saved now is shown on this page; your own text is still "
+              "in the form. Saving again will replace the saved version.")
         )
 
 
 class StaleUpdate(DomainError):
     def __init__(self):
         super().__init__(
-            "Not saved: this update was changed somewhere else after you opened it. The saved "
-            "text is shown above; yours is still in the form. Saving again will replace it."
+            _("Not saved: this update was changed somewhere else after you opened it. The saved "
+              "text is shown above; yours is still in the form. Saving again will replace it.")
         )
 
 
@@ -105,10 +106,10 @@ def start_plan(actor: User, program: Program, sheet: Sheet,
     """The actor's plan for the programme: empty, or carrying a submitted self-assessment's
     top 3 changes over (barriers and steps one per line, support, current ratings)."""
     if queries.own_plan(actor.id, program.id) is not None:
-        raise DomainError("You already have an action plan in this programme.")
+        raise DomainError(_("You already have an action plan in this programme."))
     if assessment is not None and (assessment.user_id != actor.id
                                    or not assessment.is_submitted):
-        raise DomainError("A plan can only start from your own submitted self-assessment.")
+        raise DomainError(_("A plan can only start from your own submitted self-assessment."))
     plan = ActionPlan(user_id=actor.id, program_id=program.id, visibility=DRAFT,
                       source_assessment_id=assessment.id if assessment else None,
                       focus_areas=_focus_areas_from(assessment, sheet) if assessment else [])
@@ -116,7 +117,7 @@ def start_plan(actor: User, program: Program, sheet: Sheet,
     try:
         db.session.flush()
     except IntegrityError as exc:  # a second tab started one at the same moment
-        raise DomainError("You already have an action plan in this programme.") from exc
+        raise DomainError(_("You already have an action plan in this programme.")) from exc
     _keep_revision(actor, plan, sheet, bump=False)  # just inserted: version 1
     return plan
 
@@ -225,11 +226,12 @@ def bring_up_to_date(actor: User, plan: ActionPlan, sheet: Sheet, catch: CatchUp
     if plan.version != loaded_version:
         raise StalePlan()
     if any(not 0 <= index < len(catch.offers) for index in take):
-        raise DomainError("Choose among the changes offered.")
+        raise DomainError(_("Choose among the changes offered."))
     if len(take) > catch.free_slots:
         raise DomainError(
-            f"A plan has at most {MAX_FOCUS_AREAS} focus areas: choose at most "
-            f"{catch.free_slots} of the changes, or remove a focus area from the plan first.",
+            _("A plan has at most %(max)s focus areas: choose at most %(free_slots)s of the "
+              "changes, or remove a focus area from the plan first.", max=MAX_FOCUS_AREAS,
+              free_slots=catch.free_slots),
             field="take")
     if move_ratings:
         for move in catch.ratings:
@@ -300,7 +302,8 @@ def save_plan(actor: User, plan: ActionPlan, sheet: Sheet, values: PlanValues,
     """Write the focus areas as the form has them. A focus area without a current rating
     takes the one from the author's latest submitted self-assessment (``latest_levels``)."""
     if len(values.focus_areas) > MAX_FOCUS_AREAS:
-        raise DomainError(f"A plan has at most {MAX_FOCUS_AREAS} focus areas.")
+        raise DomainError(_("A plan has at most %(MAX_FOCUS_AREAS)s focus areas.",
+                            MAX_FOCUS_AREAS=MAX_FOCUS_AREAS))
     plan = queries.plan_for_update(plan.id)
     if plan.version != values.loaded_version:
         raise StalePlan()
@@ -335,15 +338,15 @@ def _check_focus(sheet: Sheet, slot: int, fv: FocusValues, saved: FocusArea | No
     if fv.competency_id is not None and fv.competency_id not in {
         c.id for c in sheet.competencies
     }:
-        raise DomainError("Choose a competency of this programme's rubric.",
+        raise DomainError(_("Choose a competency of this programme's rubric."),
                           field_name(slot, "competency_id"))
     for name in ("current_level_id", "target_level_id"):
         if getattr(fv, name) is not None and sheet.level(getattr(fv, name)) is None:
-            raise DomainError("Choose one of the rubric's levels.", field_name(slot, name))
+            raise DomainError(_("Choose one of the rubric's levels."), field_name(slot, name))
     if any(b.kind not in BARRIER_KINDS for b in fv.barriers):
-        raise DomainError("A barrier is skill, will or structural.")
+        raise DomainError(_("A barrier is skill, will or structural."))
     if any(s.status not in STEP_STATUSES for s in fv.steps):
-        raise DomainError("Unknown step status.")
+        raise DomainError(_("Unknown step status."))
     current, target = sheet.level(fv.current_level_id), sheet.level(fv.target_level_id)
     # Checked when either rating is set or changed here: a progress update may have raised
     # the current rating to the target (the goal reached), which must not block other edits.
@@ -351,7 +354,8 @@ def _check_focus(sheet: Sheet, slot: int, fv: FocusValues, saved: FocusArea | No
         fv.current_level_id, fv.target_level_id)
     if current and target and target.value <= current.value and not unchanged:
         raise DomainError(
-            f"The target must be above the current rating ({current.value} {current.label}).",
+            _("The target must be above the current rating (%(value)s %(label)s).",
+              value=current.value, label=current.label),
             field_name(slot, "target_level_id"),
         )
 
@@ -387,7 +391,7 @@ def set_visibility(actor: User, plan: ActionPlan, visibility: str, sheet: Sheet,
     """Who can see the plan. True when it changed. The first time it leaves draft is kept;
     whenever it reaches a new audience, that audience is told."""
     if visibility not in VISIBILITIES:
-        raise DomainError("Choose who can see the plan.", "visibility")
+        raise DomainError(_("Choose who can see the plan."), "visibility")
     plan = queries.plan_for_update(plan.id)
     if loaded_version is not None and plan.version != loaded_version:
         raise StalePlan()
@@ -443,10 +447,10 @@ def post_update(actor: User, plan: ActionPlan, sheet: Sheet, values: UpdateValue
 def _check_update_text(did: str, learned: str, next_: str, meeting_id: int | None,
                        meeting_ids: set[int]) -> None:
     if not (did.strip() or learned.strip() or next_.strip()):
-        raise DomainError("Write at least one of: what I did, what I learned, what is next.",
+        raise DomainError(_("Write at least one of: what I did, what I learned, what is next."),
                           "did")
     if meeting_id is not None and meeting_id not in meeting_ids:
-        raise DomainError("Choose one of your cohort's meetings.", "meeting_id")
+        raise DomainError(_("Choose one of your cohort's meetings."), "meeting_id")
 
 
 def _update_changes(plan: ActionPlan, sheet: Sheet, values: UpdateValues) -> list[tuple]:
@@ -457,14 +461,14 @@ def _update_changes(plan: ActionPlan, sheet: Sheet, values: UpdateValues) -> lis
         for step in fa.steps:
             status = values.step_statuses.get(step.id, step.status)
             if status not in STEP_STATUSES:
-                raise DomainError("Unknown step status.")
+                raise DomainError(_("Unknown step status."))
             if status != step.status:
                 planned.append((step, "status", status, revisions.step_change(
                     fa.position, step.text, step.status, status)))
         level_id = values.ratings.get(fa.id, fa.current_level_id)
         if level_id != fa.current_level_id:
             if level_id is not None and sheet.level(level_id) is None:
-                raise DomainError("Choose one of the rubric's levels.")
+                raise DomainError(_("Choose one of the rubric's levels."))
             planned.append((fa, "current_level_id", level_id, revisions.rating_change(
                 fa.position, revisions.competency_title(sheet, fa.competency_id),
                 revisions.level_label(sheet, fa.current_level_id),
@@ -505,12 +509,12 @@ def mark_step_done(actor: User, plan: ActionPlan, step_id: int, sheet: Sheet) ->
     plan = queries.plan_for_update(plan.id)
     step = next((s for fa in plan.focus_areas for s in fa.steps if s.id == step_id), None)
     if step is None:
-        raise DomainError("That step is not on this plan.")
+        raise DomainError(_("That step is not on this plan."))
     if step.status == DONE:
         return step, False
     if step.status == DROPPED:
-        raise DomainError(f"“{step.text}” was dropped from the plan: change it on the plan's "
-                          "edit page if you did it after all.")
+        raise DomainError(_("“%(text)s” was dropped from the plan: change it on the plan's edit "
+                            "page if you did it after all.", text=step.text))
     step.status = DONE
     _keep_revision(actor, plan, sheet)
     return step, True
@@ -524,11 +528,11 @@ def add_action_step(actor: User, plan: ActionPlan, focus_area_id: int, text: str
     """Append a step to one of the plan's focus areas (a meeting's follow-up becoming part of
     the plan), keeping a revision like every other save."""
     if not text.strip():
-        raise DomainError("An action step needs some text.", "text")
+        raise DomainError(_("An action step needs some text."), "text")
     plan = queries.plan_for_update(plan.id)
     focus_area = next((fa for fa in plan.focus_areas if fa.id == focus_area_id), None)
     if focus_area is None:
-        raise DomainError("Choose one of the plan's focus areas.", "focus_area_id")
+        raise DomainError(_("Choose one of the plan's focus areas."), "focus_area_id")
     step = ActionStep(position=max((s.position for s in focus_area.steps), default=0) + 1,
                       text=text.strip(), due_on=due_on, status=NOT_STARTED)
     focus_area.steps.append(step)

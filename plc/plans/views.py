@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from plc import permissions
@@ -49,10 +50,11 @@ def my_plan(program_id: int):
         with refusal_flashed():
             plan = services.start_plan(current_user, program,
                                        queries.rubric(program, current_user.id), source)
-            flash("Your action plan is started. It is a draft: only you can see it.", "success")
+            flash(_("Your action plan is started. It is a draft: only you can see it."), "success")
             return redirect(url_for("plans.plan", plan_id=plan.id))
         return redirect(url_for("plans.my_plan", program_id=program_id))
-    return render_template("plans/start.html", title=f"Start my action plan · {program.name}",
+    return render_template("plans/start.html", title=_("Start my action plan · %(program_name)s",
+                                                       program_name=program.name),
                            program=program, assessment=assessment, form=form)
 
 
@@ -108,9 +110,11 @@ def _pages_to_show(plan_id: int) -> tuple[int, int]:
     return updates_page, conversations_page
 
 
-def _title(plan, own: bool, prefix: str = "") -> str:
-    whose = "My action plan" if own else f"Action plan of {plan.user.name}"
-    return f"{prefix}{whose} · {plan.program.name}"
+def _title(plan, own: bool, page: str = "%(plan)s") -> str:
+    """page: the page's words around the plan's name, a text of its own to translate
+    (``_("Edit: %(plan)s")``), never a prefix glued to it."""
+    whose = _("My action plan") if own else _("Action plan of %(name)s", name=plan.user.name)
+    return f"{page % {'plan': whose}} · {plan.program.name}"
 
 
 # --- editing ------------------------------------------------------------------------------
@@ -129,7 +133,7 @@ def edit_plan(plan_id: int):
         with refusal_shown_on(form, show=_show_on_nested_form) as refused:
             services.save_plan(current_user, plan, sheet, _plan_values(form),
                                queries.latest_levels(current_user.id, program, sheet.framework_id))
-            flash("Your plan is saved.", "success")
+            flash(_("Your plan is saved."), "success")
             return redirect(url_for("plans.plan", plan_id=plan_id))
         plan = queries.plan(plan_id)
         if isinstance(refused.error, services.StalePlan):
@@ -137,7 +141,8 @@ def edit_plan(plan_id: int):
             # The next save is a deliberate overwrite of what is saved now.
             form.version.raw_data = None
             form.version.data = plan.version
-    return render_template("plans/edit.html", title=_title(plan, True, "Edit: "), plan=plan,
+    return render_template("plans/edit.html", title=_title(plan, True, _("Edit: %(plan)s")),
+                           plan=plan,
                            program=plan.program, form=form, saved_now=saved_now,
                            blank=forms.blank_rows(), zone=plan.program.time_zone,
                            **_rubric_context(sheet))
@@ -160,7 +165,7 @@ def catch_up(plan_id: int):
                               sheet, queries.latest_levels(current_user.id, program,
                                                            sheet.framework_id))
     if catch is None:
-        flash("Your plan already follows your latest self-assessment.", "info")
+        flash(_("Your plan already follows your latest self-assessment."), "info")
         return redirect(url_for("plans.plan", plan_id=plan_id))
     form = forms.CatchUpForm(data={"version": plan.version})
     form.take.choices = [(i, offer.change or "") for i, offer in enumerate(catch.offers)]
@@ -169,10 +174,11 @@ def catch_up(plan_id: int):
             services.bring_up_to_date(current_user, plan, sheet, catch,
                                       loaded_version=form.version.data or 0,
                                       move_ratings=form.ratings.data, take=form.take.data)
-            flash(f"Your plan now follows your {catch.assessment.checkpoint.name} "
-                  "self-assessment.", "success")
+            flash(_("Your plan now follows your %(checkpoint_name)s self-assessment.",
+                    checkpoint_name=catch.assessment.checkpoint.name), "success")
             return redirect(url_for("plans.plan", plan_id=plan_id))
-    return render_template("plans/catch_up.html", title=_title(plan, True, "Bring up to date: "),
+    return render_template("plans/catch_up.html", title=_title(plan, True, _("Bring up to date: "
+                                                                             "%(plan)s")),
                            plan=plan, program=program, form=form, catch=catch,
                            focus_areas=focus_areas, **_rubric_context(sheet))
 
@@ -239,15 +245,16 @@ def share(plan_id: int):
     plan, _cohort_ids = editable_plan(plan_id)
     form = forms.ShareForm()
     if not form.validate_on_submit() or form.visibility.data not in forms.AUDIENCES:
-        flash("Choose who can see your plan.", "error")
+        flash(_("Choose who can see your plan."), "error")
         return redirect(url_for("plans.plan", plan_id=plan_id))
     with refusal_flashed():
         changed = services.set_visibility(current_user, plan, form.visibility.data,
                                           queries.rubric(plan.program, plan.user_id),
                                           form.version.data)
         label, consequence = forms.AUDIENCES[form.visibility.data]
-        flash(f"Who can see your plan: {label}. {consequence}" if changed
-              else f"Nothing changed: your plan was already “{label}”.", "success")
+        flash(_("Who can see your plan: %(label)s. %(consequence)s", label=label,
+                consequence=consequence) if changed
+              else _("Nothing changed: your plan was already “%(label)s”.", label=label), "success")
     return redirect(url_for("plans.plan", plan_id=plan_id))
 
 
@@ -267,10 +274,10 @@ def mark_step_done(step_id: int):
         with refusal_flashed():
             step, changed = services.mark_step_done(current_user, plan, step_id,
                                                     queries.rubric(plan.program, plan.user_id))
-            flash(f"Marked done: “{step.text}”." if changed
-                  else f"“{step.text}” was already marked done.", "success")
+            flash(_("Marked done: “%(step)s”.", step=step.text) if changed
+                  else _("“%(step)s” was already marked done.", step=step.text), "success")
     else:
-        flash("The step was not changed: the page had expired. Please try again.", "error")
+        flash(_("The step was not changed: the page had expired. Please try again."), "error")
     return redirect(url_for("main.home"))
 
 
@@ -291,14 +298,15 @@ def new_update(plan_id: int):
             services.post_update(current_user, plan, sheet,
                                  _update_values(form, focus_areas),
                                  {m.id for m in meetings})
-            flash("Your progress update is posted.", "success")
+            flash(_("Your progress update is posted."), "success")
             return redirect(url_for("plans.plan", plan_id=plan_id, _anchor="timeline"))
         plan, focus_areas = queries.plan(plan_id), queries.focus_areas(plan_id)
         if isinstance(refused.error, services.StalePlan):
             # The next post is a deliberate choice against what is saved now.
             form.version.raw_data = None
             form.version.data = plan.version
-    return render_template("plans/update_form.html", title=_title(plan, True, "New update: "),
+    return render_template("plans/update_form.html", title=_title(plan, True, _("New update: "
+                                                                                "%(plan)s")),
                            plan=plan, program=plan.program, form=form, focus_areas=focus_areas,
                            update=None)
 
@@ -333,14 +341,15 @@ def edit_update(plan_id: int, update_id: int):
             loaded_version=form.version.data or 0)
         with refusal_shown_on(form) as refused:
             services.edit_update(current_user, update, values, {m.id for m in meetings})
-            flash("Your update is saved.", "success")
+            flash(_("Your update is saved."), "success")
             return redirect(url_for("plans.plan", plan_id=plan_id, _anchor=f"update-{update_id}"))
         plan, update = queries.plan(plan_id), queries.update(plan_id, update_id)
         if isinstance(refused.error, services.StaleUpdate):
             saved_now = update
             form.version.raw_data = None
             form.version.data = saved_now.version
-    return render_template("plans/update_form.html", title=_title(plan, True, "Edit update: "),
+    return render_template("plans/update_form.html", title=_title(plan, True, _("Edit update: "
+                                                                                "%(plan)s")),
                            plan=plan, program=plan.program, form=form, focus_areas=[],
                            update=update, saved_now=saved_now)
 
@@ -365,7 +374,7 @@ def changes(plan_id: int):
     now = revisions.snapshot(plan.visibility, queries.focus_areas(plan.id), sheet)
     found = revisions.differences(revisions.loads(before.snapshot if before else None), now)
     own = permissions.can_edit_plan(current_user, plan)
-    return render_template("plans/changes.html", title=_title(plan, own, "Changes: "),
+    return render_template("plans/changes.html", title=_title(plan, own, _("Changes: %(plan)s")),
                            plan=plan, program=plan.program, since=since, before=before,
                            differences=found, own=own, zone=plan.program.time_zone)
 
@@ -390,7 +399,8 @@ def cohort_plans(cohort_id: int):
                         and permissions.can_list_cohort_plans(current_user, cohort))
     readable = permissions.can_read_cohort_plans(current_user, cohort)
     return render_template(
-        "plans/cohort_plans.html", title=f"Action plans · {cohort.name}", cohort=cohort,
+        "plans/cohort_plans.html", title=_("Action plans · %(cohort_name)s",
+                                           cohort_name=cohort.name), cohort=cohort,
         rows=queries.cohort_plans(current_user, cohort, readable=readable), readable=readable,
         zone=cohort.program.time_zone, visibility_labels=revisions.VISIBILITY_LABELS,
     )

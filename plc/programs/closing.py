@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from functools import cache
 from itertools import chain
 
+from flask_babel import gettext as _
 from sqlalchemy import event, or_, select
 from sqlalchemy.orm import Session
 
@@ -38,8 +39,8 @@ _PURGING = "plc_retention_purging"
 
 
 def closed_message(name: str) -> str:
-    return (f"The programme year {name} is closed: its worksheets, plans, updates, comments, "
-            "meetings, attendance and roster are read-only.")
+    return (_("The programme year %(name)s is closed: its worksheets, plans, updates, comments, "
+              "meetings, attendance and roster are read-only.", name=name))
 
 
 @cache

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -35,14 +37,14 @@ ROLE_LABELS = {MEMBER: "Member", FACILITATOR: "Facilitator"}
 
 class ProgramForm(BaseForm):
     name = StringField(
-        "Name", validators=[InputRequired(), limited(200)]
+        _l("Name"), validators=[InputRequired(), limited(200)]
     )
-    starts_on = DateField("Start date", validators=[InputRequired()])
-    ends_on = DateField("End date", validators=[InputRequired()])
-    time_zone = SelectField("Time zone", validators=[InputRequired(), valid_time_zone])
+    starts_on = DateField(_l("Start date"), validators=[InputRequired()])
+    ends_on = DateField(_l("End date"), validators=[InputRequired()])
+    time_zone = SelectField(_l("Time zone"), validators=[InputRequired(), valid_time_zone])
     # Left out (an older client, a script), it means the bundled default.
-    framework_id = SelectField("Rubric framework", coerce=int, validate_choice=False)
-    description = TextAreaField("Description", validators=[limited(5000)])
+    framework_id = SelectField(_l("Rubric framework"), coerce=int, validate_choice=False)
+    description = TextAreaField(_l("Description"), validators=[limited(5000)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,11 +53,11 @@ class ProgramForm(BaseForm):
 
     def validate_framework_id(self, field) -> None:
         if field.data and field.data not in {value for value, _label in field.choices}:
-            raise ValidationError("Choose a framework from the list.")
+            raise ValidationError(_("Choose a framework from the list."))
 
     def validate_ends_on(self, field) -> None:
         if self.starts_on.data and field.data and field.data <= self.starts_on.data:
-            raise ValidationError("The end date must be after the start date.")
+            raise ValidationError(_("The end date must be after the start date."))
 
 
 class ProgramEditForm(ProgramForm):
@@ -63,18 +65,18 @@ class ProgramEditForm(ProgramForm):
     reminders go out. Left out (an older client, a script), a number keeps its value."""
 
     nudge_update_days = IntegerField(
-        "Flag a member after this many days without a progress update",
-        validators=[Optional(), NumberRange(1, 365, "Choose between 1 and 365 days.")])
+        _l("Flag a member after this many days without a progress update"),
+        validators=[Optional(), NumberRange(1, 365, _l("Choose between 1 and 365 days."))])
     nudge_missed_meetings = IntegerField(
-        "Flag a member who missed this many meetings in a row",
-        validators=[Optional(), NumberRange(1, 12, "Choose between 1 and 12 meetings.")])
-    nudge_no_feedback = BooleanField("Flag a shared plan that has received no comment yet")
+        _l("Flag a member who missed this many meetings in a row"),
+        validators=[Optional(), NumberRange(1, 12, _l("Choose between 1 and 12 meetings."))])
+    nudge_no_feedback = BooleanField(_l("Flag a shared plan that has received no comment yet"))
     reminder_days = IntegerField(
-        "Remind members this many days before each meeting",
-        validators=[Optional(), NumberRange(1, 14, "Choose between 1 and 14 days.")])
+        _l("Remind members this many days before each meeting"),
+        validators=[Optional(), NumberRange(1, 14, _l("Choose between 1 and 14 days."))])
     # Left out (an older client, a script), the further frameworks stay as they are.
     more_framework_ids = SelectMultipleField(
-        "Further frameworks", coerce=int, validate_choice=False)
+        _l("Further frameworks"), coerce=int, validate_choice=False)
     more_frameworks_shown = HiddenField(default="1")  # an empty multi-select sends nothing
 
     def __init__(self, *args, **kwargs):
@@ -84,7 +86,7 @@ class ProgramEditForm(ProgramForm):
     def validate_more_framework_ids(self, field) -> None:
         known = {value for value, _label in field.choices}
         if any(value not in known for value in field.data or ()):
-            raise ValidationError("Choose frameworks from the list.")
+            raise ValidationError(_("Choose frameworks from the list."))
 
 
 def framework_choices() -> list[tuple[int, str]]:
@@ -98,11 +100,11 @@ def framework_choices() -> list[tuple[int, str]]:
 
 class CohortForm(BaseForm):
     name = StringField(
-        "Name", validators=[InputRequired(), limited(200)]
+        _l("Name"), validators=[InputRequired(), limited(200)]
     )
-    description = TextAreaField("Description", validators=[limited(5000)])
+    description = TextAreaField(_l("Description"), validators=[limited(5000)])
     # Shown when the programme offers several frameworks; left out, the cohort keeps its own.
-    framework_id = SelectField("Rubric framework", coerce=int, validate_choice=False)
+    framework_id = SelectField(_l("Rubric framework"), coerce=int, validate_choice=False)
 
     def __init__(self, *args, offered: list[tuple[int, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,23 +112,23 @@ class CohortForm(BaseForm):
 
     def validate_framework_id(self, field) -> None:
         if field.data and field.data not in {value for value, _label in field.choices}:
-            raise ValidationError("Choose one of the programme's frameworks.")
+            raise ValidationError(_("Choose one of the programme's frameworks."))
 
 
 class LeadForm(BaseForm):
     email = EmailField(
-        "E-mail of the new program lead",
+        _l("E-mail of the new program lead"),
         validators=[InputRequired(), Email(), limited(254)],
     )
 
 
 class InviteForm(BaseForm):
     email = EmailField(
-        "E-mail", validators=[InputRequired(), Email(), limited(254)]
+        _l("E-mail"), validators=[InputRequired(), Email(), limited(254)]
     )
-    name = StringField("Name", validators=[InputRequired(), limited(200)])
-    role = SelectField("Role in the cohort", validators=[InputRequired()])
-    organization_id = SelectField("District or school", coerce=int, default=0)
+    name = StringField(_l("Name"), validators=[InputRequired(), limited(200)])
+    role = SelectField(_l("Role in the cohort"), validators=[InputRequired()])
+    organization_id = SelectField(_l("District or school"), coerce=int, default=0)
 
     def set_choices(self, roles: list[str], organizations: list[tuple[int, str]]) -> None:
         """Only the roles this user may grant; ``organizations`` includes "(none)"."""
@@ -136,10 +138,10 @@ class InviteForm(BaseForm):
 
 class RosterUploadForm(BaseForm):
     roster = FileField(
-        "Roster file (CSV)",
+        _l("Roster file (CSV)"),
         validators=[
-            FileRequired("Choose a CSV file."),
-            FileAllowed(["csv", "txt"], "Choose a file ending in .csv."),
+            FileRequired(_l("Choose a CSV file.")),
+            FileAllowed(["csv", "txt"], _l("Choose a file ending in .csv.")),
         ],
     )
 
@@ -158,8 +160,8 @@ class RoleForm(BaseForm):
 
 class CloseProgramForm(BaseForm):
     confirm = BooleanField(
-        "I understand: the year becomes read-only for everyone, and its worksheets, plans, "
-        "updates, comments, meeting notes and attendance are deleted after the retention "
-        "period.",
-        validators=[DataRequired(message="Tick the box to confirm that the year is to close.")],
+        _l("I understand: the year becomes read-only for everyone, and its worksheets, plans, "
+           "updates, comments, meeting notes and attendance are deleted after the retention "
+           "period."),
+        validators=[DataRequired(message=_l("Tick the box to confirm that the year is to close."))],
     )

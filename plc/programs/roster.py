@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 from plc.accounts.services import normalize_email
 from plc.formtools import clean_line
@@ -70,12 +71,13 @@ class ParsedRoster:
 def read_text(data: bytes) -> str:
     """The upload as text: UTF-8, with or without the byte-order mark Excel writes."""
     if len(data) > MAX_BYTES:
-        raise RosterFileError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        raise RosterFileError(_("The file is larger than %(mb)s MB.",
+                                mb=MAX_BYTES // (1024 * 1024)))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RosterFileError(
-            "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”."
+            _("The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”.")
         ) from exc
 
 
@@ -92,19 +94,19 @@ def parse(text: str, *, max_rows: int, allow_facilitators: bool) -> ParsedRoster
     parsed = ParsedRoster()
     text = text.removeprefix("\ufeff")
     if len(text.encode()) > MAX_BYTES:
-        parsed.errors.append(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        parsed.errors.append(_("The file is larger than %(mb)s MB.", mb=MAX_BYTES // (1024 * 1024)))
         return parsed
     if "\x00" in text:
         # Databases refuse NUL in text; a file holding one is rarely CSV (a renamed .xlsx?).
-        parsed.errors.append("The file contains NUL characters: it is not a CSV text file.")
+        parsed.errors.append(_("The file contains NUL characters: it is not a CSV text file."))
         return parsed
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        parsed.errors.append(f"The file is not valid CSV: {exc}.")
+        parsed.errors.append(_("The file is not valid CSV: %(exc)s.", exc=exc))
         return parsed
     if not records or _is_blank(records[0]):
-        parsed.errors.append("The file is empty, or its first row (the header) is blank.")
+        parsed.errors.append(_("The file is empty, or its first row (the header) is blank."))
         return parsed
     columns = _read_header(records[0], parsed)
     if parsed.errors:
@@ -115,10 +117,11 @@ def parse(text: str, *, max_rows: int, allow_facilitators: bool) -> ParsedRoster
         if not _is_blank(record)
     ]
     if not numbered:
-        parsed.errors.append("The file has a header row but no people under it.")
+        parsed.errors.append(_("The file has a header row but no people under it."))
     elif len(numbered) > max_rows:
         parsed.errors.append(
-            f"The file lists {len(numbered)} people; at most {max_rows} can be imported at once."
+            _("The file lists %(count)s people; at most %(max_rows)s can be imported at once.",
+              count=len(numbered), max_rows=max_rows)
         )
     else:
         parsed.rows = [_read_row(number, record, columns) for number, record in numbered]
@@ -140,13 +143,14 @@ def _read_header(record: list[str], parsed: ParsedRoster) -> dict[str, int]:
                 parsed.ignored_columns.append(cell.strip())
             continue
         if name in columns:
-            parsed.errors.append(f"Row 1 (the header) names the column “{name}” twice.")
+            parsed.errors.append(_("Row 1 (the header) names the column “%(name)s” twice.",
+                                   name=name))
         columns[name] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
         parsed.errors.append(
-            "Row 1 must be a header row naming at least the columns name and email "
-            f"(missing: {', '.join(missing)})."
+            _("Row 1 must be a header row naming at least the columns name and email (missing: "
+              "%(missing)s).", missing=", ".join(missing))
         )
     return columns
 
@@ -175,7 +179,8 @@ def _check_rows(rows: list[RosterRow], allow_facilitators: bool) -> None:
         if _check_row(row, allow_facilitators):
             if row.email in first_row_of:
                 row.errors.append(
-                    f"e-mail '{row.email}' is also on row {first_row_of[row.email]}."
+                    _("e-mail '%(email)s' is also on row %(row)s.", email=row.email,
+                      row=first_row_of[row.email])
                 )
             else:
                 first_row_of[row.email] = row.number
@@ -189,19 +194,22 @@ def _check_row(row: RosterRow, allow_facilitators: bool) -> bool:
     if not row.email:
         row.errors.append("e-mail is missing.")
     elif not _valid_email(row.email):
-        row.errors.append(f"e-mail '{row.email}' is not a valid address.")
+        row.errors.append(_("e-mail '%(email)s' is not a valid address.", email=row.email))
     else:
         row.email = normalize_email(row.email)
         email_ok = True
     for column, limit in MAX_LENGTHS.items():
         if len(getattr(row, column)) > limit:
-            row.errors.append(f"{column} is longer than {limit} characters.")
+            row.errors.append(_("%(column)s is longer than %(limit)s characters.", column=column,
+                                limit=limit))
     if row.role not in COHORT_ROLES:
-        row.errors.append(f"role '{row.role}' is not member or facilitator.")
+        row.errors.append(_("role '%(role)s' is not member or facilitator.", role=row.role))
     elif row.role == FACILITATOR and not allow_facilitators:
-        row.errors.append("role facilitator: only the programme's leads can appoint facilitators.")
+        row.errors.append(
+            _("role facilitator: only the programme's leads can appoint facilitators."))
     if row.school and not row.district:
-        row.errors.append(f"school '{row.school}' needs its district in the district column.")
+        row.errors.append(_("school '%(school)s' needs its district in the district column.",
+                            school=row.school))
     return email_ok
 
 
@@ -248,7 +256,8 @@ class RosterPlan:
     def messages(self) -> list[str]:
         """Every problem, each naming its row."""
         return self.file_errors + [
-            f"Row {p.row.number}: {error}" for p in self.rows for error in p.errors
+            _("Row %(number)s: %(error)s", number=p.row.number,
+              error=error) for p in self.rows for error in p.errors
         ]
 
     @property
@@ -297,8 +306,8 @@ def _plan_person(planned: PlannedRow, existing: Existing) -> None:
         planned.person = ALREADY_IN_COHORT
     elif not user.active:
         planned.errors.append(
-            f"e-mail '{row.email}' belongs to a deactivated account; "
-            "a site admin must reactivate it first."
+            _("e-mail '%(email)s' belongs to a deactivated account; a site admin must reactivate "
+              "it first.", email=row.email)
         )
     else:
         # Existing people keep their own name and organization: nothing to match.

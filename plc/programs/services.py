@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete
 
 from plc import links
@@ -105,14 +107,14 @@ def set_more_frameworks(actor: User, program: Program, framework_ids: list[int])
         return
     keys = rubric_queries.framework_keys([program.framework_id, *wanted])
     if len(set(keys.values())) < len(keys):
-        raise DomainError("Choose each framework once: two versions of one framework cannot "
-                          "both be offered.", field="more_framework_ids")
+        raise DomainError(_("Choose each framework once: two versions of one framework cannot "
+                            "both be offered."), field="more_framework_ids")
     offered = {program.framework_id, *wanted}
     for cohort_id, chosen in queries.cohort_frameworks(program).items():
         if chosen not in offered:
             name = queries.cohort_name(cohort_id)
-            raise DomainError(f"The cohort {name} rates on a framework you took out; choose "
-                              "another for it first.", field="more_framework_ids")
+            raise DomainError(_("The cohort %(name)s rates on a framework you took out; choose "
+                                "another for it first.", name=name), field="more_framework_ids")
     db.session.execute(delete(ProgramFramework).where(ProgramFramework.program_id == program.id))
     db.session.add_all([ProgramFramework(program_id=program.id, framework_id=f, position=i)
                         for i, f in enumerate(wanted, start=1)])
@@ -121,9 +123,9 @@ def set_more_frameworks(actor: User, program: Program, framework_ids: list[int])
 
 def _check_program(name: str, starts_on: date, ends_on: date, exclude_id: int | None = None):
     if ends_on <= starts_on:
-        raise DomainError("The end date must be after the start date.", field="ends_on")
+        raise DomainError(_("The end date must be after the start date."), field="ends_on")
     if queries.program_name_taken(name, exclude_id):
-        raise DomainError("Another programme already has this name.", field="name")
+        raise DomainError(_("Another programme already has this name."), field="name")
 
 
 def add_program_lead(actor: User, program: Program, email: str) -> User:
@@ -131,14 +133,15 @@ def add_program_lead(actor: User, program: Program, email: str) -> User:
     user = account_services.user_by_email(email)
     if user is None:
         raise DomainError(
-            "No one with this e-mail has an account yet. Invite them to a cohort first, "
-            "or ask a site admin to create the account.",
+            _("No one with this e-mail has an account yet. Invite them to a cohort first, or ask "
+              "a site admin to create the account."),
             field="email",
         )
     if not user.active:
-        raise DomainError("This account is deactivated.", field="email")
+        raise DomainError(_("This account is deactivated."), field="email")
     if queries.program_lead(program.id, user.id) is not None:
-        raise DomainError(f"{user.name} already leads this programme.", field="email")
+        raise DomainError(_("%(user_name)s already leads this programme.", user_name=user.name),
+                          field="email")
     db.session.add(ProgramLead(program_id=program.id, user_id=user.id))
     db.session.flush()
     audit.record("lead.appointed", actor=actor, target_type="user", target_id=user.id,
@@ -150,9 +153,9 @@ def add_program_lead(actor: User, program: Program, email: str) -> User:
 def remove_program_lead(actor: User, program: Program, user_id: int) -> None:
     lead = queries.program_lead(program.id, user_id)
     if lead is None:
-        raise DomainError("That person does not lead this programme.")
+        raise DomainError(_("That person does not lead this programme."))
     if queries.lead_count(program.id) <= 1:
-        raise DomainError("A programme needs at least one lead. Appoint another lead first.")
+        raise DomainError(_("A programme needs at least one lead. Appoint another lead first."))
     db.session.delete(lead)
     db.session.flush()
     audit.record("lead.removed", actor=actor, target_type="user", target_id=user_id,
@@ -164,7 +167,7 @@ def close_program(actor: User, program: Program) -> None:
     """Close the programme year: from now on its content is read-only (plc/programs/closing.py)
     and it is deleted PLC_RETENTION_YEARS later (``flask plc purge-expired``)."""
     if program.closed_at is not None:
-        raise DomainError(f"{program.name} is already closed.")
+        raise DomainError(_("%(program_name)s is already closed.", program_name=program.name))
     program.closed_at = utcnow()
     db.session.flush()
     closing.forget_closed(db.session())
@@ -182,7 +185,7 @@ def create_cohort(actor: User, program: Program, *, name: str, description: str,
     """Without a framework the cohort rates on the programme's first."""
     name = name.strip()
     if queries.cohort_name_taken(program.id, name):
-        raise DomainError("This programme already has a cohort with this name.", field="name")
+        raise DomainError(_("This programme already has a cohort with this name."), field="name")
     cohort = Cohort(program_id=program.id, name=name, description=description.strip(),
                     framework_id=_chosen_framework(program, framework_id))
     db.session.add(cohort)
@@ -196,7 +199,7 @@ def update_cohort(actor: User, cohort: Cohort, *, name: str, description: str,
     the framework they were made on; figures never mix frameworks (by key)."""
     name = name.strip()
     if queries.cohort_name_taken(cohort.program_id, name, exclude_id=cohort.id):
-        raise DomainError("This programme already has a cohort with this name.", field="name")
+        raise DomainError(_("This programme already has a cohort with this name."), field="name")
     cohort.name = name
     cohort.description = description.strip()
     if framework_id is not None:
@@ -211,7 +214,7 @@ def _chosen_framework(program: Program, framework_id: int | None) -> int | None:
     if not framework_id or framework_id == program.framework_id:
         return None
     if framework_id not in queries.offered_framework_ids(program):
-        raise DomainError("Choose one of the programme's frameworks.", field="framework_id")
+        raise DomainError(_("Choose one of the programme's frameworks."), field="framework_id")
     return framework_id
 
 
@@ -240,11 +243,12 @@ def invite_to_cohort(actor: User, cohort: Cohort, *, email: str, name: str, role
         return InviteResult(user, new_account=True)
     if not user.active:
         raise DomainError(
-            "This account is deactivated; a site admin must reactivate it first.", field="email"
+            _("This account is deactivated; a site admin must reactivate it first."), field="email"
         )
     if queries.membership(cohort.id, user.id) is not None:
         raise DomainError(
-            f"{user.name} is already in this cohort. To change their role, use the roster.",
+            _("%(user_name)s is already in this cohort. To change their role, use the roster.",
+              user_name=user.name),
             field="email",
         )
     db.session.add(Membership(cohort_id=cohort.id, user_id=user.id, role=role))
@@ -265,12 +269,13 @@ def _record_added(actor: User, cohort: Cohort, user: User, role: str, *,
 def resend_invitation(actor: User, cohort: Cohort, membership: Membership) -> None:
     user = membership.user
     if not user.active:
-        raise DomainError(f"{user.name}'s account is deactivated.")
+        raise DomainError(_("%(user_name)s's account is deactivated.", user_name=user.name))
     if user.has_password:
-        raise DomainError(f"{user.name} has already set a password and can sign in.")
+        raise DomainError(_("%(user_name)s has already set a password and can sign in.",
+                            user_name=user.name))
     if user.has_joined:
-        raise DomainError(f"{user.name} has already joined through their district and can "
-                          "sign in.")
+        raise DomainError(_("%(user_name)s has already joined through their district and can sign "
+                            "in.", user_name=user.name))
     account_services.invite_user(actor, user, cohort)
 
 
@@ -307,7 +312,7 @@ def remove_from_cohort(actor: User, cohort: Cohort, membership: Membership) -> N
 
 def _check_role(role: str) -> None:
     if role not in COHORT_ROLES:
-        raise DomainError("The role must be member or facilitator.", field="role")
+        raise DomainError(_("The role must be member or facilitator."), field="role")
 
 
 def _time_zone_of(cohort: Cohort) -> str:
@@ -337,9 +342,10 @@ def _welcome(actor: User, user: User, cohort: Cohort) -> None:
     link = links.cohort_link(cohort.id)
     outbox.queue(
         user.email,
-        f"You were added to {cohort.name} on PLC",
-        f"Hello {user.name},\n\n{actor.name} added you to the cohort {cohort.name} on PLC.\n\n"
-        f"See the cohort here:\n\n{link}\n",
+        _("You were added to %(cohort)s on PLC", cohort=cohort.name),
+        _("Hello %(name)s,\n\n%(actor)s added you to the cohort %(cohort)s on PLC.\n\n"
+          "See the cohort here:\n\n%(link)s\n", name=user.name, actor=actor.name,
+          cohort=cohort.name, link=link),
     )
 
 
@@ -353,9 +359,11 @@ class ImportSummary:
     already_in_cohort: int
 
     def message(self) -> str:
-        text = f"{self.added} added, {self.already_in_cohort} already in the cohort."
+        text = _("%(added)s added, %(already)s already in the cohort.", added=self.added,
+                 already=self.already_in_cohort)
         if self.invited:
-            text += f" {self.invited} invitation{'s' if self.invited != 1 else ''} sent."
+            text += " " + ngettext("%(num)d invitation sent.", "%(num)d invitations sent.",
+                                   self.invited)
         return text
 
 
@@ -366,7 +374,7 @@ def import_roster(actor: User, cohort: Cohort, plan: RosterPlan) -> ImportSummar
     schools by name, and people already in the cohort are left as they are.
     """
     if not plan.ok:
-        raise DomainError("The roster has problems; nothing was imported.")
+        raise DomainError(_("The roster has problems; nothing was imported."))
     to_add = [p for p in plan.rows if p.person in (NEW_PERSON, ADD_EXISTING)]
     org_ids = _organizations_for(p for p in to_add if p.person == NEW_PERSON)
     time_zone = _time_zone_of(cohort)

@@ -8,6 +8,7 @@ plc/unit_of_work.py).
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from plc import permissions
@@ -45,7 +46,7 @@ def program_list():
     programs = queries.programs(permissions.visible_programs(current_user))
     return render_template(
         "programs/program_list.html",
-        title="Programmes",
+        title=_("Programmes"),
         programs=programs,
         cohort_counts=queries.cohorts_per_program([p.id for p in programs]),
     )
@@ -63,10 +64,10 @@ def new_program():
     if form.validate_on_submit():
         with refusal_shown_on(form):
             prog = services.create_program(current_user, **_program_values(form))
-            flash(f"The programme {prog.name} is created.", "success")
+            flash(_("The programme %(prog_name)s is created.", prog_name=prog.name), "success")
             return redirect(url_for("programs.program", program_id=prog.id))
     return render_template(
-        "programs/program_form.html", title="New programme", form=form,
+        "programs/program_form.html", title=_("New programme"), form=form,
         cancel_url=url_for("programs.program_list"),
     )
 
@@ -88,10 +89,11 @@ def edit_program(program_id: int):
                 form, prog))
             if form.reminder_days.data is not None:
                 meeting_services.set_reminder_days(current_user, prog, form.reminder_days.data)
-            flash("The programme is saved.", "success")
+            flash(_("The programme is saved."), "success")
             return redirect(url_for("programs.program", program_id=prog.id))
     return render_template(
-        "programs/program_form.html", title=f"Edit programme: {prog.name}", form=form,
+        "programs/program_form.html", title=_("Edit programme: %(prog_name)s",
+                                              prog_name=prog.name), form=form,
         program=prog, cancel_url=url_for("programs.program", program_id=prog.id),
     )
 
@@ -105,10 +107,12 @@ def close_program(program_id: int):
     if form.validate_on_submit():
         with refusal_shown_on(form):
             services.close_program(current_user, prog)
-            flash(f"{prog.name} is closed: its content is read-only from now on.", "success")
+            flash(_("%(prog_name)s is closed: its content is read-only from now on.",
+                    prog_name=prog.name), "success")
             return redirect(url_for("programs.program", program_id=prog.id))
     return render_template(
-        "programs/close_form.html", title=f"Close the programme year {prog.name}", form=form,
+        "programs/close_form.html", title=_("Close the programme year %(prog_name)s",
+                                            prog_name=prog.name), form=form,
         program=prog, retention_years=current_app.config["RETENTION_YEARS"],
         cancel_url=url_for("programs.program", program_id=prog.id),
     )
@@ -160,10 +164,12 @@ def new_lead(program_id: int):
     if form.validate_on_submit():
         with refusal_shown_on(form):
             user = services.add_program_lead(current_user, prog, form.email.data)
-            flash(f"{user.name} now leads {prog.name}.", "success")
+            flash(_("%(user_name)s now leads %(prog_name)s.", user_name=user.name,
+                    prog_name=prog.name), "success")
             return redirect(url_for("programs.program", program_id=prog.id))
     return render_template(
-        "programs/lead_form.html", title=f"Appoint a program lead for {prog.name}", form=form,
+        "programs/lead_form.html", title=_("Appoint a program lead for %(prog_name)s",
+                                           prog_name=prog.name), form=form,
         program=prog, cancel_url=url_for("programs.program", program_id=prog.id),
     )
 
@@ -176,7 +182,7 @@ def remove_lead(program_id: int, user_id: int):
     with refusal_flashed():
         services.remove_program_lead(current_user, prog, user_id)
         permissions.forget_roles()  # the actor may have just stepped down themselves
-        flash("The program lead is removed.", "success")
+        flash(_("The program lead is removed."), "success")
         if not permissions.can_view_program(current_user, prog):
             return redirect(url_for("main.home"))
     return redirect(url_for("programs.program", program_id=program_id))
@@ -197,10 +203,12 @@ def new_cohort(program_id: int):
                 current_user, prog, name=form.name.data, description=form.description.data or "",
                 framework_id=form.framework_id.data or None,
             )
-            flash(f"The cohort {coh.name} is created. Now bring its people in.", "success")
+            flash(_("The cohort %(coh_name)s is created. Now bring its people in.",
+                    coh_name=coh.name), "success")
             return redirect(url_for("programs.cohort", cohort_id=coh.id))
     return render_template(
-        "programs/cohort_form.html", title=f"New cohort in {prog.name}", form=form,
+        "programs/cohort_form.html", title=_("New cohort in %(prog_name)s",
+                                             prog_name=prog.name), form=form,
         program=prog, cancel_url=url_for("programs.program", program_id=prog.id),
     )
 
@@ -219,10 +227,11 @@ def edit_cohort(cohort_id: int):
                 current_user, coh, name=form.name.data, description=form.description.data or "",
                 framework_id=form.framework_id.data or None,
             )
-            flash("The cohort is saved.", "success")
+            flash(_("The cohort is saved."), "success")
             return redirect(url_for("programs.cohort", cohort_id=coh.id))
     return render_template(
-        "programs/cohort_form.html", title=f"Edit cohort: {coh.name}", form=form,
+        "programs/cohort_form.html", title=_("Edit cohort: %(coh_name)s",
+                                             coh_name=coh.name), form=form,
         program=coh.program, cohort=coh, cancel_url=url_for("programs.cohort", cohort_id=coh.id),
     )
 
@@ -237,7 +246,8 @@ def cohort(cohort_id: int):
     return render_template(
         "programs/cohort.html",
         # Cohort names repeat from year to year ("Cohort A"): the programme tells them apart.
-        title=f"{coh.name} · {coh.program.name}",
+        title=_("%(coh_name)s · %(program_name)s", coh_name=coh.name,
+                program_name=coh.program.name),
         cohort=coh,
         program=coh.program,  # base.html says when the year is closed
         roster=queries.roster(coh),
@@ -271,15 +281,18 @@ def invite(cohort_id: int):
             flash(_invited_message(result, coh), "success")
             return redirect(url_for("programs.cohort", cohort_id=coh.id))
     return render_template(
-        "programs/invite.html", title=f"Invite someone to {coh.name}", form=form, cohort=coh,
+        "programs/invite.html", title=_("Invite someone to %(coh_name)s",
+                                        coh_name=coh.name), form=form, cohort=coh,
         cancel_url=url_for("programs.cohort", cohort_id=coh.id),
     )
 
 
 def _invited_message(result: services.InviteResult, coh: Cohort) -> str:
     if result.new_account:
-        return f"{result.user.name} is in {coh.name}. An invitation is on its way to them."
-    return f"{result.user.name} already had an account and is now in {coh.name}; we told them."
+        return _("%(user_name)s is in %(coh_name)s. An invitation is on its way to them.",
+                 user_name=result.user.name, coh_name=coh.name)
+    return _("%(user_name)s already had an account and is now in %(coh_name)s; we told them.",
+             user_name=result.user.name, coh_name=coh.name)
 
 
 @bp.post("/cohorts/<int:cohort_id>/people/<int:user_id>/role")
@@ -292,7 +305,8 @@ def change_role(cohort_id: int, user_id: int):
     if not form.validate_on_submit():
         abort(400)
     services.change_role(current_user, coh, membership, form.role.data)
-    flash(f"{membership.user.name} is now a {form.role.data} of {coh.name}.", "success")
+    flash(_("%(user_name)s is now a %(data)s of %(coh_name)s.", user_name=membership.user.name,
+            data=form.role.data, coh_name=coh.name), "success")
     return redirect(url_for("programs.cohort", cohort_id=coh.id))
 
 
@@ -305,7 +319,7 @@ def remove_person(cohort_id: int, user_id: int):
     name = membership.user.name
     services.remove_from_cohort(current_user, coh, membership)
     permissions.forget_roles()  # the actor may have removed themselves
-    flash(f"{name} is no longer in {coh.name}.", "success")
+    flash(_("%(name)s is no longer in %(coh_name)s.", name=name, coh_name=coh.name), "success")
     if not permissions.can_view_cohort(current_user, coh):
         return redirect(url_for("main.home"))
     return redirect(url_for("programs.cohort", cohort_id=coh.id))
@@ -319,7 +333,8 @@ def resend_invitation(cohort_id: int, user_id: int):
     permissions.require(permissions.can_manage_roster(current_user, coh), 403)
     with refusal_flashed():
         services.resend_invitation(current_user, coh, membership)
-        flash(f"A new invitation is on its way to {membership.user.name}.", "success")
+        flash(_("A new invitation is on its way to %(user_name)s.", user_name=membership.user.name),
+              "success")
     return redirect(url_for("programs.cohort", cohort_id=coh.id))
 
 
@@ -341,7 +356,8 @@ def import_roster(cohort_id: int):
         else:
             return _preview(coh, text)
     return render_template(
-        "programs/roster_upload.html", title=f"Import a roster into {coh.name}", form=form,
+        "programs/roster_upload.html", title=_("Import a roster into %(coh_name)s",
+                                               coh_name=coh.name), form=form,
         cohort=coh, max_rows=current_app.config["ROSTER_MAX_ROWS"],
     )
 
@@ -398,7 +414,7 @@ def _preview(coh: Cohort, text: str):
 def _render_preview(coh: Cohort, plan: roster.RosterPlan, text: str):
     return render_template(
         "programs/roster_preview.html",
-        title=f"Check the roster for {coh.name}",
+        title=_("Check the roster for %(coh_name)s", coh_name=coh.name),
         cohort=coh,
         plan=plan,
         confirm_form=forms.RosterConfirmForm(formdata=None, csv_text=text) if plan.ok else None,
