@@ -401,13 +401,13 @@ def in_words(problem: str, data: dict) -> str:
         items = (data.get("survey") or {}).get("competencies") or []
         i = int(found.group(1))
         number = items[i].get("number") if i < len(items) and isinstance(items[i], dict) else i + 1
-        words.append(str(_l("competency %(number)s", number=number)))
+        words.append(gettext("competency %(number)s", number=number))
     previous = ""
     for name, index in re.findall(r"\.([a-z_]+)|\[([^\]]*)\]", found.group(2)):
         if index and previous == "levels":  # the words are keyed by the level's value
-            words[-1] = str(_l("answer words for level %(value)s", value=index))
+            words[-1] = gettext("answer words for level %(value)s", value=index)
         elif index and previous == "statements" and index.isdigit():  # counted from 1
-            words[-1] = str(_l("statement %(n)s", n=int(index) + 1))
+            words[-1] = gettext("statement %(n)s", n=int(index) + 1)
         elif index:
             words[-1] += f" [{index}]"
         elif name in LANGUAGE_NAMES:
