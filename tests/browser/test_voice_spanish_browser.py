@@ -94,7 +94,7 @@ def test_the_results_the_round_and_the_shared_summary_in_spanish(live_server, ch
     context = browser.new_context(viewport=SIZES[size], locale="es-ES")
     try:
         peer = PageChecker(context.new_page(), live_server.url)
-        sign_in(peer, cast_["ben"])
+        sign_in(peer, cast_["ben"], language="es")
         peer.goto(f"/voice/rounds/{cast_['round_id']}")
         expect(peer.page.get_by_role("heading", name="Cómo lo ven los demás")).to_be_visible()
         expect(peer.page.get_by_text("Invitar por correo electrónico")).to_have_count(0)
