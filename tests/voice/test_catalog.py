@@ -1,8 +1,9 @@
 """The catalog check: every word a respondent reads, and every text of the leader's pages
 (the round page with its results, the rounds of a plan, the summary a peer or facilitator
 sees, the flyer, a programme's counts: plc/templates/voice/ and plc/voice/*.py), of My data,
-and of the frame and sign-in pages around them, has its Spanish in the repository's catalog (plc/translations/es/LC_MESSAGES/messages.po, compiled by
-make); and a Spanish page shows no English text of them."""
+and of the frame and sign-in pages around them, has its Spanish in the repository's catalog
+(plc/translations/es/LC_MESSAGES/messages.po, compiled by make); and a Spanish page shows no
+English text of them."""
 
 from __future__ import annotations
 
