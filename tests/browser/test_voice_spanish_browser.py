@@ -1,6 +1,6 @@
 """Stakeholder voice in Spanish, the printable flyer, and the respondent's pages no journey
-reaches (a closing note, an invitee's link, a used link, a round not open yet or closed), on a
-laptop and on a 390 px phone.
+reaches (a closing note, an invitee's link, a used link, a round not open yet or closed, an
+open link past its throttle or its round's cap), on a laptop and on a 390 px phone.
 
 A member whose profile says Español reads the rounds of her plan and a round's results in
 Spanish (she manages it); a peer whose browser prefers Spanish reads the summary she shared
@@ -52,7 +52,8 @@ def cast_(live_server):
         links = {"note": f"/v/{noted.audiences[0].token}",
                  "closed": f"/v/{silent.audiences[0].token}",
                  "not_open": f"/v/{later.audiences[0].token}",
-                 "invitee": "/v/i/spanish-invitee", "used": "/v/i/used-or-unknown"}
+                 "invitee": "/v/i/spanish-invitee", "used": "/v/i/used-or-unknown",
+                 "open": f"/v/{staff.token}"}
         cast = {"plan_id": plan.id, "round_id": round_.id, "staff_id": staff.id,
                 "ana": ana.email, "ben": "ben.es@example.org", "links": links}
         db.session.commit()
@@ -151,9 +152,37 @@ RESPONDENT_PAGES = {  # page: (status, its heading in English, in Spanish)
 def test_the_respondent_pages_no_journey_reaches_in_both_languages(checker, cast_, size, lang):
     page = checker.page
     page.set_viewport_size(SIZES[size])
-    for name, (status, english, spanish) in RESPONDENT_PAGES.items():
+    for name, (status, english, spanish) in RESPONDENT_PAGES.items():  # "open" is below
         checker.goto(f"{cast_['links'][name]}?lang={lang}", status=status)
         assert page.evaluate("document.documentElement.lang") == lang, name
         expect(page.get_by_role("heading", level=1)).to_have_text(
             spanish if lang == "es" else english)
         assert page.evaluate("document.documentElement.scrollWidth") == SIZES[size]["width"]
+
+
+# What an open link answers a respondent past its throttle or its round's cap: (setting,
+# status, heading in English, in Spanish).
+LIMITS = {"busy": ("VOICE_THROTTLE_PER_HOUR", 429, "Please try again later",
+                   "Por favor, inténtelo más tarde"),
+          "full": ("VOICE_ROUND_CAP", 409, "This survey is full", "Esta encuesta está completa")}
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("limit", LIMITS)
+def test_a_busy_or_full_round_tells_the_respondent_in_their_language(
+        live_server, checker, cast_, limit, lang):
+    setting, status, english, spanish = LIMITS[limit]
+    live_server.app.config[setting] = 0
+    page = checker.page
+    page.set_viewport_size(PHONE)
+    checker.goto(f"{cast_['links']['open']}?lang={lang}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enviar mis respuestas" if lang == "es"
+                         else "Send my answers").click()
+    assert checker.status == status
+    checker.errors = [e for e in checker.errors if f"status of {status}" not in e]
+    checker.check()
+    assert page.evaluate("document.documentElement.lang") == lang
+    expect(page.get_by_role("heading", level=1)).to_have_text(spanish if lang == "es"
+                                                                else english)
+    assert page.evaluate("document.documentElement.scrollWidth") == PHONE["width"]
