@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from flask_babel import force_locale, gettext
 
-from plc.i18n import LANGUAGE_NAMES  # noqa: F401  (the views and forms take it from here)
+from plc.i18n import (
+    LANGUAGE_NAMES,  # noqa: F401  (the views and forms take it from here)
+    N_,
+)
 from plc.voice.models import FAMILIES, LANGUAGES, OTHER, STAFF, STUDENTS
-
-
-def N_(text: str) -> str:  # noqa: N802  (the marker pybabel extracts, babel.cfg)
-    """Marks an English source text for the catalog; gettext translates it at use."""
-    return text
-
 
 # Keyed by use; the English texts are the catalog's msgids (plc/translations/es/...).
 SOURCE: dict[str, str] = {

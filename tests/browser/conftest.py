@@ -216,19 +216,25 @@ class PageChecker:
         an error page, whose "failed to load" console line is then expected, not a fault."""
         response = self.page.goto(self.url(path))
         assert response.status == status, f"{path}: {response.status}, expected {status}"
-        if status != 200:
-            self.errors = [e for e in self.errors if f"status of {status}" not in e]
+        self._expect_error_line(status)
         self.check()
         return response
 
-    def navigate(self, action: Callable[[], object]):
-        """Run ``action`` (a click, a key press ...) that loads a new page, then check it."""
+    def navigate(self, action: Callable[[], object], status: int = 200):
+        """Run ``action`` (a click, a key press ...) that loads a new page, then check it;
+        ``status`` as for ``goto``."""
         with self.page.expect_navigation():
             action()
+        assert self.status == status, f"{self.page.url}: {self.status}, expected {status}"
+        self._expect_error_line(status)
         self.check()
 
-    def click(self, locator) -> None:
-        self.navigate(locator.click)
+    def _expect_error_line(self, status: int) -> None:
+        if status != 200:
+            self.errors = [e for e in self.errors if f"status of {status}" not in e]
+
+    def click(self, locator, status: int = 200) -> None:
+        self.navigate(locator.click, status)
 
     def press(self, key: str) -> None:
         self.navigate(lambda: self.page.keyboard.press(key))
