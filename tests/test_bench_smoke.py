@@ -3,6 +3,7 @@ errors and writes its table; the /_bench reference routes exist only when benchm
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -59,7 +60,8 @@ def test_run_measures_every_page_with_no_errors_and_writes_the_table(bench_cohor
     done = subprocess.run(
         [sys.executable, "bench/run.py", "--database-url", app_config["SQLALCHEMY_DATABASE_URI"],
          "--duration", "0.5", "--rounds", "1", "--warmup", "0.1", "--connections", "4",
-         "--workers", "2", "--results-dir", str(results), "--generator", GENERATOR],
+         "--workers", "2", "--results-dir", str(results), "--generator", GENERATOR,
+         "--burst-seconds", "0.5"],
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
 
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -71,6 +73,10 @@ def test_run_measures_every_page_with_no_errors_and_writes_the_table(bench_cohor
         row = next(line for line in table.splitlines() if line.startswith(f"| {label}"))
         assert "missing" not in row and row.split("|")[6].strip() == "0", row  # 0 errors
     assert "nproc: " in table
+    # The burst on the cold dashboard came first and is reported with its verdict.
+    during = next(line for line in table.splitlines() if line.startswith("| during the burst"))
+    assert int(during.split("|")[2]) > 0 and during.split("|")[5].strip() == "0", during
+    assert re.search(r"^- (met   |MISSED) Burst: bare reference p99 \d+ ms", table, re.M)
 
 
 class _Answers(BaseHTTPRequestHandler):
