@@ -51,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
     from plc import i18n
 
     babel.init_app(app, default_locale=i18n.DEFAULT, locale_selector=i18n.select_locale)
+    i18n.install_catalog_lookup(app.jinja_env)
     login_manager.init_app(app)
     sessions.configure(login_manager)
     outbox.init_app(app)
