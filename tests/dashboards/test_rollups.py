@@ -5,6 +5,7 @@ dashboards' figures read from them equal the figures counted from the events."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -237,3 +238,39 @@ def test_rebuild_command_makes_the_rows_again(app, rollup_world):
     assert result.exit_code == 0, result.output
     assert "2 rows" in result.output
     assert _rows() == kept
+
+
+def test_two_writers_counting_into_one_row_lose_nothing(app, rollup_world):
+    """Two transactions add to the same row at once: the second waits for the first's row (or,
+    on SQLite, for its write lock) and adds to what it committed, never to what it read."""
+    w = rollup_world
+    key = (w["program"].id, w["people"][0].id, 202610)
+    moment = datetime(2026, 10, 15, 12, tzinfo=UTC)
+    db.session.commit()
+    first, second = db.engine.connect(), db.engine.connect()
+    try:
+        first.begin()
+        rollups.apply(first, [], [rollups.Contribution(key, rollups.GIVEN, moment,
+                                                       "America/New_York")])
+        errors: list[BaseException] = []
+
+        def add_later():
+            try:
+                with second.begin():
+                    rollups.apply(second, [], [rollups.Contribution(
+                        key, rollups.GIVEN, moment.replace(day=16), "America/New_York")])
+            except BaseException as exc:  # noqa: BLE001 (reported by the test's thread)
+                errors.append(exc)
+
+        waiting = threading.Thread(target=add_later)
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive(), "the second writer did not wait for the first"
+        first.commit()
+        waiting.join(10)
+        assert not errors, errors
+    finally:
+        first.close()
+        second.close()
+    row = db.session.get(ActivityRollup, key)
+    assert (row.comments_given, row.last_comment_at) == (2, moment.replace(day=16))
