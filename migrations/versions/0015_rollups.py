@@ -4,6 +4,8 @@ Hand-checked: activity_rollups, one row per (programme, person, month in the pro
 zone) with that month's counts of progress updates, comments given and received and submitted
 worksheets (plc/dashboards/models.py:ActivityRollup). Filled here from the events, as
 `flask plc rebuild-rollups` does, so that an upgraded database reads the right figures at once.
+The fill calls the application's rollups.rebuild: a later revision that changes these tables
+must freeze a copy of it here.
 
 Revision ID: 0015_rollups
 Revises: 0014_i15b

@@ -276,6 +276,19 @@ def _pairs_under(session: Session, plans: set[int], checkpoints: set[int]) -> se
     return pairs
 
 
+def _add_cascaded(session: Session, ids: dict[type, set[int]],
+                  deleted: dict[type, set[int]]) -> None:
+    """The comments the database deletes with a removed update or comment (ON DELETE
+    CASCADE: the session never sees them) count as removed too."""
+    hanging = []
+    if deleted.get(ProgressUpdate):
+        hanging.append(Comment.update_id.in_(sorted(deleted[ProgressUpdate])))
+    if deleted.get(Comment):
+        hanging.append(Comment.parent_id.in_(sorted(deleted[Comment])))
+    if hanging:
+        ids[Comment] |= set(session.execute(select(Comment.id).where(or_(*hanging))).scalars())
+
+
 @event.listens_for(Session, "before_flush")
 def _read_before(session: Session, _flush_context, _instances) -> None:
     if session.info.get(_PAUSED):
@@ -284,6 +297,7 @@ def _read_before(session: Session, _flush_context, _instances) -> None:
                 *(o for o in session.deleted if type(o) in RELEVANT)]
     ids = _tracked(changing, moved_only=False)
     with session.no_autoflush:
+        _add_cascaded(session, ids, _tracked(session.deleted, moved_only=False))
         session.info[_BEFORE] = (_contributions(session.connection(), **_of_ids(ids))
                                  if ids else [])
         plans = {o.id for o in session.deleted if isinstance(o, ActionPlan)}
@@ -406,6 +420,11 @@ def pairs_of_person(session: Session, user_id: int) -> set[tuple[int, int]]:
         select(Checkpoint.program_id, SelfAssessment.user_id)
         .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
         .where(SelfAssessment.user_id == user_id)).tuples())
+    pairs |= set(session.execute(  # comments on their updates go with the updates
+        select(ActionPlan.program_id, Comment.author_id)
+        .join(ProgressUpdate, ProgressUpdate.id == Comment.update_id)
+        .join(ActionPlan, ActionPlan.id == ProgressUpdate.plan_id)
+        .where(ProgressUpdate.author_id == user_id)).tuples())
     own = select(ActionPlan.id).where(ActionPlan.user_id == user_id)
     pairs |= _pairs_under(session, set(session.execute(own).scalars()), set())
     return {(p, u) for p, u in pairs if u is not None}

@@ -9,7 +9,7 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -74,7 +74,7 @@ WHEN = st.sampled_from(MOMENTS)
 PICK = st.integers(0, 1000)  # an index into whatever exists when the step runs
 STEPS = st.one_of(
     st.tuples(st.just("update"), WHO, WHEN),
-    st.tuples(st.just("comment"), WHO, WHO, WHEN),
+    st.tuples(st.just("comment"), WHO, WHO, WHEN, st.none() | PICK),
     st.tuples(st.just("reply"), WHO, PICK),
     st.tuples(st.just("edit_comment"), PICK),
     st.tuples(st.just("delete_comment"), PICK),
@@ -115,12 +115,14 @@ def _step(w, step) -> None:  # noqa: C901 (one branch per kind of write)
             plan_services.UpdateValues(did="Did a thing", loaded_version=plan.version), set())
         update.created_at = when
     elif kind == "comment":
-        author, owner, when = args
+        author, owner, when, on_update = args
         plan = db.session.get(ActionPlan, plans[owner].id)
         if plan is None:
             return
+        updates = _all(ProgressUpdate, ProgressUpdate.plan_id == plan.id)
+        update = updates[on_update % len(updates)] if updates and on_update is not None else None
         comment = feedback_services.add_comment(people[author], plan, everyone, body="Hello",
-                                                kind=None)
+                                                kind=None, update=update)
         comment.created_at = when
     elif kind == "reply":
         author, pick = args
@@ -145,7 +147,7 @@ def _step(w, step) -> None:  # noqa: C901 (one branch per kind of write)
         if updates:
             update = updates[args[0] % len(updates)]
             if kind == "remove_update":  # no page removes one; the flush must still follow
-                db.session.delete(update)
+                db.session.delete(update)  # and its comments go by the database's cascade
             else:
                 update.created_at = args[1]
     elif kind == "submit":
@@ -190,6 +192,13 @@ def _facts(program_id: int, window: queries.Window, time_zone: str | None):
 @settings(max_examples=25, deadline=None, suppress_health_check=[
     HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(history=st.lists(st.tuples(STEPS, st.booleans()), min_size=1, max_size=14))
+# Always tried: comments that go with their update by the database's cascade (an update
+# removed; the updates' author erased), and replies kept after their comment is removed.
+@example(history=[(("update", 0, MOMENTS[4]), False), (("comment", 1, 0, MOMENTS[5], 0), False),
+                  (("reply", 0, 0), False), (("remove_update", 0), False)])
+@example(history=[(("update", 0, MOMENTS[1]), False), (("comment", 1, 0, MOMENTS[8], 0), False),
+                  (("delete_comment", 0), False), (("erase", 0), False),
+                  (("time_zone", "Pacific/Auckland"), False)])
 def test_maintained_rollups_equal_a_rebuild(app, worlds, rollup_world, history):
     w = worlds.clone(SPEC)
     for step, rolled_back in history:
