@@ -23,6 +23,7 @@ from plc.feedback.models import Comment
 from plc.plans import services as plan_services
 from plc.plans.models import SHARED_WITH_COHORT, ActionPlan, ProgressUpdate
 from plc.privacy import services as privacy_services
+from plc.programs import retention
 from plc.programs import services as program_services
 from plc.programs.models import Membership
 from tests import factories
@@ -191,15 +192,17 @@ def _facts(program_id: int, window: queries.Window, time_zone: str | None):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[
     HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(history=st.lists(st.tuples(STEPS, st.booleans()), min_size=1, max_size=14))
+@given(history=st.lists(st.tuples(STEPS, st.booleans()), min_size=1, max_size=14),
+       cut=st.tuples(WHEN, WHEN).map(sorted))
 # Always tried: comments that go with their update by the database's cascade (an update
 # removed; the updates' author erased), and replies kept after their comment is removed.
 @example(history=[(("update", 0, MOMENTS[4]), False), (("comment", 1, 0, MOMENTS[5], 0), False),
-                  (("reply", 0, 0), False), (("remove_update", 0), False)])
+                  (("reply", 0, 0), False), (("remove_update", 0), False)],
+         cut=[MOMENTS[2], MOMENTS[6]])
 @example(history=[(("update", 0, MOMENTS[1]), False), (("comment", 1, 0, MOMENTS[8], 0), False),
                   (("delete_comment", 0), False), (("erase", 0), False),
-                  (("time_zone", "Pacific/Auckland"), False)])
-def test_maintained_rollups_equal_a_rebuild(app, worlds, rollup_world, history):
+                  (("time_zone", "Pacific/Auckland"), False)], cut=[MOMENTS[0], MOMENTS[8]])
+def test_maintained_rollups_equal_a_rebuild(app, worlds, rollup_world, history, cut):
     w = worlds.clone(SPEC)
     for step, rolled_back in history:
         if rolled_back:  # a write that fails leaves the roll-ups as they were
@@ -221,8 +224,7 @@ def test_maintained_rollups_equal_a_rebuild(app, worlds, rollup_world, history):
                     strict=True):
         note(f"{a}\n{b}")
     assert _facts(program.id, queries.Window(), None) == _facts(program.id, wide, None)
-    cut = queries.Window(datetime(2026, 10, 15, 12, tzinfo=UTC),
-                         datetime(2026, 11, 20, 9, tzinfo=UTC))
+    cut = queries.Window(*cut)
     assert _facts(program.id, cut, program.time_zone) == _facts(program.id, cut, None)
 
     rollups.rebuild(db.session.connection())
@@ -283,3 +285,41 @@ def test_two_writers_counting_into_one_row_lose_nothing(app, rollup_world):
         second.close()
     row = db.session.get(ActivityRollup, key)
     assert (row.comments_given, row.last_comment_at) == (2, moment.replace(day=16))
+
+
+def test_the_retention_purge_leaves_no_roll_up_of_the_year(app, rollup_world):
+    w = rollup_world
+    plan = db.session.get(ActionPlan, w["plans"][1].id)
+    feedback_services.add_comment(w["people"][0], plan, frozenset(), body="Hi", kind=None)
+    program = w["program"]
+    program.closed_at = datetime(2020, 6, 30, tzinfo=UTC)
+    db.session.flush()
+    assert _rows()
+
+    retention.purge(retention.Expired(program, retention.counts(program.id)), years=3)
+
+    assert _rows() == []
+
+
+@pytest.mark.parametrize(("start", "end", "months", "edges"), [
+    # Whole local months: all from the roll-ups.
+    (datetime(2026, 10, 1, 4, tzinfo=UTC), datetime(2026, 12, 1, 5, tzinfo=UTC),
+     (202610, 202612), []),
+    # UTC midnights in New York: a few hours before, most of a month after.
+    (datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 16, tzinfo=UTC), (202610, 202611),
+     [(datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 10, 1, 4, tzinfo=UTC)),
+      (datetime(2026, 11, 1, 4, tzinfo=UTC), datetime(2026, 11, 16, tzinfo=UTC))]),
+    # Inside one month: no whole month, all from the events.
+    (datetime(2026, 10, 5, tzinfo=UTC), datetime(2026, 10, 20, tzinfo=UTC), None,
+     [(datetime(2026, 10, 5, tzinfo=UTC), datetime(2026, 10, 20, tzinfo=UTC))]),
+    # Open at the start.
+    (None, datetime(2026, 11, 1, 4, tzinfo=UTC), (None, 202611), []),
+])
+def test_a_window_splits_into_whole_local_months_and_edges(start, end, months, edges):
+    found_months, found_edges = queries.whole_months(queries.Window(start, end),
+                                                     "America/New_York")
+    assert found_months == months
+    assert [(e.start, e.end) for e in found_edges] == edges
+    assert queries.whole_months(queries.Window(), "America/New_York") == ((None, None), [])
+    assert queries.whole_months(queries.Window(start, end), None) == (
+        None, [queries.Window(start, end)])
