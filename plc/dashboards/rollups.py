@@ -358,10 +358,13 @@ def _aggregate(contributions: Iterable[Contribution]) -> list[dict]:
     return [rows[key] for key in sorted(rows)]
 
 
-def _replace(connection: Connection, scope, contributions: list[Contribution]) -> int:
+def _replace(connection: Connection, scope, count) -> int:
+    """Delete the rows in ``scope``, then write what ``count()`` finds. Deleting first takes
+    the rows' locks: on PostgreSQL a writer still counting into one of them is waited for, and
+    the events are read after it committed (a new statement, a new snapshot)."""
     table = ActivityRollup.__table__
     connection.execute(delete(table).where(scope(table.c.program_id, table.c.user_id)))
-    rows = _aggregate(contributions)
+    rows = _aggregate(count())
     for start in range(0, len(rows), 1000):
         connection.execute(table.insert(), rows[start:start + 1000])
     return len(rows)
@@ -373,11 +376,10 @@ def rebuild(connection: Connection, program_id: int | None = None) -> int:
     def of_program(program_column, _user_column):
         return program_column == program_id if program_id is not None else true()
 
-    contributions = _contributions(
+    return _replace(connection, of_program, lambda: _contributions(
         connection, updates=of_program(ActionPlan.program_id, None),
         comments=of_program(ActionPlan.program_id, None),
-        worksheets=of_program(Checkpoint.program_id, None))
-    return _replace(connection, of_program, contributions)
+        worksheets=of_program(Checkpoint.program_id, None)))
 
 
 def refresh(connection: Connection, pairs: set[tuple[int, int]]) -> None:
@@ -387,20 +389,22 @@ def refresh(connection: Connection, pairs: set[tuple[int, int]]) -> None:
         return
     programs = sorted({p for p, _u in pairs})
     users = sorted({u for _p, u in pairs})
-    contributions = _contributions(
-        connection,
-        updates=and_(ActionPlan.program_id.in_(programs), ActionPlan.user_id.in_(users)),
-        comments=and_(ActionPlan.program_id.in_(programs),
-                      (Comment.author_id.in_(users)) | ActionPlan.user_id.in_(users)),
-        worksheets=and_(Checkpoint.program_id.in_(programs),
-                        SelfAssessment.user_id.in_(users)))
-    wanted = [c for c in contributions if c.key[:2] in pairs]
     pair_list = sorted(pairs)
+
+    def count() -> list[Contribution]:
+        found = _contributions(
+            connection,
+            updates=and_(ActionPlan.program_id.in_(programs), ActionPlan.user_id.in_(users)),
+            comments=and_(ActionPlan.program_id.in_(programs),
+                          (Comment.author_id.in_(users)) | ActionPlan.user_id.in_(users)),
+            worksheets=and_(Checkpoint.program_id.in_(programs),
+                            SelfAssessment.user_id.in_(users)))
+        return [c for c in found if c.key[:2] in pairs]
 
     def of_pairs(program_column, user_column):
         return or_(*(and_(program_column == p, user_column == u) for p, u in pair_list))
 
-    _replace(connection, of_pairs, wanted)
+    _replace(connection, of_pairs, count)
 
 
 def pairs_of_person(session: Session, user_id: int) -> set[tuple[int, int]]:
