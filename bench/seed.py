@@ -36,6 +36,7 @@ from sqlalchemy import func, insert, select, text
 
 from plc.accounts.models import User
 from plc.assessments.models import Checkpoint, PlannedChange, Rating, SelfAssessment
+from plc.dashboards import rollups
 from plc.dashboards.models import Nudge
 from plc.extensions import db
 from plc.feedback.models import Comment
@@ -229,6 +230,8 @@ def seed(scale: float, seed_value: int = 1, today: date | None = None, echo=prin
             echo(f"  cohort {number}/{cohort_count} ({time.monotonic() - started:.0f} s)")
     out.flush()
     reset_sequences()
+    # The rows went in around the session's flush: the roll-ups are made from them at once.
+    out.counts["activity_rollups"] = rollups.rebuild(db.session.connection())
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         # Fresh statistics, as autovacuum gives a live database: without them PostgreSQL plans

@@ -1,5 +1,6 @@
 """``flask plc ...`` commands: create-admin, reset-second-factor, demo, send-mail,
-send-digests, send-reminders, close-rounds, purge-expired, run-exports, import-framework,
+send-digests, send-reminders, close-rounds, purge-expired, run-exports, rebuild-rollups,
+import-framework,
 export-framework.
 Each owns its transactions (``job_transaction``). The administrative ones (create-admin,
 reset-second-factor, purge-expired --apply, import-framework) are audit-logged with no actor
@@ -209,6 +210,21 @@ def purge_expired(apply_: bool):
         with job_transaction():
             removed = retention.purge(item, years=years)
         click.echo(f"Removed from {item.program.name}: {sum(removed.values())} rows.")
+
+
+@plc_group.command("rebuild-rollups")
+@click.option("--program", "program_id", type=int, default=None,
+              help="Only this programme's (by number); without it, every programme's.")
+def rebuild_rollups(program_id: int | None):
+    """Make the dashboards' activity roll-ups again from the events (progress updates,
+    comments, submitted worksheets). They are kept as the events are written; this is for a
+    database filled around the application (a restore of events only, a bulk import) or to
+    check them. One transaction."""
+    from plc.dashboards import rollups
+
+    with job_transaction():
+        written = rollups.rebuild(db.session.connection(), program_id=program_id)
+    click.echo(f"Rebuilt the activity roll-ups: {written} row{'s' if written != 1 else ''}.")
 
 
 @plc_group.command("import-framework")

@@ -12,7 +12,8 @@ from plc.accounts.models import (
 from plc.api.models import ApiToken
 from plc.assessments.models import Checkpoint, PlannedChange, Rating, SelfAssessment
 from plc.audit.models import AuditEvent
-from plc.dashboards.models import Nudge
+from plc.dashboards import rollups  # noqa: F401  (the roll-ups follow every flush)
+from plc.dashboards.models import ActivityRollup, Nudge
 from plc.feedback.models import Comment
 from plc.mail.models import OutboxMessage
 from plc.meetings.models import (
@@ -56,6 +57,7 @@ __all__ = [
     "VoiceComment",
     "VoiceResponse",
     "ActionPlan",
+    "ActivityRollup",
     "ActionStep",
     "ApiToken",
     "AgendaItem",

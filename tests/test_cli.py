@@ -18,6 +18,15 @@ def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
+def _rollups() -> list:
+    from plc.dashboards.models import ActivityRollup
+
+    return [tuple(getattr(r, c.key) for c in ActivityRollup.__table__.columns)
+            for r in db.session.execute(select(ActivityRollup).order_by(
+                ActivityRollup.program_id, ActivityRollup.user_id, ActivityRollup.month))
+            .scalars()]
+
+
 def test_demo_loads_the_programme_once_and_prints_logins(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["plc", "demo", "--if-empty"])
@@ -30,6 +39,11 @@ def test_demo_loads_the_programme_once_and_prints_logins(app):
     assert count(ProgramLead) == 1
     assert count(Membership, Membership.role == FACILITATOR) == 3
     assert count(User, User.is_site_admin.is_(True)) == 1
+    # The demo's activity went through the services: its roll-ups are what a rebuild makes.
+    kept = _rollups()
+    assert kept
+    assert "rows" in runner.invoke(args=["plc", "rebuild-rollups"]).output
+    assert _rollups() == kept
     users = count(User)
     again = runner.invoke(args=["plc", "demo", "--if-empty"])
     assert "already has data" in again.output

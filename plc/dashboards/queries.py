@@ -13,13 +13,25 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, distinct, func, literal, or_, select, true, union_all
+from sqlalchemy import (
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from plc.accounts.models import User
 from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
-from plc.dashboards.models import Nudge
-from plc.db import utcnow
+from plc.dashboards.models import ActivityRollup, Nudge
+from plc.db import UTCDateTime, utcnow
 from plc.extensions import db
 from plc.feedback.models import Comment
 from plc.meetings.models import ABSENT, CANCELLED, LATE, PRESENT, Attendance, Meeting
@@ -130,46 +142,151 @@ def _people_in_view(program_id: int, cohort_ids: list[int] | None, district_id: 
     return _scoped(members, cohort_ids, district_id)
 
 
-def _facts_statement(program_id: int, cohort_ids: list[int] | None, window: Window,
-                     now: datetime, district_id: int | None = None):
-    """One SELECT: the memberships, left-joined to one grouped subquery per kind of event.
-    Each subquery is narrowed to the people in view first, so that a cohort's page costs what
-    the cohort holds, not what the whole programme holds."""
-    people = _people_in_view(program_id, cohort_ids, district_id)
+def whole_months(window: Window, time_zone: str | None
+                 ) -> tuple[tuple[int, int] | None, list[Window]]:
+    """Split ``window`` into the programme's whole local months it covers, as (first month
+    key, key after the last) with None for an open end, read from the roll-ups, and the edge
+    windows left over, counted from the events. Without a time zone a bounded window is all
+    edge; an open window is all roll-ups."""
+    if window.start is None and window.end is None:
+        return (None, None), []
+    if time_zone is None:
+        return None, [window]
+    zone = ZoneInfo(time_zone)
+
+    def month_start(moment: datetime, later: bool) -> datetime:
+        local = moment.astimezone(zone)
+        first = datetime(local.year, local.month, 1, tzinfo=zone)
+        if later and first.astimezone(UTC) < moment:
+            y, m = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+            first = datetime(y, m, 1, tzinfo=zone)
+        return first.astimezone(UTC)
+
+    def key(moment: datetime) -> int:
+        local = moment.astimezone(zone)
+        return local.year * 100 + local.month
+
+    first = month_start(window.start, later=True) if window.start is not None else None
+    after = month_start(window.end, later=False) if window.end is not None else None
+    if first is not None and after is not None and first >= after:
+        return None, [window]
+    edges = []
+    if first is not None and window.start < first:
+        edges.append(Window(window.start, first))
+    if after is not None and after < window.end:
+        edges.append(Window(after, window.end))
+    return ((key(first) if first else None, key(after) if after else None)), edges
+
+
+NAMES = ("user_id", "updates", "last_update_at", "given", "last_comment_at", "received",
+         "worksheets", "last_worksheet_at")
+
+
+def _named(*columns):
+    """A select of the activity's columns, each labelled (a union of unlabelled zeros and
+    NULLs would collapse same-named columns)."""
+    return select(*(c.label(name) for c, name in zip(columns, NAMES, strict=True)))
+
+
+def _zero():
+    return literal(0)
+
+
+def _no_time():
+    return cast(null(), UTCDateTime())  # a typed NULL: PostgreSQL matches UNION types pairwise
+
+
+def _by_time(column):
+    """``column`` + 0: the same value, but no index of it is used (SQLite's documented way to
+    steer its planner; PostgreSQL plans by its statistics anyway). An edge of an export's
+    range holds days of events, so its statements must start from the events' time index,
+    not from the people in view (which walks each person's whole year)."""
+    return column + 0
+
+
+def _events_in(program_id: int, people, window: Window) -> list:
+    """Per person, the activity of ``window`` counted from the events themselves (the edge
+    days of an export's range, found by the events' time index), in the roll-ups' columns."""
     updates = (
-        select(ActionPlan.user_id, func.count(ProgressUpdate.id).label("n"),
-               func.max(ProgressUpdate.created_at).label("last"))
-        .join(ProgressUpdate, ProgressUpdate.plan_id == ActionPlan.id)
-        .where(ActionPlan.program_id == program_id, window.clause(ProgressUpdate.created_at),
-               ActionPlan.user_id.in_(people))
-        .group_by(ActionPlan.user_id).subquery()
+        _named(ActionPlan.user_id, func.count(ProgressUpdate.id),
+               func.max(ProgressUpdate.created_at), _zero(), _no_time(), _zero(), _zero(),
+               _no_time())
+        .select_from(ProgressUpdate)
+        .join(ActionPlan, ActionPlan.id == ProgressUpdate.plan_id)
+        .where(window.clause(ProgressUpdate.created_at),
+               _by_time(ActionPlan.program_id) == program_id,
+               _by_time(ActionPlan.user_id).in_(people))
+        .group_by(ActionPlan.user_id)
     )
     live_comment = and_(Comment.deleted_at.is_(None), window.clause(Comment.created_at))
-    # Driven by the authors (an IN on the plans would make the database walk every comment
-    # of the programme to find the few written by the people in view).
     given = (
-        select(Comment.author_id.label("user_id"), func.count(Comment.id).label("n"),
-               func.max(Comment.created_at).label("last"))
-        .where(Comment.author_id.in_(people), live_comment, Comment.plan_id.in_(
-            select(ActionPlan.id).where(ActionPlan.program_id == program_id)))
-        .group_by(Comment.author_id).subquery()
+        _named(Comment.author_id, _zero(), _no_time(), func.count(Comment.id),
+               func.max(Comment.created_at), _zero(), _zero(), _no_time())
+        .where(live_comment, _by_time(Comment.author_id).in_(people),
+               _by_time(Comment.plan_id).in_(
+                   select(ActionPlan.id).where(ActionPlan.program_id == program_id)))
+        .group_by(Comment.author_id)
     )
     received = (
-        select(ActionPlan.user_id, func.count(Comment.id).label("n"))
-        .join(Comment, Comment.plan_id == ActionPlan.id)
-        .where(ActionPlan.program_id == program_id, live_comment,
-               ActionPlan.user_id.in_(people),
+        _named(ActionPlan.user_id, _zero(), _no_time(), _zero(), _no_time(),
+               func.count(Comment.id), _zero(), _no_time())
+        .select_from(Comment)
+        .join(ActionPlan, ActionPlan.id == Comment.plan_id)
+        .where(live_comment, _by_time(ActionPlan.program_id) == program_id,
+               _by_time(ActionPlan.user_id).in_(people),
                or_(Comment.author_id.is_(None), Comment.author_id != ActionPlan.user_id))
-        .group_by(ActionPlan.user_id).subquery()
+        .group_by(ActionPlan.user_id)
     )
     submitted = (
-        select(SelfAssessment.user_id, func.count(SelfAssessment.id).label("n"),
-               func.max(SelfAssessment.submitted_at).label("last"))
+        _named(SelfAssessment.user_id, _zero(), _no_time(), _zero(), _no_time(), _zero(),
+               func.count(SelfAssessment.id), func.max(SelfAssessment.submitted_at))
         .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
         .where(Checkpoint.program_id == program_id, SelfAssessment.status == SUBMITTED,
+               SelfAssessment.submitted_at.is_not(None),
                window.clause(SelfAssessment.submitted_at), SelfAssessment.user_id.in_(people))
-        .group_by(SelfAssessment.user_id).subquery()
+        .group_by(SelfAssessment.user_id)
     )
+    return [updates, given, received, submitted]
+
+
+def _activity(program_id: int, people, window: Window, time_zone: str | None):
+    """Per person in view: updates, comments given and received, submitted worksheets and the
+    latest of each in ``window``. Whole months come from the roll-ups (O(people x months)
+    rows, never the year's events); only the edge days of a window that cuts a month are
+    counted from the events (``whole_months``)."""
+    months, edges = whole_months(window, time_zone)
+    parts = []
+    if months is not None:
+        r = ActivityRollup
+        first, after = months
+        parts.append(
+            _named(r.user_id, r.updates, r.last_update_at, r.comments_given, r.last_comment_at,
+                   r.comments_received, r.worksheets, r.last_worksheet_at)
+            .where(r.program_id == program_id, r.user_id.in_(people),
+                   r.month >= first if first is not None else true(),
+                   r.month < after if after is not None else true()))
+    for edge in edges:
+        parts.extend(_events_in(program_id, people, edge))
+    rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    c = rows.c
+    return (
+        select(c.user_id, *(func.sum(c[name]).label(name) for name in (
+            "updates", "given", "received", "worksheets")),
+            *(func.max(c[name]).label(name) for name in (
+                "last_update_at", "last_comment_at", "last_worksheet_at")))
+        .group_by(c.user_id).subquery()
+    )
+
+
+def _facts_statement(program_id: int, cohort_ids: list[int] | None, window: Window,
+                     now: datetime, district_id: int | None = None,
+                     time_zone: str | None = None):
+    """One SELECT: the memberships, left-joined to one grouped subquery of their activity
+    (read from the roll-ups, see ``_activity``) and one of their attendance. Each subquery
+    is narrowed to the people in view first, so that a cohort's page costs what the cohort
+    holds, not what the whole programme holds."""
+    people = _people_in_view(program_id, cohort_ids, district_id)
+    activity = _activity(program_id, people, window, time_zone)
     attendance = _attendance_counts(program_id, window, now, cohort_ids, district_id)
     nudged = (
         select(Nudge.cohort_id, Nudge.user_id, func.max(Nudge.created_at).label("last"))
@@ -182,9 +299,10 @@ def _facts_statement(program_id: int, cohort_ids: list[int] | None, window: Wind
             Membership.cohort_id, Membership.user_id, User.name, User.email, Organization.name,
             district.id, district.name, Membership.created_at, ActionPlan.id,
             ActionPlan.visibility, ActionPlan.shared_at,
-            func.coalesce(updates.c.n, 0), updates.c.last,
-            func.coalesce(given.c.n, 0), func.coalesce(received.c.n, 0),
-            func.coalesce(submitted.c.n, 0), submitted.c.last, given.c.last,
+            func.coalesce(activity.c.updates, 0), activity.c.last_update_at,
+            func.coalesce(activity.c.given, 0), func.coalesce(activity.c.received, 0),
+            func.coalesce(activity.c.worksheets, 0), activity.c.last_worksheet_at,
+            activity.c.last_comment_at,
             func.coalesce(attendance.c.held, 0), func.coalesce(attendance.c.attended, 0),
             nudged.c.last,
         )
@@ -196,10 +314,7 @@ def _facts_statement(program_id: int, cohort_ids: list[int] | None, window: Wind
                                                           Organization.id))
         .outerjoin(ActionPlan, (ActionPlan.user_id == Membership.user_id)
                    & (ActionPlan.program_id == program_id))
-        .outerjoin(updates, updates.c.user_id == Membership.user_id)
-        .outerjoin(given, given.c.user_id == Membership.user_id)
-        .outerjoin(received, received.c.user_id == Membership.user_id)
-        .outerjoin(submitted, submitted.c.user_id == Membership.user_id)
+        .outerjoin(activity, activity.c.user_id == Membership.user_id)
         .outerjoin(attendance, (attendance.c.cohort_id == Membership.cohort_id)
                    & (attendance.c.user_id == Membership.user_id))
         .outerjoin(nudged, (nudged.c.cohort_id == Membership.cohort_id)
@@ -233,11 +348,15 @@ def _attendance_counts(program_id: int, window: Window, now: datetime,
 
 def member_facts(program_id: int, cohort_ids: list[int] | None = None,
                  window: Window = Window(), now: datetime | None = None,
-                 district_id: int | None = None) -> list[MemberFacts]:
+                 district_id: int | None = None,
+                 time_zone: str | None = None) -> list[MemberFacts]:
     """One statement. ``cohort_ids`` None: every cohort of the programme. ``district_id``:
-    only the members whose organization is that district or one of its schools."""
+    only the members whose organization is that district or one of its schools.
+    ``time_zone``: the programme's, so that a bounded ``window`` reads its whole months from
+    the roll-ups (without it, a bounded window counts the events)."""
     rows = db.session.execute(
-        _facts_statement(program_id, cohort_ids, window, now or utcnow(), district_id)
+        _facts_statement(program_id, cohort_ids, window, now or utcnow(), district_id,
+                         time_zone)
     ).tuples()
     return [MemberFacts(*row) for row in rows]
 
@@ -550,50 +669,30 @@ class LocalMonths:
 def monthly(program_id: int, months: LocalMonths, now: datetime | None = None
             ) -> dict[tuple[int, int], MonthFacts]:
     """(year, month) -> the programme's activity that month (``months``, in the programme's
-    time zone), counted over its cohorts' members. Two grouped statements: events, and
-    attendance."""
+    time zone), counted over its cohorts' members. Two grouped statements: the roll-ups,
+    and attendance."""
     window = months.window()
     members = (
         select(distinct(Membership.user_id).label("user_id"))
         .join(Cohort, Cohort.id == Membership.cohort_id)
         .where(Cohort.program_id == program_id, Membership.role == MEMBER)
     ).scalar_subquery()
-    update_events = (
-        select(ActionPlan.user_id.label("user_id"), ProgressUpdate.created_at.label("at"),
-               literal("update").label("kind"))
-        .join(ProgressUpdate, ProgressUpdate.plan_id == ActionPlan.id)
-        .where(ActionPlan.program_id == program_id)
-    )
-    comment_events = (
-        select(Comment.author_id.label("user_id"), Comment.created_at.label("at"),
-               literal("comment").label("kind"))
-        .join(ActionPlan, ActionPlan.id == Comment.plan_id)
-        .where(ActionPlan.program_id == program_id, Comment.deleted_at.is_(None))
-    )
-    worksheet_events = (
-        select(SelfAssessment.user_id.label("user_id"),
-               SelfAssessment.submitted_at.label("at"), literal("worksheet").label("kind"))
-        .join(Checkpoint, Checkpoint.id == SelfAssessment.checkpoint_id)
-        .where(Checkpoint.program_id == program_id, SelfAssessment.status == SUBMITTED,
-               SelfAssessment.submitted_at.is_not(None))
-    )
-    events = union_all(update_events, comment_events, worksheet_events).subquery()
-    # Each event's month is a column of a subquery, so that both databases group by it.
-    dated = (select(events.c.user_id, events.c.kind, months.bucket(events.c.at).label("month"))
-             .where(events.c.user_id.in_(members), window.clause(events.c.at)).subquery())
-
-    def kind_count(kind: str):
-        return func.sum(case((dated.c.kind == kind, 1), else_=0))
-
+    # The roll-ups hold each month in the programme's time zone, the zone ``months`` is in.
+    r = ActivityRollup
+    first, last = months.keys()[0], months.keys()[-1]
+    active = func.count(distinct(case(
+        (r.updates + r.comments_given + r.worksheets > 0, r.user_id))))
     found: dict[tuple[int, int], MonthFacts] = {}
-    for key, active, updates, comments, worksheets in db.session.execute(
-        select(dated.c.month, func.count(distinct(dated.c.user_id)), kind_count("update"),
-               kind_count("comment"), kind_count("worksheet"))
-        .group_by(dated.c.month)
+    for key, active_people, updates, comments, worksheets in db.session.execute(
+        select(r.month, active, func.sum(r.updates), func.sum(r.comments_given),
+               func.sum(r.worksheets))
+        .where(r.program_id == program_id, r.user_id.in_(members),
+               r.month >= first[0] * 100 + first[1], r.month <= last[0] * 100 + last[1])
+        .group_by(r.month)
     ).tuples():
         y, m = divmod(int(key), 100)
-        found[(y, m)] = MonthFacts(y, m, active, int(updates or 0), int(comments or 0),
-                                   int(worksheets or 0))
+        found[(y, m)] = MonthFacts(y, m, active_people, int(updates or 0),
+                                   int(comments or 0), int(worksheets or 0))
     seats = _at_held_meetings(
         select(months.bucket(Meeting.starts_at).label("month"),
                case((Attendance.status.in_(ATTENDED), 1), else_=0).label("came")),

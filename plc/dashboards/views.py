@@ -209,7 +209,8 @@ def _export(program: Program, name: str, kind: str, cohort_ids: list[int] | None
     window = queries.Window.of_days(first, last)
     cohort_names = dict(queries.cohorts(program.id))
     table = exports.rows(queries.member_facts(program.id, cohort_ids, window,
-                                              district_id=district_id), cohort_names)
+                                              district_id=district_id,
+                                              time_zone=program.time_zone), cohort_names)
     if kind == "csv":
         body, mimetype = exports.to_csv(table), "text/csv; charset=utf-8"
     else:

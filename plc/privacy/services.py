@@ -25,6 +25,7 @@ from plc.accounts.models import (
 from plc.api.models import ApiToken
 from plc.assessments.models import SelfAssessment
 from plc.audit import services as audit
+from plc.dashboards import rollups
 from plc.dashboards.models import Nudge
 from plc.db import utcnow
 from plc.errors import DomainError
@@ -109,6 +110,9 @@ def erase_person(actor: User, person: User) -> queries.ErasurePreview:
     texts = _texts_of(person)
     old_email, old_name = person.email, person.name
     own_plans = select(ActionPlan.id).where(ActionPlan.user_id == person.id)
+    # The statements below bypass the flush that keeps the roll-ups: the rows they move are
+    # counted again from the events afterwards (rollups.refresh), in this transaction.
+    moved = rollups.pairs_of_person(db.session, person.id)
     now = utcnow()
     # An erasure on request reaches a closed year's content too: like the retention purge,
     # it goes past the closed-year check (plc/programs/closing.py), for this person only.
@@ -127,6 +131,7 @@ def erase_person(actor: User, person: User) -> queries.ErasurePreview:
                       ProgramLead, IdentityLink):
             execute(delete(model).where(model.user_id == person.id))
         execute(delete(LoginFailure).where(LoginFailure.email == old_email))
+    rollups.refresh(db.session.connection(), moved)
     _drop_mail_about(old_email, old_name, texts)
     for export in queries.exports_of(person.id):
         remove_export_file(export)
