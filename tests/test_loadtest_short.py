@@ -2,17 +2,19 @@
 users for a few seconds per scenario, under gunicorn, on the test database (SQLite, or
 PostgreSQL when PLC_TEST_DATABASE_URL is set). Each scenario's acceptance points must hold:
 no 5xx, every acknowledged write stored, mail queued while SMTP is down delivered exactly once
-when it returns, a backup taken under load restoring every row committed before it."""
+when it returns, a backup taken under load restoring every row committed before it. On
+PostgreSQL also issue 16's two hosts behind HAProxy, one of them killed and started again."""
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import shutil
 
 import pytest
 
 from bench import seed
-from loadtest import data, scenarios
+from loadtest import data, hosts, scenarios, twohosts
 from loadtest.browser import find_form
 from plc.extensions import db
 from tests.conftest import REQUIRE_ALL
@@ -84,6 +86,32 @@ def test_a_backup_under_load_restores_every_write_acknowledged_before_it(seeded)
 
     restored = [text for ok, text in outcome.checks if "restored database" in text]
     assert restored and any("before the backup began" in t for _ok, t in outcome.checks)
+
+
+@pytest.mark.slow
+@pytest.mark.postgresql
+def test_two_hosts_behind_haproxy_keep_every_promise_when_one_is_killed(seeded):
+    if hosts.haproxy_path() is None:
+        if REQUIRE_ALL:
+            pytest.fail("HAProxy is not installed: CI installs it (.ci/run)")
+        pytest.skip("HAProxy is not installed (`make tools` installs it)")
+    settings, world = seeded
+    settings = dataclasses.replace(settings, duration=6)  # a kill at 2 s, a restart at 3 s
+
+    outcome = twohosts.two_hosts(settings, world)
+
+    failed = [text for ok, text in outcome.checks if not ok]
+    assert not failed, f"two-hosts: {failed}"
+    writes = kinds(outcome)
+    for kind in ("comment", "update"):
+        assert writes[kind].acknowledged > 0 and not writes[kind].lost
+    assert outcome.counts["mail"]["queued"] > 0
+    assert outcome.counts["sessions"]["reads_after_kill"] > 0
+    assert outcome.counts["sessions"]["sent_to_sign_in"] == 0
+    assert any("[429, 429]" in text for _ok, text in outcome.checks)
+    # The report says which ran: namespaces (root), else two ports on 127.0.0.1.
+    assert ("two hosts as network namespaces" in outcome.setup) == (
+        hosts.namespaces_permitted() is None)
 
 
 PAGE = """
