@@ -19,13 +19,16 @@ Scenarios (--scenario, default all): steady (--users for --duration s), surge (-
 SIGHUP to gunicorn half-way, latency must recover within 30 s), smtp-down (SMTP refused for the
 whole run, then a sink comes up and `flask plc send-mail --all` must deliver each queued
 message exactly once), backup (`flask plc backup` a third of the way in, restored into a
-scratch database and checked). The report goes to loadtest/results/<date>-<db>.md; the exit
-status is 1 if any acceptance point fails.
+scratch database and checked), and on PostgreSQL two-hosts (loadtest/twohosts.py: two
+gunicorn hosts behind HAProxy, in network namespaces as root (--network), one killed and
+started again under load). The report goes to loadtest/results/<date>-<db>.md (one scenario
+alone: <date>-<db>-<scenario>.md); the exit status is 1 if any acceptance point fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import sys
 import time
@@ -131,7 +134,10 @@ def render(kind: str, world, settings, outcomes) -> str:
              f"{settings.think:g} s, {settings.write_share:.0%} writes.", ""]
     for outcome in outcomes:
         lines += scenario_section(outcome)
-    lines += ["## Machine", "", machine_facts(normalize_url(settings.database_url), app), ""]
+    lines += ["## Machine", "", machine_facts(normalize_url(settings.database_url), app),
+              # Other work on the machine slows everything the report times: say how busy.
+              f"- load average at the end (1, 5, 15 min): "
+              f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}", ""]
     return "\n".join(lines)
 
 
