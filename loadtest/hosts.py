@@ -249,6 +249,7 @@ def haproxy_config(listen_port: int, hosts: list[Host], db_relay: tuple[str, int
         "fall 2 rise 2" for h in hosts)
     text = f"""global
     maxconn 4096
+    log stderr format raw local0 info  # one line per request, in the run's haproxy.log
 
 defaults
     mode http
@@ -256,6 +257,8 @@ defaults
     timeout client 150s
     timeout server 150s
     timeout check 10s
+    log global
+    option httplog
     retries 3
     option redispatch 1
 
