@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 import shutil
+import subprocess  # nosec B404 (haproxy -c on a file of ours)
 
 import pytest
 
@@ -91,10 +92,7 @@ def test_a_backup_under_load_restores_every_write_acknowledged_before_it(seeded)
 @pytest.mark.slow
 @pytest.mark.postgresql
 def test_two_hosts_behind_haproxy_keep_every_promise_when_one_is_killed(seeded):
-    if hosts.haproxy_path() is None:
-        if REQUIRE_ALL:
-            pytest.fail("HAProxy is not installed: CI installs it (.ci/run)")
-        pytest.skip("HAProxy is not installed (`make tools` installs it)")
+    require_haproxy()
     settings, world = seeded
     settings = dataclasses.replace(settings, duration=6)  # a kill at 2 s, a restart at 3 s
 
@@ -112,6 +110,37 @@ def test_two_hosts_behind_haproxy_keep_every_promise_when_one_is_killed(seeded):
     # The report says which ran: namespaces (root), else two ports on 127.0.0.1.
     assert ("two hosts as network namespaces" in outcome.setup) == (
         hosts.namespaces_permitted() is None)
+
+
+def require_haproxy() -> str:
+    path = hosts.haproxy_path()
+    if path is None:
+        if REQUIRE_ALL:
+            pytest.fail("HAProxy is not installed: CI installs it (.ci/run)")
+        pytest.skip("HAProxy is not installed (`make tools` installs it)")
+    return path
+
+
+def test_without_root_the_two_hosts_are_two_ports_and_haproxy_accepts_its_configuration(
+        tmp_path, monkeypatch):
+    haproxy = require_haproxy()
+    monkeypatch.setattr(hosts.os, "geteuid", lambda: 1000)
+
+    network = hosts.Network.create(2, "t0t0t0")
+    app_hosts = [hosts.Host(f"host{i}", network, i - 1, "postgresql://p@127.0.0.1/db", 3, {},
+                            tmp_path / f"host{i}.log") for i in (1, 2)]
+    config = hosts.haproxy_config(8080, app_hosts, ("10.231.9.1", 15432, "127.0.0.1", 5432))
+    (tmp_path / "haproxy.cfg").write_text(config)
+    checked = subprocess.run([haproxy, "-c", "-f", str(tmp_path / "haproxy.cfg")],  # noqa: S603
+                             capture_output=True, text=True, check=False)
+
+    assert network.mode == "ports" and network.why_not_namespaces == "not root"
+    assert "two ports on 127.0.0.1 (network namespaces not available: not root)" in (
+        network.describe())
+    assert [h.address for h in app_hosts] == ["127.0.0.1", "127.0.0.1"]
+    assert app_hosts[0].port != app_hosts[1].port
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "option forwardfor" in config and "X-Served-By" in config
 
 
 PAGE = """
