@@ -71,11 +71,7 @@ def two_hosts(settings: Settings, world: data.World) -> Outcome:
         env = {"PLC_SECRET_KEY": secrets.token_hex(32),  # the same on every host
                "PLC_FIGURES_CACHE_SECONDS": "0", "PLC_PROXY_COUNT": "1",
                "PLC_MAIL_SERVER": network.gateway, "PLC_MAIL_PORT": str(mail_port)}
-        app_hosts = [hosts.Host(f"host{i + 1}", network, i, url, settings.workers,
-                                {**env, "PLC_MAIL_DIR": str(settings.work_dir /
-                                                            f"{settings.run_id}-host{i + 1}-mail")},
-                                settings.work_dir / f"{settings.run_id}-host{i + 1}-gunicorn.log")
-                     for i in range(2)]
+        app_hosts = [make_host(i, network, url, settings, env) for i in range(2)]
         balancer_config = hosts.haproxy_config(balancer.port, app_hosts, relay)
         if relay is not None:  # the hosts reach PostgreSQL through HAProxy: start it first
             balancer.start(balancer_config)
@@ -100,6 +96,15 @@ def two_hosts(settings: Settings, world: data.World) -> Outcome:
         if sink is not None:
             sink.stop()
         network.remove()
+
+
+def make_host(index: int, network: hosts.Network, url: str, settings: Settings,
+              env: dict) -> hosts.Host:
+    """Host ``host<index + 1>``: the shared settings, and a mail folder and a log of its own."""
+    name = f"host{index + 1}"
+    own = {"PLC_MAIL_DIR": str(settings.work_dir / f"{settings.run_id}-{name}-mail")}
+    return hosts.Host(name, network, index, url, settings.workers, {**env, **own},
+                      settings.work_dir / f"{settings.run_id}-{name}-gunicorn.log")
 
 
 def run_scenario(outcome: Outcome, settings: Settings, world: data.World,
