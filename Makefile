@@ -11,7 +11,7 @@ PORT ?= 5000
 # (some machines set PYTHONDONTWRITEBYTECODE; it doubles the CPU time of starting a process).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test test-fast lint setup dev-setup catalogs catalogs-update migrate-check clean bench bench-tools loadtest screenshots
+.PHONY: run test test-fast lint setup dev-setup catalogs catalogs-update migrate-check clean bench tools loadtest screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,7 +91,7 @@ lint: dev-setup
 # BENCH_DATABASE_URL (a scratch PostgreSQL database: its data is replaced) also PostgreSQL.
 BENCH_SCALE ?= 1
 BENCH_DB := $(abspath bench/data/bench.db)
-bench: dev-setup bench-tools
+bench: dev-setup tools
 	mkdir -p bench/data
 	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
 	PLC_DATABASE_URL=sqlite:///$(BENCH_DB) $(FLASK) db upgrade
@@ -104,22 +104,31 @@ bench: dev-setup bench-tools
 	  $(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS); \
 	fi
 
-# wrk, the benchmark's load generator (Debian's package), when it is missing; without it (no
-# root, no sudo) bench/run.py measures with Python threads and its report says so.
+# The load tools from Debian's packages, when missing: wrk (the benchmark's load generator;
+# without it bench/run.py measures with Python threads and its report says so) and HAProxy (the
+# load balancer of `make loadtest`'s two-host scenario). Without root or sudo nothing is
+# installed and the message says what is missing.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),,sudo -n)
-bench-tools:
-	@command -v wrk >/dev/null || $(AS_ROOT) apt-get install -y -q wrk \
-	  || { $(AS_ROOT) apt-get update -q && $(AS_ROOT) apt-get install -y -q wrk; } \
-	  || echo "wrk could not be installed: the benchmark will use Python threads"
+TOOLS := wrk haproxy
+tools:
+	@missing="$$(for t in $(TOOLS); do PATH="$$PATH:/usr/sbin" command -v $$t >/dev/null || echo $$t; done)"; \
+	if [ -n "$$missing" ]; then \
+	  $(AS_ROOT) apt-get install -y -q $$missing \
+	  || { $(AS_ROOT) apt-get update -q && $(AS_ROOT) apt-get install -y -q $$missing; } \
+	  || echo "Could not install $$missing: the benchmark uses Python threads without wrk;" \
+	          "the two-host load scenario needs HAProxy"; \
+	fi
 
-# Load and fault suite of issue 7 (not part of `make test`; a short version is
+# Load and fault suite of issues 7 and 16 (not part of `make test`; a short version is
 # tests/test_loadtest_short.py): steady load, a surge with a gunicorn reload, SMTP down, a
 # backup under load, each counting what the database holds afterwards (loadtest/run.py;
 # results in loadtest/results/). A fresh SQLite file under loadtest/data/; with
 # LOADTEST_DATABASE_URL (a scratch PostgreSQL database: it is DROPPED and created again) also
-# PostgreSQL. LOADTEST_ARGS go to loadtest/run.py (e.g. "--duration 20 --scenario steady").
+# PostgreSQL, and there also two hosts behind HAProxy, one killed and started again (as root,
+# each host in a network namespace; else two ports). LOADTEST_ARGS go to loadtest/run.py
+# (e.g. "--duration 20 --scenario steady").
 LOADTEST_DB := $(abspath loadtest/data/load.db)
-loadtest: dev-setup
+loadtest: dev-setup tools
 	mkdir -p loadtest/data
 	rm -f $(LOADTEST_DB) $(LOADTEST_DB)-wal $(LOADTEST_DB)-shm
 	$(BIN)/python loadtest/run.py --database-url sqlite:///$(LOADTEST_DB) $(LOADTEST_ARGS)

@@ -135,6 +135,7 @@ class Sample:
     status: int | None  # None: no answer (connection refused, reset, timed out)
     seconds: float
     error: str = ""
+    host: str = ""  # who answered: the load balancer's X-Served-By header, when there is one
 
 
 class Recorder:
@@ -152,11 +153,16 @@ class Recorder:
 class Browser:
     """One signed-in person: a cookie jar and a connection of their own."""
 
-    def __init__(self, port: int, recorder: Recorder):
+    def __init__(self, port: int, recorder: Recorder, host: str = "127.0.0.1"):
         self.port = port
         self.recorder = recorder
         self.jar: dict = {}
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+        self.mine: list[Sample] = []  # this person's requests (the recorder has everyone's)
+        self.conn = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
+
+    def _record(self, sample: Sample) -> None:
+        self.mine.append(sample)
+        self.recorder.add(sample)
 
     def fetch(self, method: str, path: str, body: str | None = None):
         """(status, html) or None when no answer came; recorded either way."""
@@ -170,12 +176,13 @@ class Browser:
             html = response.read().decode("utf-8", "replace")
         except (OSError, http.client.HTTPException) as exc:
             self.conn.close()  # the next request opens a new connection
-            self.recorder.add(Sample(began, method, route_of(path), None,
-                                     time.perf_counter() - clock, repr(exc)))
+            self._record(Sample(began, method, route_of(path), None,
+                                time.perf_counter() - clock, repr(exc)))
             return None
         cookies_from(response.msg, self.jar)
-        self.recorder.add(Sample(began, method, route_of(path), response.status,
-                                 time.perf_counter() - clock))
+        self._record(Sample(began, method, route_of(path), response.status,
+                            time.perf_counter() - clock,
+                            host=response.getheader("X-Served-By") or ""))
         return response.status, html
 
     def get(self, path: str):

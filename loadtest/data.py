@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench.run import ROOT, make_app, normalize_url, server_env
@@ -206,6 +206,50 @@ def outbox_since(database_url: str, after_id: int) -> dict[int, bool]:
         with engine.connect() as conn:
             return {row[0]: row[1] is not None for row in conn.execute(
                 text("SELECT id, sent_at FROM outbox WHERE id > :n"), {"n": after_id})}
+    finally:
+        engine.dispose()
+
+
+def claimed_unsent(database_url: str, ids) -> list[int]:
+    """Of these outbox messages, those not sent and not due: claimed by a deliverer (or
+    waiting for a retry after a failure, which the caller tells apart by attempts)."""
+    if not ids:
+        return []
+    engine = engine_for(database_url)
+    try:
+        with engine.connect() as conn:
+            return sorted(row[0] for row in conn.execute(
+                text("SELECT id, next_attempt_at FROM outbox WHERE sent_at IS NULL "
+                     "AND attempts = 0 AND id IN :ids").bindparams(
+                    bindparam("ids", expanding=True)), {"ids": list(ids)})
+                if row[1] > datetime.now(UTC).replace(tzinfo=None))
+    finally:
+        engine.dispose()
+
+
+def expire_claims(database_url: str, ids) -> None:
+    """What the claim's 10 minutes (plc/mail/outbox.py CLAIM) would do: due again now."""
+    if not ids:
+        return
+    engine = engine_for(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE outbox SET next_attempt_at = :now, claimed_until = :now "
+                              "WHERE id IN :ids")
+                         .bindparams(bindparam("ids", expanding=True)),
+                         {"now": datetime.now(UTC).replace(tzinfo=None), "ids": list(ids)})
+    finally:
+        engine.dispose()
+
+
+def program_lead(database_url: str) -> tuple[str, int]:
+    """A programme lead's e-mail and their programme (bench/seed.py makes one per year)."""
+    engine = engine_for(database_url)
+    try:
+        with engine.connect() as conn:
+            return tuple(conn.execute(text(
+                "SELECT u.email, l.program_id FROM program_leads l JOIN users u "
+                "ON u.id = l.user_id ORDER BY l.program_id, l.id LIMIT 1")).one())
     finally:
         engine.dispose()
 

@@ -19,13 +19,16 @@ Scenarios (--scenario, default all): steady (--users for --duration s), surge (-
 SIGHUP to gunicorn half-way, latency must recover within 30 s), smtp-down (SMTP refused for the
 whole run, then a sink comes up and `flask plc send-mail --all` must deliver each queued
 message exactly once), backup (`flask plc backup` a third of the way in, restored into a
-scratch database and checked). The report goes to loadtest/results/<date>-<db>.md; the exit
-status is 1 if any acceptance point fails.
+scratch database and checked), and on PostgreSQL two-hosts (loadtest/twohosts.py: two
+gunicorn hosts behind HAProxy, in network namespaces as root (--network), one killed and
+started again under load). The report goes to loadtest/results/<date>-<db>.md (one scenario
+alone: <date>-<db>-<scenario>.md); the exit status is 1 if any acceptance point fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import sys
 import time
@@ -38,7 +41,10 @@ if str(ROOT) not in sys.path:  # run as a script: make the repository importable
 
 from bench.run import machine as machine_facts  # noqa: E402
 from bench.run import make_app, normalize_url, percentile, write_report  # noqa: E402
-from loadtest import data, scenarios  # noqa: E402
+from loadtest import data, scenarios, twohosts  # noqa: E402
+
+SCENARIOS = {**scenarios.SCENARIOS, **twohosts.SCENARIOS}
+POSTGRESQL_ONLY = set(twohosts.SCENARIOS)  # one database shared by two hosts
 
 
 def parse_args(argv):
@@ -50,7 +56,9 @@ def parse_args(argv):
                "(PostgreSQL) or DELETED (SQLite) and seeded again. Use a scratch database.")
     parser.add_argument("--database-url", required=True,
                         help="scratch database: sqlite:////abs/path.db or postgresql://...")
-    parser.add_argument("--scenario", choices=[*scenarios.SCENARIOS, "all"], default="all")
+    parser.add_argument("--scenario", choices=[*SCENARIOS, "all"], default="all",
+                        help="all: every scenario the database can run (two-hosts: "
+                             "PostgreSQL only)")
     parser.add_argument("--users", type=int, default=50, help="steady, smtp-down and backup")
     parser.add_argument("--surge-users", type=int, default=200)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per scenario")
@@ -72,12 +80,22 @@ def parse_args(argv):
     parser.add_argument("--work-dir", default=str(ROOT / "loadtest" / "data"),
                         help="gunicorn logs, mail folders and backups of the run")
     parser.add_argument("--password", default=BENCH_PASSWORD)
+    parser.add_argument("--network", choices=("auto", "namespaces", "ports"), default="auto",
+                        help="two-hosts: each host in a network namespace (needs root), two "
+                             "ports on 127.0.0.1, or namespaces when permitted (auto)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     kind = "postgresql" if data.is_postgres(args.database_url) else "sqlite"
+    names = [n for n in SCENARIOS if kind == "postgresql" or n not in POSTGRESQL_ONLY] \
+        if args.scenario == "all" else [args.scenario]
+    if kind != "postgresql" and POSTGRESQL_ONLY & set(names):
+        # `make loadtest LOADTEST_ARGS="--scenario two-hosts"` runs SQLite first: nothing to do.
+        print(f"{args.scenario} needs PostgreSQL (one database two hosts share): not run on "
+              "SQLite")
+        return 0
     if not args.no_prepare:
         data.prepare(args.database_url, args.scale)
     world = data.discover(args.database_url)
@@ -88,17 +106,18 @@ def main(argv: list[str] | None = None) -> int:
         duration=args.duration, workers=args.workers, think=args.think,
         write_share=args.write_share, work_dir=work_dir, password=args.password,
         run_id=secrets.token_hex(3), smtp_down=args.smtp_down,
-        mistypes=args.mistypes)
-    names = list(scenarios.SCENARIOS) if args.scenario == "all" else [args.scenario]
+        mistypes=args.mistypes, network=args.network)
     outcomes = []
     for name in names:
         print(f"Scenario {name} on {kind} ({world.description})...", flush=True)
         began = time.monotonic()
-        outcome = scenarios.SCENARIOS[name](settings, world)
+        outcome = SCENARIOS[name](settings, world)
         print(f"  {'passed' if outcome.passed else 'FAILED'} in "
               f"{time.monotonic() - began:.0f} s", flush=True)
         outcomes.append(outcome)
-    write_report(render(kind, world, settings, outcomes), args.results_dir, kind,
+    # A run of one scenario keeps its own file: it must not replace the day's whole-suite one.
+    report_name = kind if args.scenario == "all" else f"{kind}-{args.scenario}"
+    write_report(render(kind, world, settings, outcomes), args.results_dir, report_name,
                  datetime.now(UTC))
     return 0 if all(o.passed for o in outcomes) else 1
 
@@ -115,7 +134,10 @@ def render(kind: str, world, settings, outcomes) -> str:
              f"{settings.think:g} s, {settings.write_share:.0%} writes.", ""]
     for outcome in outcomes:
         lines += scenario_section(outcome)
-    lines += ["## Machine", "", machine_facts(normalize_url(settings.database_url), app), ""]
+    lines += ["## Machine", "", machine_facts(normalize_url(settings.database_url), app),
+              # Other work on the machine slows everything the report times: say how busy.
+              f"- load average at the end (1, 5, 15 min): "
+              f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}", ""]
     return "\n".join(lines)
 
 

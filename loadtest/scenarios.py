@@ -49,6 +49,7 @@ class Settings:
     seed: int = 1
     smtp_down: str = "refused"  # or "silent": the SMTP server accepts and never answers
     mistypes: int = 0  # surge: this many users first sign in with a wrong password
+    network: str = "auto"  # two-hosts: namespaces, ports, or auto (namespaces when root)
 
 
 # --- one simulated user ---------------------------------------------------------------------
@@ -297,6 +298,7 @@ class Outcome:
     checks: list[tuple[bool, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     log_lines: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=dict)  # what a scenario counted beyond the writes
 
     def check(self, ok: bool, text: str) -> None:
         self.checks.append((bool(ok), text))
@@ -498,11 +500,11 @@ def smtp_down(settings: Settings, world: data.World) -> Outcome:
     return outcome
 
 
-def deliver_everything(database_url: str, mail_env: dict) -> int:
-    """Run ``flask plc send-mail --all`` as cron would, until a run finds nothing to send."""
+def deliver_everything(database_url: str, mail_env: dict, send_all: bool = True) -> int:
+    """Run ``flask plc send-mail [--all]`` as cron would, until a run finds nothing to send."""
     for round_number in range(1, SEND_MAIL_ROUNDS + 1):
-        done = data.flask_command(database_url, "plc", "send-mail", "--all",
-                                  extra_env=mail_env)
+        done = data.flask_command(database_url, "plc", "send-mail",
+                                  *(["--all"] if send_all else []), extra_env=mail_env)
         sent = int(re.search(r"(\d+) sent", done.stdout).group(1))
         if sent == 0:
             return round_number

@@ -1,4 +1,5 @@
-"""An SMTP server on 127.0.0.1 (aiosmtpd) that counts what it receives, by outbox id."""
+"""An SMTP server (aiosmtpd, on 127.0.0.1 unless told) that counts what it receives, by
+outbox id."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ OUTBOX_ID = re.compile(rb"^Message-ID:\s*<[^>]*plc-outbox-(\d+)@", re.IGNORECASE
 
 
 class SmtpSink:
-    def __init__(self, port: int):
+    def __init__(self, port: int, host: str = "127.0.0.1"):
         from aiosmtpd.controller import Controller
 
         self._lock = threading.Lock()
         self.received: list[bytes] = []
-        self._controller = Controller(self, hostname="127.0.0.1", port=port)
+        self._controller = Controller(self, hostname=host, port=port)
 
     async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 (aiosmtpd's name)
         with self._lock:

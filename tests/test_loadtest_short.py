@@ -2,17 +2,20 @@
 users for a few seconds per scenario, under gunicorn, on the test database (SQLite, or
 PostgreSQL when PLC_TEST_DATABASE_URL is set). Each scenario's acceptance points must hold:
 no 5xx, every acknowledged write stored, mail queued while SMTP is down delivered exactly once
-when it returns, a backup taken under load restoring every row committed before it."""
+when it returns, a backup taken under load restoring every row committed before it. On
+PostgreSQL also issue 16's two hosts behind HAProxy, one of them killed and started again."""
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import shutil
+import subprocess  # nosec B404 (haproxy -c on a file of ours)
 
 import pytest
 
 from bench import seed
-from loadtest import data, scenarios
+from loadtest import data, hosts, scenarios, twohosts
 from loadtest.browser import find_form
 from plc.extensions import db
 from tests.conftest import REQUIRE_ALL
@@ -84,6 +87,61 @@ def test_a_backup_under_load_restores_every_write_acknowledged_before_it(seeded)
 
     restored = [text for ok, text in outcome.checks if "restored database" in text]
     assert restored and any("before the backup began" in t for _ok, t in outcome.checks)
+
+
+@pytest.mark.slow
+@pytest.mark.postgresql
+def test_two_hosts_behind_haproxy_keep_every_promise_when_one_is_killed(seeded):
+    require_haproxy()
+    settings, world = seeded
+    # A kill at 2 s, a restart at 3 s; one worker a host: four processes to start, not six.
+    settings = dataclasses.replace(settings, duration=6, workers=1)
+
+    outcome = twohosts.two_hosts(settings, world)
+
+    failed = [text for ok, text in outcome.checks if not ok]
+    assert not failed, f"two-hosts: {failed}"
+    writes = kinds(outcome)
+    for kind in ("comment", "update"):
+        assert writes[kind].acknowledged > 0 and not writes[kind].lost
+    assert outcome.counts["mail"]["queued"] > 0
+    assert outcome.counts["sessions"]["reads_after_kill"] > 0
+    assert outcome.counts["sessions"]["sent_to_sign_in"] == 0
+    assert any("[429, 429]" in text for _ok, text in outcome.checks)
+    # The report says which ran: namespaces (root), else two ports on 127.0.0.1.
+    assert ("two hosts as network namespaces" in outcome.setup) == (
+        hosts.namespaces_permitted() is None)
+
+
+def require_haproxy() -> str:
+    path = hosts.haproxy_path()
+    if path is None:
+        if REQUIRE_ALL:
+            pytest.fail("HAProxy is not installed: CI installs it (.ci/run)")
+        pytest.skip("HAProxy is not installed (`make tools` installs it)")
+    return path
+
+
+def test_without_root_the_two_hosts_are_two_ports_and_haproxy_accepts_its_configuration(
+        tmp_path, monkeypatch):
+    haproxy = require_haproxy()
+    monkeypatch.setattr(hosts.os, "geteuid", lambda: 1000)
+
+    network = hosts.Network.create(2, "t0t0t0")
+    app_hosts = [hosts.Host(f"host{i}", network, i - 1, "postgresql://p@127.0.0.1/db", 3, {},
+                            tmp_path / f"host{i}.log") for i in (1, 2)]
+    config = hosts.haproxy_config(8080, app_hosts, ("10.231.9.1", 15432, "127.0.0.1", 5432))
+    (tmp_path / "haproxy.cfg").write_text(config)
+    checked = subprocess.run([haproxy, "-c", "-f", str(tmp_path / "haproxy.cfg")],  # noqa: S603
+                             capture_output=True, text=True, check=False)
+
+    assert network.mode == "ports" and network.why_not_namespaces == "not root"
+    assert "two ports on 127.0.0.1 (network namespaces not available: not root)" in (
+        network.describe())
+    assert [h.address for h in app_hosts] == ["127.0.0.1", "127.0.0.1"]
+    assert app_hosts[0].port != app_hosts[1].port
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "option forwardfor" in config and "X-Served-By" in config
 
 
 PAGE = """

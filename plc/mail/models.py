@@ -21,5 +21,8 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    # A deliverer (a worker on any host, or send-mail) is sending it until then: nothing else
+    # may make it due again meanwhile, not even ``send-mail --all`` (plc/mail/outbox.py).
+    claimed_until: Mapped[datetime | None] = mapped_column()
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")

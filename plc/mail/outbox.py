@@ -12,7 +12,7 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import event, select, update
+from sqlalchemy import event, or_, select, update
 
 from plc.db import utcnow
 from plc.extensions import db
@@ -97,6 +97,7 @@ def deliver(ids: list[int] | None = None, limit: int | None = None,
             message.sent_at = utcnow()
             message.attempts += 1
             sent += 1
+        message.claimed_until = None
         with job_transaction():  # one message at a time: a crash never re-sends what went out
             db.session.merge(message)
         if failed and stop_on_failure:
@@ -113,7 +114,7 @@ def _claim(message_id: int) -> OutboxMessage | None:
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
                    OutboxMessage.next_attempt_at <= now)
-            .values(next_attempt_at=now + CLAIM)
+            .values(next_attempt_at=now + CLAIM, claimed_until=now + CLAIM)
             .execution_options(synchronize_session=False)
         ).rowcount == 1
         message = db.session.get(OutboxMessage, message_id, populate_existing=True) \
@@ -176,9 +177,14 @@ def _write_to_folder(message: OutboxMessage, email: EmailMessage) -> None:
 
 
 def make_all_due() -> None:
+    """Every unsent message due now (after an outage), except those a deliverer is sending
+    at this moment: made due, they would be sent a second time beside it."""
+    now = utcnow()
     with job_transaction():
         db.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.sent_at.is_(None))
-            .values(next_attempt_at=utcnow())
+            .where(OutboxMessage.sent_at.is_(None),
+                   or_(OutboxMessage.claimed_until.is_(None),
+                       OutboxMessage.claimed_until <= now))
+            .values(next_attempt_at=now)
         )

@@ -5,11 +5,13 @@ concurrent deliverers must not send a message twice, and a backlog goes out in o
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from loadtest.smtp import SilentServer
+from plc.db import utcnow
 from plc.extensions import db
 from plc.mail import outbox
 from plc.mail.models import OutboxMessage
@@ -95,3 +97,22 @@ def test_send_mail_all_delivers_a_backlog_larger_than_a_batch_in_one_run(
     assert "5 sent, 0 failed" in result.output
     assert batches == [(2, 0), (2, 0), (1, 0)]
     assert len(smtp_sink.messages) == 5 and unsent() == 0
+
+
+def test_send_mail_all_leaves_alone_a_message_another_host_is_sending(app, smtp_sink):
+    """``send-mail --all`` (run after an outage) makes the messages waiting for a retry due at
+    once, but not one another deliverer claimed: that host may be speaking to SMTP this very
+    moment, and both would send it (found with two hosts, loadtest/twohosts.py)."""
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_sink.port)
+    being_sent, waiting = queue_committed(2)
+    assert outbox._claim(being_sent) is not None  # the other host is sending it now
+    failed = db.session.get(OutboxMessage, waiting)
+    failed.attempts, failed.last_error = 1, "SMTPServerDisconnected: down"
+    failed.next_attempt_at = utcnow() + timedelta(minutes=1)  # its retry, a minute away
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["plc", "send-mail", "--all"])
+
+    assert "1 sent, 0 failed" in result.output
+    assert [m["Subject"] for m in smtp_sink.messages] == ["Subject 1"]
+    assert db.session.get(OutboxMessage, being_sent, populate_existing=True).sent_at is None
