@@ -4,8 +4,8 @@ Hand-checked: outbox.claimed_until, set while a deliverer (a worker on any host,
 `flask plc send-mail`) is sending the message, so that `send-mail --all` no longer makes a
 message being sent due again (it went out twice). Rows of earlier versions have none.
 
-Revision ID: 0015_outbox_claims
-Revises: 0014_i15b
+Revision ID: 0016_outbox_claims
+Revises: 0015_rollups
 Create Date: 2026-12-01 04:00:00.000000
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_outbox_claims'
-down_revision = '0014_i15b'
+revision = '0016_outbox_claims'
+down_revision = '0015_rollups'
 branch_labels = None
 depends_on = None
 
