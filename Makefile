@@ -71,8 +71,9 @@ dev-setup: $(VENV)/.installed-dev $(COMPILED)
 # --maxschedchunk 1: a worker is handed the next test when it is free. xdist's default hands
 # out a quarter of the suite per worker up front, and with the long tests first (conftest.py)
 # one worker got most of them: it ran 80 s after the other had finished.
+TEST_WORKERS ?= auto
 test: dev-setup
-	$(BIN)/pytest -n auto --dist load --maxschedchunk 1 --durations=15 $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 1 --durations=15 $(PYTEST_ARGS)
 
 # The daily loop: one area in a few seconds, no browsers, no servers, first failure stops it.
 #   make test-fast TESTS=tests/plans        make test-fast TESTS=tests/test_permissions.py
