@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -71,12 +71,20 @@ def test_member_without_a_plan_is_offered_to_start_one(app, world, client, login
     assert any(t.startswith("Your self-assessment for Baseline") for t in texts)
 
 
+def later_today(time_zone: str) -> datetime:
+    """A moment still to come and still today in the programme's zone: half an hour from now,
+    or half-way to midnight when that is nearer (the suite also runs at 23:45 in New York)."""
+    now = utcnow().astimezone(ZoneInfo(time_zone))
+    midnight = datetime.combine(now.date() + timedelta(days=1), time(), now.tzinfo)
+    return now + min(timedelta(minutes=30), (midnight - now) / 2)
+
+
 def test_facilitator_sees_who_has_not_updated_and_attendance_on_meeting_day(
         app, world, client, login_as):
     quiet = factories.make_user("quiet@example.org", "Quinn Quiet")
     factories.add_member(world.cohort_a, quiet)
-    world.meeting_a.starts_at = utcnow() + timedelta(minutes=30)
-    world.meeting_a.ends_at = utcnow() + timedelta(minutes=120)
+    world.meeting_a.starts_at = later_today(world.program.time_zone)
+    world.meeting_a.ends_at = world.meeting_a.starts_at + timedelta(minutes=90)
     db.session.commit()
     login_as(world.users["facilitator_a"])
     page = client.get("/").text
