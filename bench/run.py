@@ -76,6 +76,11 @@ PAGES = [
          "lead", ("program_id",), 0.25),
     Page("csv", "Participation CSV (lead)", "dashboards.program_csv", "lead", ("program_id",)),
 ]
+# Issue 16's targets besides the ratios: a page's p99 at most 3 x the reference route's in the
+# same run, its first reader (figures counted afresh) served within 300 ms, and the reference's
+# p99 under 100 ms during the burst on the cold dashboard.
+P99_TIMES_REFERENCE = 3.0
+UNCACHED_TARGET_MS = 300.0
 P99_TARGET_MS = 100.0
 TIMEOUT = 120  # seconds: a slow page under load is measured, not counted as an error
 
@@ -496,6 +501,7 @@ def table(totals: dict, statements: dict, missing: list[str]) -> tuple[str, list
     """The markdown table, and one line per target (met or missed)."""
     ref = totals.get(REFERENCE)
     ref_rps = ref.rate if ref and ref.seconds else None
+    p99_limit = P99_TIMES_REFERENCE * ref.p99_ms if ref and ref.latencies else float("nan")
     lines = ["| Page | req/s | x reference | p50 ms | p99 ms | errors | SQL statements "
              "| uncached ms |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     verdicts = []
@@ -518,7 +524,12 @@ def table(totals: dict, statements: dict, missing: list[str]) -> tuple[str, list
             checks.append((ratio >= page.min_ratio,
                            f"throughput {ratio:.0%} of reference (target >= {page.min_ratio:.0%})"))
         if page.role is not None:
-            checks.append((p99 <= P99_TARGET_MS, f"p99 {p99:.0f} ms (target <= 100 ms)"))
+            checks.append((p99 <= p99_limit, f"p99 {p99:.0f} ms (target <= {p99_limit:.0f} ms: "
+                                             f"{P99_TIMES_REFERENCE:g} x the reference's)"))
+            if cost:
+                checks.append((cost.uncached_ms <= UNCACHED_TARGET_MS,
+                               f"first reader {cost.uncached_ms:.0f} ms "
+                               f"(target <= {UNCACHED_TARGET_MS:.0f} ms)"))
         checks.append((sample.errors == 0, f"{sample.errors} errors"
                        + (f" (first: {sample.first_error})" if sample.first_error else "")))
         for ok, text in checks:
