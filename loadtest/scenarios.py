@@ -331,11 +331,18 @@ def standard_checks(outcome: Outcome, load: Load, log_file: Path, *, login_route
                          "Traceback": log.count("Traceback")}
     for needle, seen in outcome.log_lines.items():
         outcome.check(seen == 0, f'{seen} x "{needle}" in the gunicorn log')
+    check_writes(outcome)
+
+
+def check_writes(outcome) -> None:
+    """Every acknowledged write of each kind stored, none unexplained, and some acknowledged
+    (a run whose writes all failed proves nothing)."""
     for count in outcome.writes:
         outcome.check(count.ok, f"{count.kind}: {count.acknowledged} acknowledged, "
-                      f"{count.stored} stored; lost {len(count.lost)} "
-                      f"{count.lost[:5]}, unexplained {len(count.unexplained)} "
-                      f"{count.unexplained[:5]}")
+                      f"{count.stored} stored; lost {len(count.lost)} {count.lost[:5]}, "
+                      f"unexplained {len(count.unexplained)} {count.unexplained[:5]}; "
+                      f"outcome unknown {count.unknown} (of which stored "
+                      f"{count.unknown_stored})")
     acknowledged = sum(c.acknowledged for c in outcome.writes)
     outcome.check(acknowledged > 0, f"{acknowledged} writes acknowledged in all")
 

@@ -30,6 +30,7 @@ from loadtest.scenarios import (
     Outcome,
     Settings,
     Write,
+    check_writes,
     count_writes,
     deliver_everything,
     extend_if_ending,
@@ -125,13 +126,7 @@ def run_scenario(outcome: Outcome, settings: Settings, world: data.World,
     outcome.writes = count_writes(settings.database_url, prefix, [*load.writes, *probe_writes])
     check_requests(outcome, load, timeline, app_hosts)
     check_sessions(outcome, load, timeline, victim)
-    for count in outcome.writes:
-        outcome.check(count.ok, f"{count.kind}: {count.acknowledged} acknowledged, "
-                      f"{count.stored} stored; lost {len(count.lost)} {count.lost[:5]}, "
-                      f"unexplained {len(count.unexplained)}; outcome unknown "
-                      f"{count.unknown} (of which stored {count.unknown_stored})")
-    acknowledged = sum(c.acknowledged for c in outcome.writes)
-    outcome.check(acknowledged > 0, f"{acknowledged} writes acknowledged in all")
+    check_writes(outcome)
     check_mail(outcome, settings, before, sink, env)
     check_throttle(outcome, world, settings, app_hosts)
     check_dashboards(outcome, world, settings, app_hosts, balancer)
