@@ -39,6 +39,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -283,12 +284,16 @@ def start_gunicorn(database_url: str, workers: int, port: int, extra_env: dict |
     raise SystemExit("gunicorn did not start in 30 s")
 
 
-def stop(proc: subprocess.Popen) -> None:
+def stop(proc: subprocess.Popen, kill: Callable[[], None] | None = None) -> None:
+    """Ask the process to end; after 20 s, kill it (``kill``: how, e.g. its process group)."""
+    if proc.poll() is not None:
+        return
     proc.terminate()
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        (kill or proc.kill)()
+        proc.wait(timeout=20)
 
 
 # --- HTTP ---------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bench.run import ROOT, normalize_url, server_env
+from bench.run import ROOT, normalize_url, server_env, stop
 
 HAPROXY = "haproxy"
 APP_PORT = 8000  # in a namespace every host has the whole port range to itself
@@ -201,13 +201,8 @@ class Host:
             time.sleep(0.02)
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=20)
+        if self.proc is not None:
+            stop(self.proc, kill=lambda: os.killpg(self.proc.pid, signal.SIGKILL))
 
 
 def wait_for_health(address: str, port: int, proc: subprocess.Popen, what: str) -> None:
@@ -348,13 +343,8 @@ class Balancer:
                                f"{START_SECONDS} s")
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        if self.proc is not None:
+            stop(self.proc)
 
 
 def database_url_for_hosts(database_url: str, network: Network) -> tuple[str, tuple | None]:

@@ -1,7 +1,6 @@
 """``flask plc ...`` commands: create-admin, reset-second-factor, demo, send-mail,
 send-digests, send-reminders, close-rounds, purge-expired, run-exports, rebuild-rollups,
-import-framework,
-export-framework.
+import-framework, export-framework.
 Each owns its transactions (``job_transaction``). The administrative ones (create-admin,
 reset-second-factor, purge-expired --apply, import-framework) are audit-logged with no actor
 and "cli" as their address."""

@@ -30,6 +30,7 @@ from sqlalchemy.orm import aliased
 
 from plc.accounts.models import User
 from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
+from plc.dashboards import rollups
 from plc.dashboards.models import ActivityRollup, Nudge
 from plc.db import UTCDateTime, utcnow
 from plc.extensions import db
@@ -152,19 +153,12 @@ def whole_months(window: Window, time_zone: str | None
         return (None, None), []
     if time_zone is None:
         return None, [window]
-    zone = ZoneInfo(time_zone)
 
     def month_start(moment: datetime, later: bool) -> datetime:
-        local = moment.astimezone(zone)
-        first = datetime(local.year, local.month, 1, tzinfo=zone)
-        if later and first.astimezone(UTC) < moment:
-            y, m = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
-            first = datetime(y, m, 1, tzinfo=zone)
-        return first.astimezone(UTC)
-
-    def key(moment: datetime) -> int:
-        local = moment.astimezone(zone)
-        return local.year * 100 + local.month
+        """The first moment of ``moment``'s month, or of the next one when ``later`` and
+        that month began before ``moment``."""
+        start, end = rollups.month_bounds(rollups.month_of(moment, time_zone), time_zone)
+        return end if later and start < moment else start
 
     first = month_start(window.start, later=True) if window.start is not None else None
     after = month_start(window.end, later=False) if window.end is not None else None
@@ -175,7 +169,8 @@ def whole_months(window: Window, time_zone: str | None
         edges.append(Window(window.start, first))
     if after is not None and after < window.end:
         edges.append(Window(after, window.end))
-    return ((key(first) if first else None, key(after) if after else None)), edges
+    return ((rollups.month_of(first, time_zone) if first else None,
+             rollups.month_of(after, time_zone) if after else None), edges)
 
 
 NAMES = ("user_id", "updates", "last_update_at", "given", "last_comment_at", "received",
@@ -662,8 +657,8 @@ class LocalMonths:
     def bucket(self, column):
         """year * 100 + month of the month ``column`` falls in (within ``window()``)."""
         ends = self.starts()[1:]
-        return case(*[(column < end, y * 100 + m) for (y, m), end in zip(self.keys(), ends,
-                                                                         strict=True)])
+        return case(*[(column < end, rollups.month_key(y, m))
+                      for (y, m), end in zip(self.keys(), ends, strict=True)])
 
 
 def monthly(program_id: int, months: LocalMonths, now: datetime | None = None
@@ -687,7 +682,7 @@ def monthly(program_id: int, months: LocalMonths, now: datetime | None = None
         select(r.month, active, func.sum(r.updates), func.sum(r.comments_given),
                func.sum(r.worksheets))
         .where(r.program_id == program_id, r.user_id.in_(members),
-               r.month >= first[0] * 100 + first[1], r.month <= last[0] * 100 + last[1])
+               r.month >= rollups.month_key(*first), r.month <= rollups.month_key(*last))
         .group_by(r.month)
     ).tuples():
         y, m = divmod(int(key), 100)

@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, delete, event, func, inspect, or_, select, true, update
@@ -51,22 +50,22 @@ _PAUSED, _BEFORE, _PAIRS = "plc_rollups_paused", "plc_rollups_before", "plc_roll
 Key = tuple[int, int, int]  # program id, user id, month (year * 100 + month)
 
 
-@lru_cache(maxsize=64)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
+def month_key(year: int, month: int) -> int:
+    """How a roll-up names its month: year * 100 + month."""
+    return year * 100 + month
 
 
 def month_of(moment: datetime, time_zone: str) -> int:
-    """year * 100 + month of ``moment`` in the programme's time zone."""
-    local = moment.astimezone(_zone(time_zone))
-    return local.year * 100 + local.month
+    """The key of the month ``moment`` falls in, in the programme's time zone."""
+    local = moment.astimezone(ZoneInfo(time_zone))  # ZoneInfo keeps its instances
+    return month_key(local.year, local.month)
 
 
 def month_bounds(month: int, time_zone: str) -> tuple[datetime, datetime]:
     """[first moment, first moment of the next month), in UTC."""
     y, m = divmod(month, 100)
     ny, nm = (y + 1, 1) if m == 12 else (y, m + 1)
-    zone = _zone(time_zone)
+    zone = ZoneInfo(time_zone)
     return (datetime(y, m, 1, tzinfo=zone).astimezone(UTC),
             datetime(ny, nm, 1, tzinfo=zone).astimezone(UTC))
 
