@@ -73,6 +73,9 @@ class Defaults:
     # Dashboards' counts over a whole cohort or programme year are kept this long per worker
     # (plc/cache.py); the pages say when they were counted. 0: count on every request.
     FIGURES_CACHE_SECONDS = 120
+    # Rendered pieces of pages (comments, updates, focus cards, dashboards' tables) each worker
+    # keeps, keyed by what they show (plc/fragments.py). 0: render every piece every time.
+    FRAGMENT_CACHE_ENTRIES = 8192
     # "My data" exports: kept this many days, in EXPORT_DIR (None: instance/exports), built
     # right after the request that asks (and by `flask plc run-exports`).
     EXPORT_DAYS = 7

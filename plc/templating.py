@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask_login import current_user
 
-from plc import i18n, markdown, permissions
+from plc import fragments, i18n, markdown, permissions
 
 
 def local_time(value: datetime | None, fmt: str = "%b %-d, %Y %-I:%M %p", tz: str | None = None):
@@ -20,6 +20,7 @@ def local_time(value: datetime | None, fmt: str = "%b %-d, %Y %-I:%M %p", tz: st
 def register(app) -> None:
     app.jinja_env.globals.update(permissions.JINJA_GLOBALS)
     app.jinja_env.globals["page_language"] = i18n.page_language
+    fragments.register(app)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["markdown"] = markdown.render
     # {{ steps|select('overdue_on', today) }}: the overdue among a focus area's steps.

@@ -25,7 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from plc.assessments.aggregates import Overview
-from plc.dashboards.figures import percent, plan_status
+from plc.dashboards.figures import PLAN_STATUS, percent, plan_status
 from plc.dashboards.queries import AttendanceRecord, MemberFacts
 from plc.permissions import MIN_AGGREGATE_GROUP
 
@@ -50,10 +50,14 @@ def _day(moment) -> str:
 
 
 def rows(facts: list[MemberFacts], cohort_names: dict[int, str]) -> list[tuple]:
+    # Each status translated once, not once a member (thousands of rows: issue 16's profile).
+    statuses = {visibility: plan_status(visibility) for visibility in PLAN_STATUS}
     return [
         tuple(safe_cell(v) for v in (
             f.name, f.email, cohort_names.get(f.cohort_id, ""), f.district or "",
-            f.organization or "", plan_status(f.visibility), _day(f.shared_at), f.updates,
+            f.organization or "",
+            statuses[f.visibility] if f.visibility in statuses else plan_status(f.visibility),
+            _day(f.shared_at), f.updates,
             _day(f.last_update_at), f.comments_given, f.comments_received,
             f.worksheets_submitted, f.meetings_held, f.meetings_attended,
             "" if percent(f.meetings_attended, f.meetings_held) is None

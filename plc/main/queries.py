@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import and_, case, exists, func, nulls_last, or_, select
+from sqlalchemy import and_, bindparam, case, exists, func, nulls_last, or_, select
 from sqlalchemy.orm import aliased
 
 from plc.accounts.models import User
@@ -140,6 +141,15 @@ def waiting_for_answer(user_id: int) -> list[WaitingComment]:
     """Questions on my plans and comments mentioning me, by others, not removed and not
     answered by me in their conversation since, oldest first: one statement (whoever may still
     read the plan is the caller's second statement, plc.notifications.queries)."""
+    rows = db.session.execute(_waiting_statement(), {"user_id": user_id}).tuples()
+    return [WaitingComment(*row) for row in rows]
+
+
+@cache
+def _waiting_statement():
+    """Built once per process (``:user_id`` bound at each run): building this statement and its
+    cache key cost the home page several times what running it does (issue 16's profile)."""
+    user_id = bindparam("user_id")
     mine = aliased(Comment)
     owner = aliased(User)
     author = aliased(User)
@@ -160,7 +170,7 @@ def waiting_for_answer(user_id: int) -> list[WaitingComment]:
             and_(mine.created_at == Comment.created_at, mine.id > Comment.id)),
     )
     is_question = and_(Comment.kind == QUESTION, ActionPlan.user_id == user_id)
-    rows = db.session.execute(
+    return (
         select(Comment.id, Comment.plan_id, ActionPlan.user_id, owner.name, author.name,
                Comment.body, Comment.created_at, case((is_question, True), else_=False),
                case((mentioned, True), else_=False))
@@ -170,8 +180,7 @@ def waiting_for_answer(user_id: int) -> list[WaitingComment]:
         .where(Comment.id.in_(questions.union(mentions)), Comment.deleted_at.is_(None),
                or_(Comment.author_id.is_(None), Comment.author_id != user_id), ~answered)
         .order_by(Comment.created_at, Comment.id)
-    ).tuples()
-    return [WaitingComment(*row) for row in rows]
+    )
 
 
 @dataclass(frozen=True)

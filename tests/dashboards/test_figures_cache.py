@@ -4,6 +4,8 @@ older, and a nudge shows at once even on kept figures."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -79,3 +81,27 @@ def test_a_nudge_shows_at_once_on_a_kept_cohort_dashboard(app, known, clock):
     html = client.get(url).text
     assert "<time" in _row_html(html, "Ann Member")
     assert "Figures counted at" in html
+
+
+def test_the_kept_programme_dashboard_page_changes_with_its_figures(app, known, clock):
+    """The page below its crumbs is kept rendered (plc/fragments.py) under its figures' count
+    time: the same page while the figures are kept, the new figures once they are counted."""
+    lead = app.test_client()
+    login(lead, known.lead)
+    url = f"/programs/{known.program.id}/dashboard"
+    first = lead.get(url).text
+    _add_update(known, "Ann")
+    assert lead.get(url).text == first
+    assert len(app.extensions["plc_fragments"]) == 1
+    clock[0] += 121
+    later = lead.get(url).text
+    assert later != first
+    assert reports.program_report(known.program).total.updates == _updates_shown(later)
+    assert _updates_shown(later) == _updates_shown(first) + 1
+
+
+def _updates_shown(html: str) -> int:
+    """The programme's total of progress updates: the first table's footer, fourth cell
+    (members, active, plans shared, updates)."""
+    row = re.search(r"<tfoot>.*?</tfoot>", html, re.S).group(0)
+    return int(re.findall(r"<td>(.*?)</td>", row, re.S)[3])

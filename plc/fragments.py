@@ -1,0 +1,74 @@
+"""Rendered pieces of pages, kept by each worker and keyed by what they show.
+
+Most of a busy page's time goes to Jinja, not to the database: every comment, progress update
+and focus card is a few dozen macro calls, escapes and translations (issue 16's profile of the
+plan page: about 1,200 Jinja calls per request against 1 ms of SQL). A piece rendered once is
+kept under a key made of everything it shows (the row's id and the stamps its writes change,
+the reader's rights over it), plus the page language and the reader's time zone, which every
+piece may show; so a key never outlives what it shows, and nothing needs to be thrown away
+when data changes. Old keys just fall out of the LRU.
+
+    {% call fragment('comment', c.id, c.edited_at, c.deleted_at, may_edit) %}...{% endcall %}
+
+A piece may hold a form: the request's CSRF token in it is kept as a mark and each request
+gets its own token put back (a token is signed for one browser session). Only the templates
+choose the key: a key that leaves out something the piece shows would show it stale, so the
+tests render each piece twice around every write that changes it (tests/test_fragments.py and
+the pages' own tests, which run with the cache on).
+
+FRAGMENT_CACHE_ENTRIES (config) bounds how many pieces a worker keeps; 0 turns it off.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+
+from cachetools import LRUCache
+from flask import current_app, g
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+CSRF_MARK = "\x00csrf-token\x00"  # never in HTML that Jinja escaped or a person wrote
+_lock = threading.Lock()  # threaded servers (the test live server) share one store
+
+
+def _store(entries: int) -> LRUCache:
+    return current_app.extensions.setdefault("plc_fragments", LRUCache(entries))
+
+
+def _reader_key() -> tuple:
+    """What every piece may show of the reader: dates in their time zone, in their language."""
+    return str(get_locale()), getattr(current_user, "time_zone", None)
+
+
+def fragment(*key: Hashable, caller: Callable[[], Markup]) -> Markup:
+    """The piece ``caller`` renders, kept under ``key`` (a Jinja call block's body, which an
+    HTML template renders as Markup: escaped already)."""
+    entries = current_app.config["FRAGMENT_CACHE_ENTRIES"]
+    if entries <= 0:
+        return caller()
+    full = (*key, *_reader_key())
+    store = _store(entries)
+    with _lock:
+        kept = store.get(full)
+    if kept is None:
+        kept = _without_token(caller())
+        with _lock:
+            store[full] = kept
+    return _with_token(kept)
+
+
+def _without_token(html: Markup) -> Markup:
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))  # once made
+    return html.replace(token, CSRF_MARK) if token else html
+
+
+def _with_token(html: Markup) -> Markup:
+    return html.replace(CSRF_MARK, generate_csrf()) if CSRF_MARK in html else html
+
+
+def register(app) -> None:
+    app.jinja_env.globals["fragment"] = fragment
