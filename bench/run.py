@@ -212,8 +212,9 @@ class Cost:
 
 def statements_per_page(app, world: World, urls: dict, password: str) -> dict[str, Cost]:
     """SQL statements and time of one request of each page (in-process, test client, after
-    a warm-up request; ``app`` should keep no figures, FIGURES_CACHE_SECONDS=0, so that the
-    time is what a reader pays when the figures are counted)."""
+    a warm-up request; ``app`` should keep no figures nor rendered pieces,
+    FIGURES_CACHE_SECONDS=0 and FRAGMENT_CACHE_ENTRIES=0, so that the time is what a reader
+    pays when the figures are counted and the page rendered whole)."""
     from sqlalchemy import event
 
     from plc.extensions import db
@@ -595,7 +596,9 @@ def main(argv: list[str] | None = None) -> int:
     database_url = normalize_url(args.database_url)
     db_kind = "postgresql" if database_url.startswith("postgresql") else "sqlite"
 
-    app = make_app(database_url, WTF_CSRF_ENABLED=False, FIGURES_CACHE_SECONDS=0)
+    # The first reader's cost: figures counted afresh and no rendered piece kept.
+    app = make_app(database_url, WTF_CSRF_ENABLED=False, FIGURES_CACHE_SECONDS=0,
+                   FRAGMENT_CACHE_ENTRIES=0)
     world = discover(app)
     urls, missing = page_urls(app, world)
     statements = statements_per_page(app, world, urls, args.password)
@@ -630,9 +633,10 @@ def main(argv: list[str] | None = None) -> int:
         f"x {args.duration:g} s per page after a warm-up. Ratios are req/s divided by the "
         "one-query reference route's. "
         "The dashboards' figures are kept by each worker for FIGURES_CACHE_SECONDS (120 s, "
-        "plc/cache.py), so under load they are mostly served from memory; 'uncached ms' is "
-        "one in-process request with the figures counted afresh (what the first reader after "
-        "the figures expire waits, plus the network).",
+        "plc/cache.py), and rendered pieces of pages under keys made of what they show "
+        "(plc/fragments.py), so under load they are mostly served from memory; 'uncached ms' "
+        "is one in-process request with the figures counted afresh and no piece kept (what "
+        "the first reader after the figures expire waits, plus the network).",
         "", markdown, *burst_lines, "", "Targets:", "", *[f"- {v}" for v in verdicts], "",
         "Machine:", "",
         machine(database_url, app), "",
