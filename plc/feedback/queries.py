@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import Integer, String, func, literal, null, or_, select, union_all
+from sqlalchemy import Integer, String, bindparam, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from plc import paging, permissions
@@ -79,26 +80,45 @@ def plan_threads(plan_id: int, update_ids: list[int] | None = None, page: int = 
     with their replies, and the threads on ``update_ids`` (None: on every update). Three
     statements whatever their number."""
     page = max(page, 1)
-    cohort_ids = frozenset(db.session.execute(author_cohorts(plan_id)).scalars())
-    shown = (
-        select(Comment.id).where(*_own_conversations(plan_id))
-        .order_by(Comment.created_at.desc(), Comment.id.desc())
-        .limit(CONVERSATIONS_PER_PAGE).offset((page - 1) * CONVERSATIONS_PER_PAGE)
-    )
-    on_updates = (Comment.update_id.is_not(None) if update_ids is None
-                  else Comment.update_id.in_(update_ids))
-    total = select(func.count(Comment.id)).where(*_own_conversations(plan_id)).scalar_subquery()
-    rows = db.session.execute(
-        select(Comment, total)
-        .where(Comment.plan_id == plan_id,
-               or_(on_updates, Comment.id.in_(shown), Comment.parent_id.in_(shown)))
-        .options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id)
-    ).all()
+    cohort_ids = frozenset(db.session.execute(
+        _author_cohorts_statement(), {"plan_id": plan_id}).scalars())
+    values = {"plan_id": plan_id, "skip": (page - 1) * CONVERSATIONS_PER_PAGE}
+    if update_ids is not None:
+        values["update_ids"] = list(update_ids)
+    rows = db.session.execute(_threads_statement(update_ids is None), values).all()
     threads = PlanThreads(author_cohort_ids=cohort_ids, people=mentionable(plan_id), page=page,
                           conversations=rows[0][1] if rows else 0)
     threads.on_plan = threads._empty()
     _thread([comment for comment, _total in rows], threads)
     return threads
+
+
+@cache
+def _author_cohorts_statement():
+    """Built once per process, like the plan page's other reads: building a statement and its
+    cache key costs more than running it (issue 16's profile)."""
+    return author_cohorts(bindparam("plan_id"))
+
+
+@cache
+def _threads_statement(every_update: bool):
+    """The comments plan_threads shows: a page of the plan's own conversations (``:skip``)
+    with their replies, and those on every update or on ``:update_ids``, with their total."""
+    plan_id = bindparam("plan_id")
+    shown = (
+        select(Comment.id).where(*_own_conversations(plan_id))
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(CONVERSATIONS_PER_PAGE).offset(bindparam("skip", type_=Integer))
+    )
+    on_updates = (Comment.update_id.is_not(None) if every_update
+                  else Comment.update_id.in_(bindparam("update_ids", expanding=True)))
+    total = select(func.count(Comment.id)).where(*_own_conversations(plan_id)).scalar_subquery()
+    return (
+        select(Comment, total)
+        .where(Comment.plan_id == plan_id,
+               or_(on_updates, Comment.id.in_(shown), Comment.parent_id.in_(shown)))
+        .options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id)
+    )
 
 
 def _thread(comments: list[Comment], threads: PlanThreads) -> None:
@@ -154,7 +174,12 @@ def mentionable(plan_id: int) -> dict[str, mentions.Person]:
     """Who may be @mentioned on the plan, by handle (one statement; plain columns, as every
     plan page asks)."""
     return mentions.by_handle(db.session.execute(
-        _readers(plan_id, User.id, User.email, User.name)).tuples())
+        _mentionable_statement(), {"plan_id": plan_id}).tuples())
+
+
+@cache
+def _mentionable_statement():
+    return _readers(bindparam("plan_id"), User.id, User.email, User.name)
 
 
 def comment(comment_id: int) -> Comment | None:

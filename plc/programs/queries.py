@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import String, cast, func, literal, select, union_all
+from sqlalchemy import String, bindparam, cast, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from plc.accounts.models import User
@@ -39,7 +40,15 @@ def member_cohorts(user_id, program_id):
 
 
 def member_cohort_ids(user_id: int, program_id: int) -> frozenset[int]:
-    return frozenset(db.session.execute(member_cohorts(user_id, program_id)).scalars())
+    return frozenset(db.session.execute(
+        _member_cohorts_statement(), {"user_id": user_id, "program_id": program_id}).scalars())
+
+
+@cache
+def _member_cohorts_statement():
+    """Built once per process: every plan page asks (building a statement and its cache key
+    costs more than running it: issue 16's profile)."""
+    return member_cohorts(bindparam("user_id"), bindparam("program_id"))
 
 
 # --- which framework: a programme offers one or more, each cohort rates on one -------------
@@ -55,13 +64,19 @@ def member_framework_id(user_id: int, program: Program) -> int | None:
     first made, should they be a member of two), else the programme's first (a lead, a
     facilitator). One statement."""
     found = db.session.execute(
+        _member_framework_statement(), {"user_id": user_id, "program_id": program.id}).first()
+    return (found[0] if found else None) or program.framework_id
+
+
+@cache
+def _member_framework_statement():
+    return (
         select(Cohort.framework_id)
         .join(Membership, Membership.cohort_id == Cohort.id)
-        .where(Membership.user_id == user_id, Membership.role == MEMBER,
-               Cohort.program_id == program.id)
+        .where(Membership.user_id == bindparam("user_id"), Membership.role == MEMBER,
+               Cohort.program_id == bindparam("program_id"))
         .order_by(Cohort.id).limit(1)
-    ).first()
-    return (found[0] if found else None) or program.framework_id
+    )
 
 
 def offered_framework_ids(program: Program) -> list[int]:
