@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from plc import permissions
+from plc import cache, permissions
 from plc.assessments import aggregates
 from plc.assessments.queries import today_in
 from plc.dashboards import exports, figures, forms, queries, reports, services
@@ -204,28 +205,40 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _export(program: Program, name: str, kind: str, cohort_ids: list[int] | None = None,
             district_id: int | None = None, with_ratings: bool = False) -> Response:
     """The participation export of the programme's members, or of some cohorts' or one
-    district's; the XLSX adds attendance, and the programme's rating aggregates when asked."""
+    district's; the XLSX adds attendance, and the programme's rating aggregates when asked.
+    Counted like the dashboards: a worker keeps a file it built for FIGURES_CACHE_SECONDS
+    (plc/cache.py), so a lead's repeated downloads do not count the year each time."""
     first, last = _range(program)
+    (body, mimetype), _counted_at = cache.remembered(
+        ("export", kind, program.id, name, tuple(cohort_ids or ()), district_id, first, last,
+         with_ratings, str(get_locale())),
+        lambda: _export_body(program, name, kind, cohort_ids, district_id, with_ratings,
+                             first, last),
+        store="files")
+    return _download(body, mimetype, exports.filename(name, first, last, kind))
+
+
+def _export_body(program: Program, name: str, kind: str, cohort_ids: list[int] | None,
+                 district_id: int | None, with_ratings: bool, first: date, last: date
+                 ) -> tuple[bytes, str]:
     window = queries.Window.of_days(first, last)
     cohort_names = dict(queries.cohorts(program.id))
     table = exports.rows(queries.member_facts(program.id, cohort_ids, window,
                                               district_id=district_id,
                                               time_zone=program.time_zone), cohort_names)
     if kind == "csv":
-        body, mimetype = exports.to_csv(table), "text/csv; charset=utf-8"
-    else:
-        attendance = exports.attendance_rows(
-            queries.attendance_records(program.id, cohort_ids, window, district_id=district_id),
-            cohort_names)
-        ratings = None
-        if with_ratings:  # one sheet per framework the programme offers, never mixed
-            found = aggregates.program_overviews(program)
-            ratings = [(exports.ratings_header(f.overview), exports.ratings_rows(f.overview),
-                        f.framework_name if len(found) > 1 else None) for f in found] or [
-                (exports.ratings_header(None), [], None)]
-        body = exports.to_xlsx(table, _("Participation · %(name)s", name=name), attendance, ratings)
-        mimetype = XLSX
-    return _download(body, mimetype, exports.filename(name, first, last, kind))
+        return exports.to_csv(table), "text/csv; charset=utf-8"
+    attendance = exports.attendance_rows(
+        queries.attendance_records(program.id, cohort_ids, window, district_id=district_id),
+        cohort_names)
+    ratings = None
+    if with_ratings:  # one sheet per framework the programme offers, never mixed
+        found = aggregates.program_overviews(program)
+        ratings = [(exports.ratings_header(f.overview), exports.ratings_rows(f.overview),
+                    f.framework_name if len(found) > 1 else None) for f in found] or [
+            (exports.ratings_header(None), [], None)]
+    return (exports.to_xlsx(table, _("Participation · %(name)s", name=name), attendance,
+                            ratings), XLSX)
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:

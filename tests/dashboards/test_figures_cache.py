@@ -4,6 +4,8 @@ older, and a nudge shows at once even on kept figures."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -105,3 +107,23 @@ def _updates_shown(html: str) -> int:
     (members, active, plans shared, updates)."""
     row = re.search(r"<tfoot>.*?</tfoot>", html, re.S).group(0)
     return int(re.findall(r"<td>(.*?)</td>", row, re.S)[3])
+
+
+def test_an_export_is_kept_like_the_figures_then_built_again(app, known, clock):
+    """A worker keeps a participation file it built for FIGURES_CACHE_SECONDS: the same file
+    while kept, the new counts once built again; another date range is another file."""
+    lead = app.test_client()
+    login(lead, known.lead)
+    url = f"/programs/{known.program.id}/participation.csv"
+    first = _updates_of(lead.get(url).text, "Ann Member")
+    _add_update(known, "Ann")
+    assert _updates_of(lead.get(url).text, "Ann Member") == first
+    other_range = f"{url}?from={known.program.starts_on.isoformat()}&to=2099-12-31"
+    assert _updates_of(lead.get(other_range).text, "Ann Member") == first + 1
+    clock[0] += 121
+    assert _updates_of(lead.get(url).text, "Ann Member") == first + 1
+
+
+def _updates_of(text: str, name: str) -> int:
+    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    return int(next(r for r in rows if r["Name"] == name)["Progress updates"])
