@@ -40,8 +40,11 @@ def _store(entries: int) -> LRUCache:
 
 
 def _reader_key() -> tuple:
-    """What every piece may show of the reader: dates in their time zone, in their language."""
-    return str(get_locale()), getattr(current_user, "time_zone", None)
+    """What every piece may show of the reader: dates in their time zone, in their language
+    (found once a request: a page asks for dozens of pieces)."""
+    if "plc_reader_key" not in g:
+        g.plc_reader_key = str(get_locale()), getattr(current_user, "time_zone", None)
+    return g.plc_reader_key
 
 
 def fragment(*key: Hashable, caller: Callable[[], Markup]) -> Markup:
