@@ -3,11 +3,12 @@ loaded on purpose; nothing here writes."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import distinct, exists, func, select
+from sqlalchemy import bindparam, distinct, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from plc import cache
@@ -57,21 +58,27 @@ def checkpoint_with_program(checkpoint_id: int) -> tuple[Checkpoint, Program] | 
     return (row[0], row[1]) if row else None
 
 
-def open_checkpoints_for_member(user_id: int) -> dict[int, list[Checkpoint]]:
-    """program id -> its checkpoints open today (in the programme's time zone), for every
-    programme where the user is a member of a cohort: one query."""
-    rows = db.session.execute(
+@functools.cache
+def _member_checkpoints_statement():
+    """Built once per process: the home page asks on every visit."""
+    return (
         select(Checkpoint, Program.time_zone)
         .join(Program, Program.id == Checkpoint.program_id)
         .where(
             Checkpoint.program_id.in_(
                 select(Cohort.program_id)
                 .join(Membership, Membership.cohort_id == Cohort.id)
-                .where(Membership.user_id == user_id, Membership.role == MEMBER)
+                .where(Membership.user_id == bindparam("user_id"), Membership.role == MEMBER)
             )
         )
         .order_by(Checkpoint.position)
-    ).all()
+    )
+
+
+def open_checkpoints_for_member(user_id: int) -> dict[int, list[Checkpoint]]:
+    """program id -> its checkpoints open today (in the programme's time zone), for every
+    programme where the user is a member of a cohort: one query."""
+    rows = db.session.execute(_member_checkpoints_statement(), {"user_id": user_id}).all()
     found: dict[int, list[Checkpoint]] = {}
     for checkpoint, time_zone in rows:
         if checkpoint.is_open(today_in(time_zone)):

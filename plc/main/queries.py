@@ -39,20 +39,25 @@ def next_meetings(cohort_ids: list[int]) -> dict[int, Meeting]:
     """Each cohort's next scheduled meeting (one still going on counts as next)."""
     if not cohort_ids:
         return {}
-    now = utcnow()
+    meetings = db.session.execute(
+        _next_meetings_statement(), {"cohort_ids": list(cohort_ids), "now": utcnow()}).scalars()
+    return {meeting.cohort_id: meeting for meeting in meetings}
+
+
+@cache
+def _next_meetings_statement():
     first = (
         select(Meeting.cohort_id, func.min(Meeting.starts_at).label("starts_at"))
-        .where(Meeting.cohort_id.in_(cohort_ids), Meeting.status == SCHEDULED,
-               Meeting.ends_at >= now)
+        .where(Meeting.cohort_id.in_(bindparam("cohort_ids", expanding=True)),
+               Meeting.status == SCHEDULED, Meeting.ends_at >= bindparam("now"))
         .group_by(Meeting.cohort_id)
         .subquery()
     )
-    meetings = db.session.execute(
+    return (
         select(Meeting).join(first, and_(Meeting.cohort_id == first.c.cohort_id,
                                          Meeting.starts_at == first.c.starts_at))
         .where(Meeting.status == SCHEDULED)
-    ).scalars()
-    return {meeting.cohort_id: meeting for meeting in meetings}
+    )
 
 
 def last_meeting_starts(cohort_ids: list[int]) -> dict[int, datetime]:
@@ -60,12 +65,18 @@ def last_meeting_starts(cohort_ids: list[int]) -> dict[int, datetime]:
     if not cohort_ids:
         return {}
     rows = db.session.execute(
-        select(Meeting.cohort_id, func.max(Meeting.starts_at))
-        .where(Meeting.cohort_id.in_(cohort_ids), Meeting.status == SCHEDULED,
-               Meeting.starts_at <= utcnow())
-        .group_by(Meeting.cohort_id)
-    ).all()
+        _last_starts_statement(), {"cohort_ids": list(cohort_ids), "now": utcnow()}).all()
     return {cohort_id: started for cohort_id, started in rows}
+
+
+@cache
+def _last_starts_statement():
+    return (
+        select(Meeting.cohort_id, func.max(Meeting.starts_at))
+        .where(Meeting.cohort_id.in_(bindparam("cohort_ids", expanding=True)),
+               Meeting.status == SCHEDULED, Meeting.starts_at <= bindparam("now"))
+        .group_by(Meeting.cohort_id)
+    )
 
 
 @dataclass(frozen=True)
@@ -108,17 +119,23 @@ class OpenStep:
 def open_steps(user_id: int) -> list[OpenStep]:
     """Every open step of the person's plans, due first first (undated last): one statement.
     The home page lists the overdue ones and names the next one."""
-    rows = db.session.execute(
+    rows = db.session.execute(_open_steps_statement(), {"user_id": user_id}).tuples()
+    return [OpenStep(*row) for row in rows]
+
+
+@cache
+def _open_steps_statement():
+    """Built once per process, like the home page's other reads (see _waiting_statement)."""
+    return (
         select(ActionStep.id, ActionStep.text, ActionStep.due_on, ActionPlan.id,
                ActionPlan.program_id, FocusArea.position, FocusArea.change)
         .join(FocusArea, FocusArea.id == ActionStep.focus_area_id)
         .join(ActionPlan, ActionPlan.id == FocusArea.plan_id)
-        .where(ActionPlan.user_id == user_id,
+        .where(ActionPlan.user_id == bindparam("user_id"),
                ActionStep.status.in_((NOT_STARTED, IN_PROGRESS)))
         .order_by(nulls_last(ActionStep.due_on), FocusArea.position, ActionStep.position,
                   ActionStep.id)
-    ).tuples()
-    return [OpenStep(*row) for row in rows]
+    )
 
 
 @dataclass(frozen=True)
@@ -200,17 +217,23 @@ def open_follow_ups(user_id: int, cohort_ids: list[int]) -> list[OpenFollowUp]:
     first first (undated last): one statement."""
     if not cohort_ids:
         return []
-    rows = db.session.execute(
+    rows = db.session.execute(_follow_ups_statement(), {
+        "user_id": user_id, "cohort_ids": list(cohort_ids)}).tuples()
+    return [OpenFollowUp(*row) for row in rows]
+
+
+@cache
+def _follow_ups_statement():
+    return (
         select(FollowUp.id, FollowUp.text, FollowUp.due_on, Meeting.id, Meeting.title,
                Meeting.starts_at, Meeting.cohort_id, Program.time_zone)
         .join(Meeting, Meeting.id == FollowUp.meeting_id)
         .join(Cohort, Cohort.id == Meeting.cohort_id)
         .join(Program, Program.id == Cohort.program_id)
-        .where(FollowUp.assignee_id == user_id, FollowUp.done_at.is_(None),
-               Meeting.cohort_id.in_(cohort_ids))
+        .where(FollowUp.assignee_id == bindparam("user_id"), FollowUp.done_at.is_(None),
+               Meeting.cohort_id.in_(bindparam("cohort_ids", expanding=True)))
         .order_by(nulls_last(FollowUp.due_on), Meeting.starts_at, FollowUp.id)
-    ).tuples()
-    return [OpenFollowUp(*row) for row in rows]
+    )
 
 
 def unread_feedback_count(user_id: int) -> int:

@@ -169,15 +169,19 @@ def parse_roles(cohorts: str | None, led: str | None) -> tuple[dict[int, str], f
 
 
 def my_memberships(user: User) -> list[Membership]:
-    return list(
-        db.session.execute(
-            select(Membership)
-            .join(Membership.cohort)
-            .join(Cohort.program)
-            .where(Membership.user_id == user.id)
-            .options(joinedload(Membership.cohort).joinedload(Cohort.program))
-            .order_by(Program.starts_on.desc(), Cohort.name)
-        ).scalars()
+    return list(db.session.execute(_my_memberships_statement(), {"user_id": user.id}).scalars())
+
+
+@cache
+def _my_memberships_statement():
+    """Built once per process: the home page asks on every visit."""
+    return (
+        select(Membership)
+        .join(Membership.cohort)
+        .join(Cohort.program)
+        .where(Membership.user_id == bindparam("user_id"))
+        .options(joinedload(Membership.cohort).joinedload(Cohort.program))
+        .order_by(Program.starts_on.desc(), Cohort.name)
     )
 
 
