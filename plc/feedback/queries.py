@@ -247,10 +247,9 @@ def cohort_feed(user, cohort_id: int, page: int = 1) -> FeedPage:
     ).all()
     has_next = len(rows) > FEED_PAGE_SIZE
     rows = rows[:FEED_PAGE_SIZE]
-    plans_by_id = _by_id(ActionPlan, {r.plan_id for r in rows}, joinedload(ActionPlan.user))
+    plans_by_id = _by_id(ActionPlan, {r.plan_id for r in rows})
     updates = _by_id(ProgressUpdate, {r.update_id for r in rows if r.kind == "update"})
-    comments = _by_id(Comment, {r.comment_id for r in rows if r.kind == "comment"},
-                      joinedload(Comment.author))
+    comments = _by_id(Comment, {r.comment_id for r in rows if r.kind == "comment"})
     items = [
         FeedItem(r.kind, _aware(r.at), plans_by_id[r.plan_id], updates.get(r.update_id),
                  comments.get(r.comment_id))
@@ -259,13 +258,19 @@ def cohort_feed(user, cohort_id: int, page: int = 1) -> FeedPage:
     return FeedPage(items, page, has_next)
 
 
-def _by_id(model, ids: set, *options) -> dict:
+def _by_id(model, ids: set) -> dict:
     """Always one statement (even for no ids), so the page's count does not depend on data."""
-    return {
-        row.id: row for row in db.session.execute(
-            select(model).where(model.id.in_(ids or {-1})).options(*options)
-        ).scalars()
-    }
+    return {row.id: row for row in db.session.execute(
+        _by_id_statement(model), {"ids": list(ids or {-1})}).scalars()}
+
+
+@cache
+def _by_id_statement(model):
+    """The feed's rows of one kind by id, with the person each names; built once per
+    process."""
+    loads = {ActionPlan: (joinedload(ActionPlan.user),), Comment: (joinedload(Comment.author),)}
+    return (select(model).where(model.id.in_(bindparam("ids", expanding=True)))
+            .options(*loads.get(model, ())))
 
 
 def _aware(value):
