@@ -91,18 +91,19 @@ lint: dev-setup
 # file and measure the pages under gunicorn (bench/run.py; results in bench/results/). With
 # BENCH_DATABASE_URL (a scratch PostgreSQL database: its data is replaced) also PostgreSQL.
 BENCH_SCALE ?= 1
+BENCH_TAG := $(if $(filter 1,$(BENCH_SCALE)),,--tag scale$(BENCH_SCALE))
 BENCH_DB := $(abspath bench/data/bench.db)
 bench: dev-setup tools
 	mkdir -p bench/data
 	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
 	PLC_DATABASE_URL=sqlite:///$(BENCH_DB) $(FLASK) db upgrade
 	PLC_DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python bench/seed.py --scale $(BENCH_SCALE)
-	$(BIN)/python bench/run.py --database-url sqlite:///$(BENCH_DB) $(BENCH_ARGS)
+	$(BIN)/python bench/run.py --database-url sqlite:///$(BENCH_DB) $(BENCH_TAG) $(BENCH_ARGS)
 	if [ -n "$(BENCH_DATABASE_URL)" ]; then \
 	  PLC_DATABASE_URL="$(BENCH_DATABASE_URL)" $(FLASK) db upgrade && \
 	  PLC_DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/seed.py --force \
 	    --scale $(BENCH_SCALE) && \
-	  $(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS); \
+	  $(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_TAG) $(BENCH_ARGS); \
 	fi
 
 # The load tools from Debian's packages, when missing: wrk (the benchmark's load generator;

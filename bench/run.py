@@ -584,6 +584,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds per page, unmeasured")
     parser.add_argument("--results-dir", default=str(ROOT / "bench" / "results"))
+    parser.add_argument("--tag", default="",
+                        help="added to the report's file name (make bench: scale5 at scale 5)")
     parser.add_argument("--password", default=BENCH_PASSWORD)
     parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto",
                         help="the load generator (auto: wrk when installed)")
@@ -641,18 +643,19 @@ def main(argv: list[str] | None = None) -> int:
         "Machine:", "",
         machine(database_url, app), "",
     ])
-    write_report(report, args.results_dir, db_kind, now)
+    write_report(report, args.results_dir, "-".join(filter(None, (db_kind, args.tag))), now)
     errors = any(totals[k].errors for k in totals) or (
         cold is not None and bool(cold.during.errors or cold.dashboard.errors))
     return 1 if errors else 0
 
 
-def write_report(report: str, results_dir: str, db_kind: str, now: datetime) -> Path:
-    """Print the report and keep it as <results_dir>/<date>-<db>.md (the day's last run)."""
+def write_report(report: str, results_dir: str, name: str, now: datetime) -> Path:
+    """Print the report and keep it as <results_dir>/<date>-<name>.md (the day's last run;
+    name: the database, and the tag if any)."""
     print("\n" + report)
     results = Path(results_dir)
     results.mkdir(parents=True, exist_ok=True)
-    path = results / f"{now:%Y-%m-%d}-{db_kind}.md"
+    path = results / f"{now:%Y-%m-%d}-{name}.md"
     path.write_text(report)
     print(f"Written to {path}")
     return path
