@@ -13,8 +13,8 @@ when data changes. Old keys just fall out of the LRU.
 A piece may hold a form: the request's CSRF token in it is kept as a mark and each request
 gets its own token put back (a token is signed for one browser session). Only the templates
 choose the key: a key that leaves out something the piece shows would show it stale, so the
-tests render each piece twice around every write that changes it (tests/test_fragments.py and
-the pages' own tests, which run with the cache on).
+tests render pieces around every kind of write that changes them
+(tests/feedback/test_fragments.py), and the whole suite runs with the store on.
 
 FRAGMENT_CACHE_ENTRIES (config) bounds how many pieces a worker keeps; 0 turns it off.
 """
@@ -40,11 +40,17 @@ def _store(entries: int) -> LRUCache:
 
 
 def _reader_key() -> tuple:
-    """What every piece may show of the reader: dates in their time zone, in their language
-    (found once a request: a page asks for dozens of pieces)."""
-    if "plc_reader_key" not in g:
-        g.plc_reader_key = str(get_locale()), getattr(current_user, "time_zone", None)
-    return g.plc_reader_key
+    """What every piece may show of the reader: dates in their time zone, in their language.
+    Found once a request (a page asks for dozens of pieces), beside the locale object it was
+    found for, so that a change of language within the request (``force_locale``,
+    ``i18n.use_language``) is still obeyed, as the templates' catalog is (plc/i18n.py)."""
+    locale = get_locale()
+    kept = g.get("plc_reader_key")
+    if kept is not None and kept[0] is locale:
+        return kept[1]
+    key = str(locale), getattr(current_user, "time_zone", None)
+    g.plc_reader_key = (locale, key)
+    return key
 
 
 def fragment(*key: Hashable, caller: Callable[[], Markup]) -> Markup:

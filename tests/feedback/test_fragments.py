@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 
+from flask import render_template_string
+from flask_babel import force_locale
+
 from plc.extensions import db
 from plc.programs.models import FACILITATOR
 from tests import factories
@@ -152,3 +155,13 @@ def test_a_facilitator_joining_gets_the_remove_button_on_a_comment_kept_without_
     factories.add_member(world.cohort_a, newcomer, role=FACILITATOR)
     db.session.commit()
     assert remove in article(plan_page(client_of(app, world, "newcomer"), world), comment.id)
+
+
+def test_a_piece_follows_a_change_of_language_within_a_request(app):
+    piece = "{% call fragment('words') %}{{ _('Sign in') }}{% endcall %}"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        english = render_template_string(piece)
+        with force_locale("es"):
+            spanish = render_template_string(piece)
+        again = render_template_string(piece)
+    assert (english, spanish, again) == ("Sign in", "Iniciar sesión", "Sign in")
