@@ -3,11 +3,12 @@
     .venv/bin/python bench/run.py --database-url sqlite:////abs/path/bench.db
     .venv/bin/python bench/run.py --database-url postgresql://postgres@127.0.0.1/plc_bench
 
-The database must be seeded by bench/seed.py. The script starts gunicorn (sync workers,
-2 x cores + 1, PLC_BENCH=1 for the /_bench reference routes, production config with CSRF on),
-signs in as a member, a facilitator and a programme lead (CSRF token from the login page),
-then measures every page in interleaved rounds: each round gives every page the same number
-of seconds of N concurrent keep-alive connections. The load comes from wrk (Debian's package;
+The database must be seeded by bench/seed.py. The script starts gunicorn (2 x cores + 1
+workers of 2 threads, as the README runs it, or sync workers with ``--threads 1``; PLC_BENCH=1
+for the /_bench reference routes, production config with CSRF on), signs in as a member, a
+facilitator and a programme lead (CSRF token from the login page), then measures every page
+in interleaved rounds: each round gives every page the same number of seconds of N concurrent
+keep-alive connections. The load comes from wrk (Debian's package;
 `make bench` installs it), one C thread that leaves the server's cores to the server; without
 wrk, from Python threads and http.client, which take CPU from the server they measure (the
 report says which ran). It prints a table of req/s, p50/p99 latency,
@@ -264,12 +265,20 @@ def server_env(database_url: str, extra_env: dict | None = None) -> dict:
             **NO_SECOND_FACTOR, **(extra_env or {})}
 
 
+def gunicorn_command(workers: int, bind: str, threads: int) -> list[str]:
+    """gunicorn serving the app: ``threads`` above 1 makes gthread workers of that many
+    threads (as the README runs it), 1 sync workers."""
+    kind = (["--worker-class", "gthread", "--threads", str(threads)] if threads > 1
+            else ["--worker-class", "sync"])
+    return [sys.executable, "-m", "gunicorn", "--workers", str(workers), *kind,
+            "--bind", bind, "--log-level", "warning", "wsgi:app"]
+
+
 def start_gunicorn(database_url: str, workers: int, port: int, extra_env: dict | None = None,
-                   log_file=None) -> subprocess.Popen:
+                   log_file=None, threads: int = 1) -> subprocess.Popen:
     """``log_file``: an open file for gunicorn's stderr (its log and the app's errors)."""
     proc = subprocess.Popen(  # noqa: S603  # nosec B603 (our interpreter, fixed arguments)
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        gunicorn_command(workers, f"127.0.0.1:{port}", threads),
         cwd=ROOT, env=server_env(database_url, extra_env), stderr=log_file)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -579,6 +588,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("PLC_DATABASE_URL"),
                         help="the seeded database (default: $PLC_DATABASE_URL)")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--threads", type=int, default=2,
+                        help="threads per worker, as the README runs it (1: sync workers)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per page per round")
     parser.add_argument("--rounds", type=int, default=3)
@@ -608,7 +619,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Benchmarking {db_kind} ({world.scale}) with {args.workers} gunicorn workers, "
           f"{args.connections} connections ({args.generator}), {args.rounds} rounds x "
           f"{args.duration:g} s per page", flush=True)
-    proc = start_gunicorn(args.database_url, args.workers, port)
+    proc = start_gunicorn(args.database_url, args.workers, port, threads=args.threads)
     try:
         sessions = {role: sign_in(port, email, args.password)
                     for role, email in world.emails.items()}
@@ -629,7 +640,9 @@ def main(argv: list[str] | None = None) -> int:
     now = datetime.now(UTC)
     report = "\n".join([
         f"# PLC benchmark, {db_kind}, {now:%Y-%m-%d %H:%M} UTC", "",
-        f"Data: {world.scale}. Server: gunicorn, {args.workers} sync workers, production "
+        f"Data: {world.scale}. Server: gunicorn, {args.workers} "
+        f"{f'gthread workers of {args.threads} threads' if args.threads > 1 else 'sync workers'}"
+        ", production "
         f"config (CSRF on). Load: {args.connections} concurrent connections from "
         f"{GENERATORS[args.generator]} on the same machine, {args.rounds} interleaved rounds "
         f"x {args.duration:g} s per page after a warm-up. Ratios are req/s divided by the "

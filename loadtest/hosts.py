@@ -21,14 +21,13 @@ import shutil
 import signal
 import socket
 import subprocess  # nosec B404 (ip, haproxy and gunicorn with fixed arguments)
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bench.run import ROOT, normalize_url, server_env, stop
+from bench.run import ROOT, gunicorn_command, normalize_url, server_env, stop
 
 HAPROXY = "haproxy"
 APP_PORT = 8000  # in a namespace every host has the whole port range to itself
@@ -159,11 +158,12 @@ class Host:
     """gunicorn on one host, its process group its own: killing the host kills them all."""
 
     def __init__(self, name: str, network: Network, index: int, database_url: str,
-                 workers: int, env: dict, log_file: Path):
+                 workers: int, env: dict, log_file: Path, threads: int = 1):
         self.name, self.network, self.index = name, network, index
         self.address = network.addresses[index]
         self.port = APP_PORT if network.mode == "namespaces" else free_port()
         self.database_url, self.workers, self.env = database_url, workers, env
+        self.threads = threads
         self.log_file = log_file
         self.proc: subprocess.Popen | None = None
         self.starts = 0
@@ -177,9 +177,8 @@ class Host:
             log.write(f"--- start {self.starts + 1} at {time.time():.3f}\n")
             log.flush()
             self.proc = subprocess.Popen(  # noqa: S603  # nosec B603 (fixed arguments)
-                [*self.network.command_prefix(self.index), sys.executable, "-m", "gunicorn",
-                 "--workers", str(self.workers), "--worker-class", "sync",
-                 "--bind", f"{self.address}:{self.port}", "--log-level", "warning", "wsgi:app"],
+                [*self.network.command_prefix(self.index),
+                 *gunicorn_command(self.workers, f"{self.address}:{self.port}", self.threads)],
                 cwd=ROOT, env=server_env(self.database_url, self.env), stderr=log,
                 start_new_session=True)
         self.starts += 1
@@ -237,7 +236,7 @@ def haproxy_config(listen_port: int, hosts: list[Host], db_relay: tuple[str, int
     already sent to a host that dies is not resent (it may have been a write): the client
     gets a 502 and does not know whether it was stored, as after any lost connection."""
     # A dead host refuses the check's connection at once; a busy one answers it late (its
-    # sync workers take requests in turn): "timeout check" is long, so that a busy host is
+    # workers take requests in turn): "timeout check" is long, so that a busy host is
     # not taken for a dead one (both marked down: every request would get a 503).
     servers = "\n".join(
         f"    server {h.name} {h.address}:{h.port} check inter {HEALTH_CHECK_MS}ms "

@@ -62,7 +62,9 @@ def parse_args(argv):
     parser.add_argument("--users", type=int, default=50, help="steady, smtp-down and backup")
     parser.add_argument("--surge-users", type=int, default=200)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per scenario")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="threads per worker, as the README runs it (1: sync workers)")
     parser.add_argument("--think", type=float, default=0.2,
                         help="mean pause between one user's requests, seconds")
     parser.add_argument("--write-share", type=float, default=0.1)
@@ -106,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         duration=args.duration, workers=args.workers, think=args.think,
         write_share=args.write_share, work_dir=work_dir, password=args.password,
         run_id=secrets.token_hex(3), smtp_down=args.smtp_down,
-        mistypes=args.mistypes, network=args.network)
+        mistypes=args.mistypes, network=args.network, threads=args.threads)
     outcomes = []
     for name in names:
         print(f"Scenario {name} on {kind} ({world.description})...", flush=True)

@@ -50,6 +50,13 @@ class Settings:
     smtp_down: str = "refused"  # or "silent": the SMTP server accepts and never answers
     mistypes: int = 0  # surge: this many users first sign in with a wrong password
     network: str = "auto"  # two-hosts: namespaces, ports, or auto (namespaces when root)
+    threads: int = 2  # per gunicorn worker, as the README runs it (1: sync workers)
+
+    @property
+    def server(self) -> str:
+        """How gunicorn runs, in the reports' words."""
+        return (f"{self.workers} workers of {self.threads} threads" if self.threads > 1
+                else f"{self.workers} sync workers")
 
 
 # --- one simulated user ---------------------------------------------------------------------
@@ -360,7 +367,7 @@ class Server:
     def __enter__(self):
         self._log = self.log_file.open("w")
         self.proc = start_gunicorn(self.settings.database_url, self.settings.workers, self.port,
-                                   self.env, log_file=self._log)
+                                   self.env, log_file=self._log, threads=self.settings.threads)
         return self
 
     def __exit__(self, *_exc):
@@ -373,7 +380,7 @@ class Server:
 
 def steady(settings: Settings, world: data.World) -> Outcome:
     outcome = Outcome("steady", f"{settings.users} users, {settings.duration:g} s, "
-                      f"{settings.workers} workers")
+                      f"{settings.server}")
     prefix = f"lt{settings.run_id}steady"
     with Server(settings, "steady") as server:
         load = run_load(server.port, world, settings.users, settings, prefix)
@@ -385,7 +392,7 @@ def steady(settings: Settings, world: data.World) -> Outcome:
 
 def surge(settings: Settings, world: data.World) -> Outcome:
     outcome = Outcome("surge", f"{settings.surge_users} users, {settings.duration:g} s, "
-                      f"{settings.workers} workers, SIGHUP to the gunicorn master half-way"
+                      f"{settings.server}, SIGHUP to the gunicorn master half-way"
                       + (f", {settings.mistypes} of them first mistype their password"
                          if settings.mistypes else ""))
     prefix = f"lt{settings.run_id}surge"
@@ -465,7 +472,7 @@ def smtp_down(settings: Settings, world: data.World) -> Outcome:
 
     silent = settings.smtp_down == "silent"
     outcome = Outcome("smtp-down", f"{settings.users} users, {settings.duration:g} s, "
-                      f"{settings.workers} workers, SMTP server down for the whole run ("
+                      f"{settings.server}, SMTP server down for the whole run ("
                       + ("it accepts connections and never answers" if silent
                          else "connections refused") + ")")
     prefix = f"lt{settings.run_id}smtp"
@@ -520,7 +527,7 @@ def deliver_everything(database_url: str, mail_env: dict, send_all: bool = True)
 
 def backup(settings: Settings, world: data.World) -> Outcome:
     outcome = Outcome("backup", f"{settings.users} users, {settings.duration:g} s, "
-                      f"{settings.workers} workers, `flask plc backup` a third of the way in")
+                      f"{settings.server}, `flask plc backup` a third of the way in")
     prefix = f"lt{settings.run_id}backup"
     suffix = "sql" if data.is_postgres(settings.database_url) else "sqlite"
     target = settings.work_dir / f"{settings.run_id}-backup.{suffix}"

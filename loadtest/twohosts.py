@@ -84,8 +84,8 @@ def two_hosts(settings: Settings, world: data.World) -> Outcome:
             balancer.start(balancer_config)
         balancer.wait_until_serving({h.name for h in app_hosts})
         outcome = Outcome("two-hosts", f"{settings.users} users, {settings.duration:g} s, "
-                          f"{network.describe()}; each host gunicorn with {settings.workers} "
-                          f"sync workers; HAProxy {balancer.port} round robin; host1 killed "
+                          f"{network.describe()}; each host gunicorn with {settings.server}; "
+                          f"HAProxy {balancer.port} round robin; host1 killed "
                           "(SIGKILL to its process group) a third of the way in and started "
                           "again half-way; figure cache off (PLC_FIGURES_CACHE_SECONDS=0)")
         run_scenario(outcome, settings, world, app_hosts, balancer, sink, env)
@@ -105,7 +105,8 @@ def make_host(index: int, network: hosts.Network, url: str, settings: Settings,
     name = f"host{index + 1}"
     own = {"PLC_MAIL_DIR": str(settings.work_dir / f"{settings.run_id}-{name}-mail")}
     return hosts.Host(name, network, index, url, settings.workers, {**env, **own},
-                      settings.work_dir / f"{settings.run_id}-{name}-gunicorn.log")
+                      settings.work_dir / f"{settings.run_id}-{name}-gunicorn.log",
+                      threads=settings.threads)
 
 
 def run_scenario(outcome: Outcome, settings: Settings, world: data.World,
