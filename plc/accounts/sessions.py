@@ -18,7 +18,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
 
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
@@ -26,7 +25,7 @@ from sqlalchemy import bindparam, select, update
 
 from plc import permissions
 from plc.accounts.models import TotpFactor, User, UserSession
-from plc.db import utcnow
+from plc.db import built_once, utcnow
 from plc.extensions import db
 from plc.notifications import queries as notification_queries
 from plc.programs import queries as program_queries
@@ -45,10 +44,10 @@ def configure(login_manager) -> None:
     login_manager.user_loader(load_user)
 
 
-@cache
+@built_once
 def _live_session_statement():
-    """Built once per process: every request runs it, and building a statement of this size and
-    its cache key cost ten times what running it does (SQLAlchemy keeps a statement's key)."""
+    """Every request runs it: building a statement of this size and its cache key cost ten
+    times what running it does."""
     return (
         select(User, UserSession.id, UserSession.last_seen_at, TotpFactor.id,
                *program_queries.roles_columns(User.id),

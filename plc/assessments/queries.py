@@ -3,7 +3,6 @@ loaded on purpose; nothing here writes."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -13,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from plc import cache
 from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
+from plc.db import built_once
 from plc.extensions import db
 from plc.programs.models import MEMBER, Cohort, Membership, Program
 from plc.rubrics.models import Competency, Framework, Level
@@ -58,9 +58,8 @@ def checkpoint_with_program(checkpoint_id: int) -> tuple[Checkpoint, Program] | 
     return (row[0], row[1]) if row else None
 
 
-@functools.cache
+@built_once
 def _member_checkpoints_statement():
-    """Built once per process: the home page asks on every visit."""
     return (
         select(Checkpoint, Program.time_zone)
         .join(Program, Program.id == Checkpoint.program_id)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 
 from sqlalchemy import Integer, String, bindparam, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from plc import paging, permissions
 from plc.accounts.models import User
+from plc.db import built_once
 from plc.extensions import db
 from plc.feedback import mentions
 from plc.feedback.models import Comment
@@ -93,14 +93,12 @@ def plan_threads(plan_id: int, update_ids: list[int] | None = None, page: int = 
     return threads
 
 
-@cache
+@built_once
 def _author_cohorts_statement():
-    """Built once per process, like the plan page's other reads: building a statement and its
-    cache key costs more than running it (issue 16's profile)."""
     return author_cohorts(bindparam("plan_id"))
 
 
-@cache
+@built_once
 def _threads_statement(every_update: bool):
     """The comments plan_threads shows: a page of the plan's own conversations (``:skip``)
     with their replies, and those on every update or on ``:update_ids``, with their total."""
@@ -177,7 +175,7 @@ def mentionable(plan_id: int) -> dict[str, mentions.Person]:
         _mentionable_statement(), {"plan_id": plan_id}).tuples())
 
 
-@cache
+@built_once
 def _mentionable_statement():
     return _readers(bindparam("plan_id"), User.id, User.email, User.name)
 
@@ -264,10 +262,9 @@ def _by_id(model, ids: set) -> dict:
         _by_id_statement(model), {"ids": list(ids or {-1})}).scalars()}
 
 
-@cache
+@built_once
 def _by_id_statement(model):
-    """The feed's rows of one kind by id, with the person each names; built once per
-    process."""
+    """The feed's rows of one kind by id, with the person each names."""
     loads = {ActionPlan: (joinedload(ActionPlan.user),), Comment: (joinedload(Comment.author),)}
     return (select(model).where(model.id.in_(bindparam("ids", expanding=True)))
             .options(*loads.get(model, ())))

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
 
 from sqlalchemy import and_, bindparam, case, exists, func, nulls_last, or_, select
 from sqlalchemy.orm import aliased
 
 from plc.accounts.models import User
-from plc.db import utcnow
+from plc.db import built_once, utcnow
 from plc.extensions import db
 from plc.feedback.models import QUESTION, Comment
 from plc.meetings.models import SCHEDULED, AgendaItem, Attendance, FollowUp, Meeting
@@ -44,7 +43,7 @@ def next_meetings(cohort_ids: list[int]) -> dict[int, Meeting]:
     return {meeting.cohort_id: meeting for meeting in meetings}
 
 
-@cache
+@built_once
 def _next_meetings_statement():
     first = (
         select(Meeting.cohort_id, func.min(Meeting.starts_at).label("starts_at"))
@@ -69,7 +68,7 @@ def last_meeting_starts(cohort_ids: list[int]) -> dict[int, datetime]:
     return {cohort_id: started for cohort_id, started in rows}
 
 
-@cache
+@built_once
 def _last_starts_statement():
     return (
         select(Meeting.cohort_id, func.max(Meeting.starts_at))
@@ -123,9 +122,8 @@ def open_steps(user_id: int) -> list[OpenStep]:
     return [OpenStep(*row) for row in rows]
 
 
-@cache
+@built_once
 def _open_steps_statement():
-    """Built once per process, like the home page's other reads (see _waiting_statement)."""
     return (
         select(ActionStep.id, ActionStep.text, ActionStep.due_on, ActionPlan.id,
                ActionPlan.program_id, FocusArea.position, FocusArea.change)
@@ -162,10 +160,8 @@ def waiting_for_answer(user_id: int) -> list[WaitingComment]:
     return [WaitingComment(*row) for row in rows]
 
 
-@cache
+@built_once
 def _waiting_statement():
-    """Built once per process (``:user_id`` bound at each run): building this statement and its
-    cache key cost the home page several times what running it does (issue 16's profile)."""
     user_id = bindparam("user_id")
     mine = aliased(Comment)
     owner = aliased(User)
@@ -222,7 +218,7 @@ def open_follow_ups(user_id: int, cohort_ids: list[int]) -> list[OpenFollowUp]:
     return [OpenFollowUp(*row) for row in rows]
 
 
-@cache
+@built_once
 def _follow_ups_statement():
     return (
         select(FollowUp.id, FollowUp.text, FollowUp.due_on, Meeting.id, Meeting.title,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
 from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -13,6 +12,7 @@ from plc import paging, permissions
 from plc.accounts.models import User
 from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
 from plc.assessments.queries import Sheet, sheet
+from plc.db import built_once
 from plc.extensions import db
 from plc.meetings.models import Meeting
 from plc.plans.models import ActionPlan, ActionStep, FocusArea, PlanRevision, ProgressUpdate
@@ -48,10 +48,8 @@ def focus_areas(plan_id: int) -> list[FocusArea]:
     return list(db.session.execute(_focus_areas_statement(), {"plan_id": plan_id}).scalars())
 
 
-@cache
+@built_once
 def _focus_areas_statement():
-    """Built once per process, like the plan page's other reads: building a statement and its
-    cache key costs more than running it (issue 16's profile)."""
     return (
         select(FocusArea).where(FocusArea.plan_id == bindparam("plan_id"))
         .options(selectinload(FocusArea.barriers), selectinload(FocusArea.steps))
@@ -134,7 +132,7 @@ class Page:
         return self.first_shown + len(self.items) - 1
 
 
-@cache
+@built_once
 def _updates_page_statement():
     return (
         select(ProgressUpdate, func.count().over())

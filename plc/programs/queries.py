@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from functools import cache
 
 from sqlalchemy import String, bindparam, cast, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from plc.accounts.models import User
+from plc.db import built_once
 from plc.extensions import db
 from plc.orgs import queries as org_queries
 from plc.orgs.models import Organization
@@ -44,10 +44,8 @@ def member_cohort_ids(user_id: int, program_id: int) -> frozenset[int]:
         _member_cohorts_statement(), {"user_id": user_id, "program_id": program_id}).scalars())
 
 
-@cache
+@built_once
 def _member_cohorts_statement():
-    """Built once per process: every plan page asks (building a statement and its cache key
-    costs more than running it: issue 16's profile)."""
     return member_cohorts(bindparam("user_id"), bindparam("program_id"))
 
 
@@ -68,7 +66,7 @@ def member_framework_id(user_id: int, program: Program) -> int | None:
     return (found[0] if found else None) or program.framework_id
 
 
-@cache
+@built_once
 def _member_framework_statement():
     return (
         select(Cohort.framework_id)
@@ -172,9 +170,8 @@ def my_memberships(user: User) -> list[Membership]:
     return list(db.session.execute(_my_memberships_statement(), {"user_id": user.id}).scalars())
 
 
-@cache
+@built_once
 def _my_memberships_statement():
-    """Built once per process: the home page asks on every visit."""
     return (
         select(Membership)
         .join(Membership.cohort)

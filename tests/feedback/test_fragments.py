@@ -13,6 +13,7 @@ from flask_babel import force_locale
 from plc.extensions import db
 from plc.programs.models import FACILITATOR
 from tests import factories
+from tests.conftest import csrf_token_from
 from tests.feedback.test_comments import client_of, newest_comment, post
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -121,7 +122,7 @@ def test_a_kept_form_carries_each_readers_own_csrf_token(app, world):
 
 def client_of_with_csrf(app, world, role):
     client = app.test_client()
-    token = TOKEN.search(client.get("/login").text).group(1)
+    token = csrf_token_from(client.get("/login").text)
     user = world.users[role]
     response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD,
                                            "csrf_token": token})
