@@ -5,6 +5,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from plc import stamps
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -94,7 +96,8 @@ def run_migrations_online():
             **conf_args
         )
 
-        with sqlite_foreign_keys_off(connection), context.begin_transaction():
+        with stamps.unstamped(connection), sqlite_foreign_keys_off(connection), \
+                context.begin_transaction():
             context.run_migrations()
 
 

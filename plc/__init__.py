@@ -55,6 +55,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     sessions.configure(login_manager)
     outbox.init_app(app)
+    from plc import stamps
+
+    stamps.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             _tune_sqlite(db.engine)

@@ -5,8 +5,10 @@ and focus card is a few dozen macro calls, escapes and translations (issue 16's 
 plan page: about 1,200 Jinja calls per request against 1 ms of SQL). A piece rendered once is
 kept under a key made of everything it shows (the row's id and the stamps its writes change,
 the reader's rights over it), plus the page language and the reader's time zone, which every
-piece may show; so a key never outlives what it shows, and nothing needs to be thrown away
-when data changes. Old keys just fall out of the LRU.
+piece may show, and the site's stamp (plc/stamps.py), which every write of what no row stamp
+covers changes (a person's name, a membership, a meeting, a bulk statement); so a key never
+outlives what it shows, and nothing needs to be thrown away when data changes. Old keys just
+fall out of the LRU. A request without the site's stamp (no signed-in session) keeps nothing.
 
     {% call fragment('comment', c.id, c.edited_at, c.deleted_at, may_edit) %}...{% endcall %}
 
@@ -15,6 +17,10 @@ gets its own token put back (a token is signed for one browser session). Only th
 choose the key: a key that leaves out something the piece shows would show it stale, so the
 tests render pieces around every kind of write that changes them
 (tests/feedback/test_fragments.py), and the whole suite runs with the store on.
+
+So a whole page body can be kept, its rows not even read: the plan page's, keyed by its own
+rows' stamps; the cohort feed's with ``kept_with_content``, under the stamp of every plan's
+content.
 
 FRAGMENT_CACHE_ENTRIES (config) bounds how many pieces a worker keeps; 0 turns it off.
 """
@@ -31,6 +37,8 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from plc import stamps
+
 CSRF_MARK = "\x00csrf-token\x00"  # never in HTML that Jinja escaped or a person wrote
 _lock = threading.Lock()  # threaded servers (the test live server) share one store
 
@@ -39,16 +47,18 @@ def _store(entries: int) -> LRUCache:
     return current_app.extensions.setdefault("plc_fragments", LRUCache(entries))
 
 
-def _reader_key() -> tuple:
-    """What every piece may show of the reader: dates in their time zone, in their language.
-    Found once a request (a page asks for dozens of pieces), beside the locale object it was
-    found for, so that a change of language within the request (``force_locale``,
-    ``i18n.use_language``) is still obeyed, as the templates' catalog is (plc/i18n.py)."""
+def _reader_key() -> tuple | None:
+    """What every piece may show of the reader (dates in their time zone, in their language)
+    and the site's stamp; None when the request has no stamp. Found once a request (a page
+    asks for dozens of pieces), beside the locale object it was found for, so that a change of
+    language within the request (``force_locale``, ``i18n.use_language``) is still obeyed, as
+    the templates' catalog is (plc/i18n.py)."""
     locale = get_locale()
     kept = g.get("plc_reader_key")
     if kept is not None and kept[0] is locale:
         return kept[1]
-    key = str(locale), getattr(current_user, "time_zone", None)
+    site = stamps.current().site
+    key = None if site is None else (str(locale), getattr(current_user, "time_zone", None), site)
     g.plc_reader_key = (locale, key)
     return key
 
@@ -57,9 +67,10 @@ def fragment(*key: Hashable, caller: Callable[[], Markup]) -> Markup:
     """The piece ``caller`` renders, kept under ``key`` (a Jinja call block's body, which an
     HTML template renders as Markup: escaped already)."""
     entries = current_app.config["FRAGMENT_CACHE_ENTRIES"]
-    if entries <= 0:
+    reader = _reader_key() if entries > 0 else None
+    if reader is None:
         return caller()
-    full = (*key, *_reader_key())
+    full = (*key, *reader)
     store = _store(entries)
     with _lock:
         kept = store.get(full)
@@ -68,6 +79,15 @@ def fragment(*key: Hashable, caller: Callable[[], Markup]) -> Markup:
         with _lock:
             store[full] = kept
     return _with_token(kept)
+
+
+def kept_with_content(*key: Hashable, caller: Callable[[], Markup]) -> Markup:
+    """``fragment``, kept also under the stamp of every plan's content: for a page showing
+    many plans' content (the cohort feed), which no cheap stamp of its own rows covers."""
+    content = stamps.current().content
+    if content is None:
+        return caller()
+    return fragment("content", content, *key, caller=caller)
 
 
 def _without_token(html: Markup) -> Markup:
@@ -81,3 +101,4 @@ def _with_token(html: Markup) -> Markup:
 
 def register(app) -> None:
     app.jinja_env.globals["fragment"] = fragment
+    app.jinja_env.globals["kept_with_content"] = kept_with_content

@@ -40,6 +40,7 @@ from plc.privacy.models import DataExport, ReadingRecord
 from plc.programs import closing  # noqa: F401  (a closed year's content is read-only)
 from plc.programs.models import Cohort, Invitation, Membership, Program, ProgramLead
 from plc.rubrics.models import Category, Competency, Descriptor, Framework, Level
+from plc.stamps import SiteStamp
 from plc.voice.models import (
     FeedbackRound,
     RoundAudience,
@@ -99,6 +100,7 @@ __all__ = [
     "ProgramLead",
     "RecoveryCode",
     "SecondFactorFailure",
+    "SiteStamp",
     "TotpFactor",
     "User",
     "UserSession",

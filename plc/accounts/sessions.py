@@ -23,7 +23,7 @@ from flask import current_app, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import bindparam, select, update
 
-from plc import permissions
+from plc import permissions, stamps
 from plc.accounts.models import TotpFactor, User, UserSession
 from plc.db import built_once, utcnow
 from plc.extensions import db
@@ -51,7 +51,7 @@ def _live_session_statement():
     return (
         select(User, UserSession.id, UserSession.last_seen_at, TotpFactor.id,
                *program_queries.roles_columns(User.id),
-               notification_queries.unread_count_column(User.id))
+               notification_queries.unread_count_column(User.id), *stamps.columns())
         .join(UserSession, UserSession.user_id == User.id)
         .outerjoin(TotpFactor, TotpFactor.user_id == User.id)
         .where(
@@ -64,17 +64,19 @@ def _live_session_statement():
 
 def load_user(session_key: str) -> User | None:
     """The user of a live session, in one statement: their second factor joined in, and
-    what every signed-in page asks (their roles, the navigation's unread count)."""
+    what every signed-in page asks (their roles, the navigation's unread count, the site's
+    stamps that kept page bodies are keyed by)."""
     found = db.session.execute(
         _live_session_statement(), {"key_hash": hash_token(session_key)}).one_or_none()
     if found is None:
         return None
-    user, session_id, last_seen_at, factor_id, cohort_roles, led, unread = found
+    user, session_id, last_seen_at, factor_id, cohort_roles, led, unread, site, content = found
     user.session_key = session_key
     user.session_id = session_id
     user.has_second_factor = factor_id is not None
     permissions.remember_roles(user, *program_queries.parse_roles(cohort_roles, led))
     notification_queries.remember_unread_count(unread)
+    stamps.remember(site, content)
     _note_seen(session_id, last_seen_at)
     return user
 

@@ -26,10 +26,11 @@ from tests.security.valid_posts import (
 from tests.test_permissions import client_as
 
 # Values that differ from one run to the next whatever the request: times, random secrets
-# (and ciphertext: Fernet encrypts with a fresh IV each time).
+# (and ciphertext: Fernet encrypts with a fresh IV each time; the site's stamps, new random
+# values at each write: plc/stamps.py).
 VOLATILE_COLUMN = re.compile(
     r"(_at|_hash|_encrypted|^token|^key|^day|^snapshot)$|^(sent_at|body|last_used_step)$")
-VOLATILE_TABLES = frozenset({"user_sessions", "login_failures", "outbox"})
+VOLATILE_TABLES = frozenset({"user_sessions", "login_failures", "outbox", "site_stamps"})
 
 POSTS = allowed_posts()
 INPUT_NAME = re.compile(r"<(?:input|select|textarea|button)\b[^>]*\bname=\"([^\"]+)\"")
