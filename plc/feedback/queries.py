@@ -93,6 +93,25 @@ def plan_threads(plan_id: int, update_ids: list[int] | None = None, page: int = 
     return threads
 
 
+def plan_content_stamp(plan_id: int) -> tuple:
+    """What moves with every comment and progress update on the plan, added, edited or
+    removed (one statement): for each, the count, the newest id and creation, and the sum of
+    the versions, which every ORM update of a row bumps. A bulk update moves none of them: it
+    changes the site's stamp instead (plc/stamps.py)."""
+    rows = db.session.execute(_content_stamp_statement(), {"plan_id": plan_id}).tuples()
+    return tuple(sorted(rows))  # a union's rows come in no promised order; each is named
+
+
+@built_once
+def _content_stamp_statement():
+    def stamp(model, kind: str):
+        return (select(literal(kind), func.count(model.id), func.max(model.id),
+                       func.max(model.created_at), func.sum(model.version))
+                .where(model.plan_id == bindparam("plan_id")))
+
+    return union_all(stamp(Comment, "comments"), stamp(ProgressUpdate, "updates"))
+
+
 @built_once
 def _author_cohorts_statement():
     return author_cohorts(bindparam("plan_id"))

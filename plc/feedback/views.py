@@ -7,6 +7,8 @@ with the text kept.
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -141,10 +143,12 @@ def delete_comment(comment_id: int):
 def cohort_feed(cohort_id: int):
     cohort = visible_cohort(cohort_id)
     permissions.require(permissions.can_view_cohort_feed(current_user, cohort))
-    page = queries.cohort_feed(current_user, cohort.id, request.args.get("page", 1, type=int))
+    number = max(request.args.get("page", 1, type=int), 1)
     return render_template(
         "feedback/feed.html",
-        title=(_("Recent activity · %(cohort)s · page %(page)s", cohort=cohort.name, page=page.page)
-               if page.page > 1 else _("Recent activity · %(cohort)s", cohort=cohort.name)),
-        cohort=cohort, feed=page, zone=cohort.program.time_zone,
+        title=(_("Recent activity · %(cohort)s · page %(page)s", cohort=cohort.name, page=number)
+               if number > 1 else _("Recent activity · %(cohort)s", cohort=cohort.name)),
+        cohort=cohort, zone=cohort.program.time_zone, feed_key=(cohort.id, current_user.id, number),
+        # Read only when the feed is not kept (feedback/feed.html).
+        read_feed=partial(queries.cohort_feed, current_user, cohort.id, number),
     )

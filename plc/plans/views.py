@@ -9,6 +9,7 @@ plc/unit_of_work.py).
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -73,20 +74,59 @@ def plan(plan_id: int):
     readers = reading.opened(current_user, PLAN, plan.id, plan.user_id, cohort_ids,
                              plan_visibility=plan.visibility)
     own = permissions.can_edit_plan(current_user, plan)
-    updates_page, conversations_page = _pages_to_show(plan.id)
-    updates = queries.updates_page(plan.id, updates_page)
+    today = today_in(plan.program.time_zone)
     return render_template(
         "plans/plan.html", title=_title(plan, own), own=own, plan=plan, program=plan.program,
-        newer_checkpoint=queries.newer_assessment(plan) if own else None,
-        today=today_in(plan.program.time_zone),
-        zone=plan.program.time_zone, focus_areas=queries.focus_areas(plan.id),
-        **_rubric_context(queries.rubric(plan.program, plan.user_id)), updates=updates,
-        threads=feedback_queries.plan_threads(plan.id, [u.id for u in updates.items],
-                                              conversations_page),
-        share_form=forms.ShareForm(data={"version": plan.version,
-                                         "visibility": plan.visibility}),
-        audiences=forms.AUDIENCES, readers=readers,
+        newer_checkpoint=queries.newer_assessment(plan) if own else None, today=today,
+        zone=plan.program.time_zone, readers=readers, audiences=forms.AUDIENCES,
+        body=_PlanBody(plan), body_key=_body_key(plan, today),
     )
+
+
+# What the page's body reads of the request (_pages_to_show): the body is kept per their values.
+_PAGE_ARGS = ("updates", "feedback", "update", "comment")
+
+
+def _body_key(plan, today: date) -> tuple:
+    """What the body below the plan page's header shows, short of what the site's stamp that
+    every kept piece is keyed by covers (plc/stamps.py): read before the body's rows, so a body
+    is never kept under a newer key than what it shows."""
+    return ("plan-body", plan.id, plan.version, feedback_queries.plan_content_stamp(plan.id),
+            current_user.id, today, tuple(request.args.get(name) for name in _PAGE_ARGS))
+
+
+class _PlanBody:
+    """What the body below the plan page's header shows, read only if it is rendered: a body
+    the worker kept reads none of it."""
+
+    def __init__(self, plan):
+        self.plan = plan
+
+    @cached_property
+    def _pages(self) -> tuple[int, int]:
+        return _pages_to_show(self.plan.id)
+
+    @cached_property
+    def updates(self) -> queries.Page:
+        return queries.updates_page(self.plan.id, self._pages[0])
+
+    @cached_property
+    def threads(self) -> feedback_queries.PlanThreads:
+        return feedback_queries.plan_threads(self.plan.id, [u.id for u in self.updates.items],
+                                             self._pages[1])
+
+    @cached_property
+    def focus_areas(self) -> list:
+        return queries.focus_areas(self.plan.id)
+
+    @cached_property
+    def rubric(self) -> dict:
+        return _rubric_context(queries.rubric(self.plan.program, self.plan.user_id))
+
+    @cached_property
+    def share_form(self) -> forms.ShareForm:
+        return forms.ShareForm(data={"version": self.plan.version,
+                                     "visibility": self.plan.visibility})
 
 
 def _pages_to_show(plan_id: int) -> tuple[int, int]:
