@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from plc.assessments import queries as assessment_queries
 from plc.assessments.models import SUBMITTED
 from plc.assessments.queries import today_in
 from plc.dashboards import figures, reports
@@ -24,6 +26,7 @@ from plc.db import utcnow
 from plc.main import queries
 from plc.meetings.models import Meeting
 from plc.notifications import queries as notification_queries
+from plc.programs import queries as program_queries
 from plc.programs.models import Membership, Program
 
 # The order of the to-do list: tier first, then the date within a tier (earliest first).
@@ -84,6 +87,57 @@ class Home:
     todo: list[Todo]
     member_cohorts: list[MemberCohort]
     facilitated: list[FacilitatedCohort]
+
+
+class HomeBody:
+    """What the home page shows below its greeting, read only if it is rendered: a body the
+    worker kept (main/home.html, under ``body_key``) reads none of it."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def open_checkpoints(self) -> dict[int, list]:
+        return assessment_queries.open_checkpoints_for_member(self.user.id)
+
+    @cached_property
+    def worksheet_statuses(self) -> dict[int, str]:
+        ids = [cp.id for cps in self.open_checkpoints.values() for cp in cps]
+        return assessment_queries.statuses(self.user.id, ids)
+
+    @cached_property
+    def _home(self) -> Home:
+        return home_for(self.user, program_queries.my_memberships(self.user),
+                        self.open_checkpoints, self.worksheet_statuses)
+
+    @property
+    def todo(self) -> list[Todo]:
+        return self._home.todo
+
+    @property
+    def member_cohorts(self) -> list[MemberCohort]:
+        return self._home.member_cohorts
+
+    @property
+    def facilitated(self) -> list[FacilitatedCohort]:
+        return self._home.facilitated
+
+    @cached_property
+    def led_programs(self) -> list[Program]:
+        return program_queries.my_led_programs(self.user)
+
+    @cached_property
+    def lead(self) -> LeadSummary | None:
+        return lead_summary(self.led_programs)
+
+
+def body_key(user) -> tuple:
+    """What the kept body is kept under, short of the site's stamps that every kept piece is
+    keyed by (plc/stamps.py), which every write it could show changes: the person, and the
+    minute. Much of the page changes with the clock alone (a step falls overdue, a meeting is
+    today, a member has gone quiet for too long), which no write stamps: it shows within the
+    minute."""
+    return "home", user.id, utcnow().replace(second=0, microsecond=0)
 
 
 def home_for(user, memberships: list[Membership],
