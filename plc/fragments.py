@@ -20,7 +20,8 @@ tests render pieces around every kind of write that changes them
 
 So a whole page body can be kept, its rows not even read: the plan page's, keyed by its own
 rows' stamps; the cohort feed's with ``kept_with_content``, under the stamp of every plan's
-content.
+content; the attendance page's and the facilitator's dashboard's with ``kept_body``, which
+renders afresh a form shown again after a refused POST.
 
 FRAGMENT_CACHE_ENTRIES (config) bounds how many pieces a worker keeps; 0 turns it off.
 """
@@ -90,6 +91,12 @@ def kept_with_content(*key: Hashable, caller: Callable[[], Markup]) -> Markup:
     return fragment("content", content, *key, caller=caller)
 
 
+def kept_body(key: tuple | None, caller: Callable[[], Markup]) -> Markup:
+    """A whole page body kept under ``key`` as a ``fragment``, or rendered afresh when the
+    view gives no key (a form shown again with what was typed and its errors)."""
+    return caller() if key is None else fragment(*key, caller=caller)
+
+
 def _without_token(html: Markup) -> Markup:
     token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))  # once made
     return html.replace(token, CSRF_MARK) if token else html
@@ -102,3 +109,4 @@ def _with_token(html: Markup) -> Markup:
 def register(app) -> None:
     app.jinja_env.globals["fragment"] = fragment
     app.jinja_env.globals["kept_with_content"] = kept_with_content
+    app.jinja_env.globals["kept_body"] = kept_body

@@ -9,6 +9,7 @@ flash and redirect (the request commits once, plc/unit_of_work.py).
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -65,8 +66,7 @@ SELECT_FLAGGED = "flagged"
 @login_required
 def cohort_dashboard(cohort_id: int):
     cohort = _cohort(cohort_id, permissions.can_view_cohort_dashboard)
-    return _render_dashboard(cohort, _nudge_form(cohort),
-                             select_flagged=request.args.get("select") == SELECT_FLAGGED)
+    return _render_dashboard(cohort, select_flagged=request.args.get("select") == SELECT_FLAGGED)
 
 
 def _nudge_form(cohort: Cohort, formdata=None) -> forms.NudgeForm:
@@ -75,30 +75,66 @@ def _nudge_form(cohort: Cohort, formdata=None) -> forms.NudgeForm:
     return form
 
 
-def _render_dashboard(cohort: Cohort, form: forms.NudgeForm, status: int = 200,
+class Board:
+    """The facilitator's dashboard below its title: the members' rows, arranged, and the nudge
+    form, made only if the body is rendered: a body the worker kept (dashboards/cohort.html,
+    under ``_render_dashboard``'s key) reads no nudge and no member."""
+
+    def __init__(self, cohort: Cohort, figures_counted: reports.CohortFigures,
+                 limits: figures.Thresholds, select_flagged: bool,
+                 form: forms.NudgeForm | None):
+        self.cohort, self.counted, self.limits = cohort, figures_counted, limits
+        self.select_flagged, self._form = select_flagged, form
+        self.sort = _choice("sort", figures.SORTS)
+        self.only = _choice("filter", figures.FILTERS)
+
+    @cached_property
+    def all_rows(self) -> list[figures.MemberRow]:
+        counted, zone = self.counted, self.cohort.program.time_zone
+        return figures.member_rows(
+            figures.with_nudges(counted.facts, queries.last_nudges(self.cohort.id)),
+            counted.checkpoints, counted.ratings, counted.recent,
+            self.limits, utcnow(), today_in(zone),
+        )
+
+    @cached_property
+    def rows(self) -> list[figures.MemberRow]:
+        return figures.arrange(self.all_rows, self.sort, self.only)
+
+    @cached_property
+    def flagged(self) -> int:
+        return sum(1 for r in self.all_rows if r.flags)
+
+    @cached_property
+    def flagged_shown(self) -> list[int]:
+        return [r.user_id for r in self.rows if r.flags]
+
+    @cached_property
+    def form(self) -> forms.NudgeForm:
+        form = self._form or _nudge_form(self.cohort)
+        if self.select_flagged:
+            form.user_ids.data = self.flagged_shown
+        return form
+
+
+def _render_dashboard(cohort: Cohort, form: forms.NudgeForm | None = None, status: int = 200,
                       select_flagged: bool = False):
+    """The dashboard; with the nudge form refused (``form``), shown again with its errors."""
     program = cohort.program
     limits = figures.Thresholds.of(program)
     counted, counted_at = reports.cohort_figures(cohort, limits.missed_meetings)
-    all_rows = figures.member_rows(
-        figures.with_nudges(counted.facts, queries.last_nudges(cohort.id)),
-        counted.checkpoints, counted.ratings, counted.recent,
-        limits, utcnow(), today_in(program.time_zone),
-    )
-    sort = _choice("sort", figures.SORTS)
-    only = _choice("filter", figures.FILTERS)
-    rows = figures.arrange(all_rows, sort, only)
-    flagged = [r.user_id for r in rows if r.flags]
-    if select_flagged:
-        form.user_ids.data = flagged
+    board = Board(cohort, counted, limits, select_flagged, form)
+    # Kept under the figures' count time and the minute (a member falls quiet with the clock
+    # alone), beside the site's stamps, which every nudge, name or membership changes; a form
+    # shown again holds what was typed and its errors, which no key covers.
+    body_key = None if form is not None else ("cohort-dashboard", cohort.id, counted_at, board.sort,
+                                  board.only, select_flagged,
+                                  utcnow().replace(second=0, microsecond=0))
     return render_template(
         "dashboards/cohort.html", title=_("Dashboard · %(cohort_name)s",
                                           cohort_name=cohort.name), cohort=cohort,
-        program=program, rows=rows, flagged=sum(1 for r in all_rows if r.flags),
-        flagged_shown=len(flagged), selected=len(form.user_ids.data or ()),
-        select_flagged=SELECT_FLAGGED, total=len(all_rows), sort=sort, only=only,
-        sorts=figures.SORTS,
-        filters=figures.FILTERS, limits=limits, form=form, counted_at=counted_at,
+        program=program, board=board, body_key=body_key, select_flagged=SELECT_FLAGGED,
+        sorts=figures.SORTS, filters=figures.FILTERS, limits=limits, counted_at=counted_at,
     ), status
 
 

@@ -7,6 +7,8 @@ plc/unit_of_work.py).
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -415,26 +417,49 @@ def agenda_move(meeting_id: int, item_id: int):
 def attendance(meeting_id: int):
     meeting = _visible_meeting(meeting_id)
     permissions.require(permissions.can_take_attendance(current_user, meeting.cohort), 403)
-    people = queries.roster(meeting.cohort_id)
-    recorded = queries.attendance(meeting.id)
-    form = forms.attendance_form(people, {uid: row.status for uid, row in recorded.items()})
-    if "mark_all_present" in request.form:
-        # Without JavaScript the button is a submit: show the roster again, all present, for
-        # the facilitator to adjust and save. Nothing is saved yet.
-        for name in form.person_fields.values():
-            form[name].data = "present"
-    elif form.validate_on_submit():
-        with refusal_shown_on(form):
-            saved = services.record_attendance(current_user, meeting, form.statuses(),
-                                               ahead_confirmed=form.confirm_early.data)
-            flash(_("Attendance is saved (%(saved)s of %(len)s recorded).", saved=saved,
-                    len=len(people)), "success")
-            return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+    roster = Roster(meeting)
+    not_started = meeting.starts_at > utcnow()
+    if request.method == "POST":
+        form = roster.form
+        if "mark_all_present" in request.form:
+            # Without JavaScript the button is a submit: show the roster again, all present,
+            # for the facilitator to adjust and save. Nothing is saved yet.
+            for name in form.person_fields.values():
+                form[name].data = "present"
+        elif form.validate_on_submit():
+            with refusal_shown_on(form):
+                saved = services.record_attendance(current_user, meeting, form.statuses(),
+                                                   ahead_confirmed=form.confirm_early.data)
+                flash(_("Attendance is saved (%(saved)s of %(len)s recorded).", saved=saved,
+                        len=len(roster.people)), "success")
+                return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return render_template(
         "meetings/attendance.html", title=_("Attendance · %(titled)s", titled=_titled(meeting)),
         meeting=meeting, cohort=meeting.cohort, zone=meeting.cohort.program.time_zone,
-        form=form, people=people, recorded=recorded, not_started=meeting.starts_at > utcnow(),
+        roster=roster, not_started=not_started,
+        # A form shown again holds what was typed and its errors, which no key covers.
+        body_key=("attendance", meeting.id, not_started) if request.method == "GET" else None,
     )
+
+
+class Roster:
+    """The attendance page's people, what is recorded for them and its form, read only if
+    the page's body is rendered: a body the worker kept (meetings/attendance.html, under the
+    meeting, whether it has started and the site's stamps, which every write of a roster,
+    a name, a meeting or attendance changes) reads none of them."""
+
+    def __init__(self, meeting: Meeting):
+        self.meeting = meeting
+
+    @cached_property
+    def people(self) -> list:
+        return queries.roster(self.meeting.cohort_id)
+
+    @cached_property
+    def form(self):
+        recorded = queries.attendance(self.meeting.id)
+        return forms.attendance_form(self.people,
+                                     {uid: row.status for uid, row in recorded.items()})
 
 
 @bp.get("/cohorts/<int:cohort_id>/my-attendance")

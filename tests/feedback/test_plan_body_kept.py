@@ -28,7 +28,11 @@ TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PAGES = {
     "plan": lambda world: f"/plans/{world.plan_a.id}",
     "feed": lambda world: f"/cohorts/{world.cohort_a.id}/feed",
-    "home": lambda world: "/",  # tests/main/test_home_kept.py
+    # tests/main/test_home_kept.py, tests/meetings/test_attendance_kept.py and
+    # tests/dashboards/test_cohort_dashboard_kept.py
+    "home": lambda world: "/",
+    "attendance": lambda world: f"/meetings/{world.meeting_a.id}/attendance",
+    "cohort_dashboard": lambda world: f"/cohorts/{world.cohort_a.id}/dashboard",
 }
 
 
