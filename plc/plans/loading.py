@@ -12,9 +12,8 @@ from plc.plans.models import ActionPlan
 
 def visible_plan(plan_id: int) -> tuple[ActionPlan, frozenset[int]]:
     """The plan and its author's cohort ids (what the access rules need)."""
-    plan = queries.plan(plan_id)
+    plan, cohort_ids = queries.plan_seen(plan_id)
     permissions.require(plan is not None)
-    cohort_ids = queries.author_cohort_ids(plan)
     permissions.require(permissions.can_view_plan(current_user, plan, cohort_ids))
     return plan, cohort_ids
 

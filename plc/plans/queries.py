@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import Integer, String, bindparam, cast, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from plc import paging, permissions
@@ -27,6 +27,30 @@ def plan(plan_id: int) -> ActionPlan | None:
     return db.session.get(
         ActionPlan, plan_id, options=[joinedload(ActionPlan.user), joinedload(ActionPlan.program)],
         populate_existing=True,  # after a rollback, the page is shown from fresh rows
+    )
+
+
+def plan_seen(plan_id: int) -> tuple[ActionPlan | None, frozenset[int]]:
+    """The plan with its author and programme, and ``author_cohort_ids``, in one statement:
+    what every page about a plan reads first, to know whether the reader may see it."""
+    row = db.session.execute(_plan_seen_statement(), {"plan_id": plan_id}).first()
+    if row is None:
+        return None, frozenset()
+    plan, cohort_ids = row
+    return plan, frozenset(int(i) for i in cohort_ids.split(",")) if cohort_ids else frozenset()
+
+
+@built_once
+def _plan_seen_statement():
+    cohort_ids = (
+        program_queries.member_cohorts(ActionPlan.user_id, ActionPlan.program_id)
+        .with_only_columns(func.aggregate_strings(cast(Membership.cohort_id, String), ","))
+        .scalar_subquery()
+    )
+    return (
+        select(ActionPlan, cohort_ids).where(ActionPlan.id == bindparam("plan_id"))
+        .options(joinedload(ActionPlan.user), joinedload(ActionPlan.program))
+        .execution_options(populate_existing=True)  # after a rollback, fresh rows
     )
 
 
