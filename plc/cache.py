@@ -34,6 +34,7 @@ MAX_ENTRIES = 512  # programmes, cohorts and pages of figures a worker keeps at 
 STORES = {"figures": MAX_ENTRIES, "files": 16}
 
 _lock = threading.Lock()  # threaded servers (the test live server) share one cache
+_counting: dict[tuple, threading.Lock] = {}  # a lock for each key being counted now
 
 
 def _clock() -> float:
@@ -53,11 +54,24 @@ def remembered(key: Hashable, compute: Callable[[], T], store: str = "figures"
     if seconds <= 0:
         return compute(), utcnow()
     cache = _cache(seconds, store)
-    with _lock:
-        kept = cache.get(key)
+    kept = _kept(cache, key)
     if kept is not None:
         return kept
-    fresh = (compute(), utcnow())
+    # One thread of the worker counts; the others asking meanwhile wait for its figures
+    # instead of counting the same year on the same cores (a burst on a cold dashboard).
+    # (A lock of its own per key: counting an export reads the rubric through this cache too.)
     with _lock:
-        cache[key] = fresh
-    return fresh
+        counting = _counting.setdefault((store, key), threading.Lock())
+    with counting:
+        kept = _kept(cache, key)
+        if kept is None:
+            kept = (compute(), utcnow())
+            with _lock:
+                cache[key] = kept
+                _counting.pop((store, key), None)
+    return kept
+
+
+def _kept(cache: TTLCache, key: Hashable):
+    with _lock:
+        return cache.get(key)

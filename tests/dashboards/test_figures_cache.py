@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
+import time
 
 import pytest
 from sqlalchemy import select
@@ -127,3 +129,31 @@ def test_an_export_is_kept_like_the_figures_then_built_again(app, known, clock):
 def _updates_of(text: str, name: str) -> int:
     rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     return int(next(r for r in rows if r["Name"] == name)["Progress updates"])
+
+
+def test_threads_asking_for_the_same_figures_at_once_count_them_once(app, clock):
+    """A burst on a cold dashboard: the worker's other threads wait for the first one's
+    figures instead of counting the same year again on the same cores."""
+    counted, shown = [], []
+    started = threading.Event()
+
+    def count():
+        counted.append(threading.get_ident())
+        started.set()
+        time.sleep(0.2)  # long enough for every other thread to ask meanwhile
+        return "the figures"
+
+    def ask():
+        with app.app_context():
+            shown.append(cache.remembered(("burst",), count))
+
+    first = threading.Thread(target=ask)
+    first.start()
+    started.wait(5)
+    others = [threading.Thread(target=ask) for _ in range(3)]
+    for thread in others:
+        thread.start()
+    for thread in [first, *others]:
+        thread.join(5)
+    assert len(counted) == 1
+    assert len(shown) == 4 and len(set(shown)) == 1
