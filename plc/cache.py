@@ -8,7 +8,9 @@ what it counted for FIGURES_CACHE_SECONDS and the page says when the figures wer
 optional now, it spares the database repeated reads. The cache is per worker process (no
 shared store to install or to fail); at the default 2 minutes a programme's figures are
 counted at most once per worker every 2 minutes, whatever the number of readers. 0 turns it
-off.
+off. While one thread counts them again, the worker's other readers are shown the figures it
+had (up to STALE_TIMES x FIGURES_CACHE_SECONDS old, dated as always), so that only one request
+waits for a recount.
 
 Only plain values go in (dataclasses of numbers, strings and dates): never ORM objects, which
 belong to one request's session.
@@ -20,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from datetime import datetime
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from cachetools import TTLCache
 from flask import current_app
@@ -34,6 +36,9 @@ MAX_ENTRIES = 512  # programmes, cohorts and pages of figures a worker keeps at 
 STORES = {"figures": MAX_ENTRIES, "files": 16}
 
 _lock = threading.Lock()  # threaded servers (the test live server) share one cache
+# Figures older than FIGURES_CACHE_SECONDS, up to this many times that, are still shown while
+# one thread counts them again.
+STALE_TIMES = 5
 _counting: dict[tuple, threading.Lock] = {}  # a lock for each key being counted now
 
 
@@ -43,7 +48,7 @@ def _clock() -> float:
 
 def _cache(seconds: int, store: str) -> TTLCache:
     return current_app.extensions.setdefault(
-        f"plc_{store}", TTLCache(STORES[store], seconds, timer=lambda: _clock()))
+        f"plc_{store}", TTLCache(STORES[store], seconds * STALE_TIMES, timer=lambda: _clock()))
 
 
 def remembered(key: Hashable, compute: Callable[[], T], store: str = "figures"
@@ -55,23 +60,36 @@ def remembered(key: Hashable, compute: Callable[[], T], store: str = "figures"
         return compute(), utcnow()
     cache = _cache(seconds, store)
     kept = _kept(cache, key)
-    if kept is not None:
-        return kept
-    # One thread of the worker counts; the others asking meanwhile wait for its figures
-    # instead of counting the same year on the same cores (a burst on a cold dashboard).
+    if kept is not None and _clock() - kept.born < seconds:
+        return kept.value, kept.counted_at
+    # One thread of the worker counts; the others asking meanwhile are shown the figures it
+    # had (when it had some) or wait for its figures, instead of counting the same year on the
+    # same cores (a burst on a cold dashboard, every worker's recount under load).
     # (A lock of its own per key: counting an export reads the rubric through this cache too.)
     with _lock:
         counting = _counting.setdefault((store, key), threading.Lock())
-    with counting:
-        kept = _kept(cache, key)
-        if kept is None:
-            kept = (compute(), utcnow())
+    if kept is not None and not counting.acquire(blocking=False):
+        return kept.value, kept.counted_at
+    if kept is None:
+        counting.acquire()
+    try:
+        fresh = _kept(cache, key)
+        if fresh is None or fresh is kept:
+            fresh = _Kept(compute(), utcnow(), _clock())
             with _lock:
-                cache[key] = kept
+                cache[key] = fresh
                 _counting.pop((store, key), None)
-    return kept
+    finally:
+        counting.release()
+    return fresh.value, fresh.counted_at
 
 
-def _kept(cache: TTLCache, key: Hashable):
+class _Kept(NamedTuple):
+    value: object
+    counted_at: datetime
+    born: float  # _clock() when counted
+
+
+def _kept(cache: TTLCache, key: Hashable) -> _Kept | None:
     with _lock:
         return cache.get(key)

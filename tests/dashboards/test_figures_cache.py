@@ -157,3 +157,31 @@ def test_threads_asking_for_the_same_figures_at_once_count_them_once(app, clock)
         thread.join(5)
     assert len(counted) == 1
     assert len(shown) == 4 and len(set(shown)) == 1
+
+
+def test_while_one_thread_counts_again_the_others_are_shown_the_figures_it_had(app, clock):
+    """Only the thread that counts waits for a recount: a reader meanwhile is shown the
+    figures counted before, dated as they were, and the new ones once they are counted."""
+    with app.app_context():
+        old, old_at = cache.remembered(("recount",), lambda: "old figures")
+    clock[0] += 121
+    counting, done = threading.Event(), threading.Event()
+
+    def count_again():
+        counting.set()
+        done.wait(5)
+        return "new figures"
+
+    def ask():
+        with app.app_context():
+            cache.remembered(("recount",), count_again)
+
+    recount = threading.Thread(target=ask)
+    recount.start()
+    counting.wait(5)
+    with app.app_context():
+        assert cache.remembered(("recount",), lambda: "not counted") == (old, old_at)
+        done.set()
+        recount.join(5)
+        new, new_at = cache.remembered(("recount",), lambda: "not counted")
+    assert (new, old) == ("new figures", "old figures") and new_at > old_at
