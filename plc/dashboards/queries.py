@@ -370,14 +370,19 @@ def district_has_members(program_id: int, district_id: int) -> bool:
 def _at_held_meetings(statement, program_id: int, window: Window, now: datetime | None):
     """``statement`` over every programme member at every held meeting of their cohort that
     counts for them, with their attendance row if any."""
+    held = and_(_held_meetings(now or utcnow()), window.clause(Meeting.starts_at))
+    # The attendance rows of the programme's held meetings only, named in the join: without
+    # them PostgreSQL hashes every programme's attendance to find this one's.
+    meetings = select(Meeting.id).join(Cohort, Cohort.id == Meeting.cohort_id).where(
+        Cohort.program_id == program_id, held)
     return (
         statement.select_from(Membership)
         .join(Cohort, Cohort.id == Membership.cohort_id)
         .join(Meeting, Meeting.cohort_id == Membership.cohort_id)
         .outerjoin(Attendance, (Attendance.meeting_id == Meeting.id)
-                   & (Attendance.user_id == Membership.user_id))
-        .where(Cohort.program_id == program_id, Membership.role == MEMBER,
-               _held_meetings(now or utcnow()), window.clause(Meeting.starts_at),
+                   & (Attendance.user_id == Membership.user_id)
+                   & Attendance.meeting_id.in_(meetings))
+        .where(Cohort.program_id == program_id, Membership.role == MEMBER, held,
                _applies_to_member())
     )
 
