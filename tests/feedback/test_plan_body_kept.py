@@ -7,12 +7,14 @@ its rows."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, select, text, update
 
+from plc import stamps
 from plc.accounts.models import User
+from plc.db import utcnow
 from plc.extensions import db
 from plc.feedback.models import Comment
 from plc.plans.models import FACILITATORS_ONLY, ProgressUpdate
@@ -283,6 +285,26 @@ def test_a_plan_narrowed_to_its_facilitators_is_refused_to_a_peer_who_had_it_kep
     world.plan_a.visibility = FACILITATORS_ONLY
     db.session.commit()
     assert reader.get(f"/plans/{world.plan_a.id}").status_code == 404
+
+
+def assert_an_unstamped_write_shows_after_the_minute(monkeypatch, clock_of, reader, world,
+                                                    page: str, statement) -> str:
+    """Stands in for the clock, which changes what no write stamps: ``page`` is kept for
+    ``reader`` at :30 of a minute (``clock_of``: the module whose ``utcnow`` keys the body by
+    the minute), ``statement`` is written with the stamps off; the page is the same 29 s later
+    and rendered afresh 30 s later (returned)."""
+    now = utcnow().replace(second=30)
+    monkeypatch.setattr(clock_of, "utcnow", lambda: now)
+    before = page_of(reader, world, page)
+    db.session.commit()  # SQLite: one writer at a time
+    with db.engine.connect() as connection, stamps.unstamped(connection), connection.begin():
+        connection.execute(statement)
+    monkeypatch.setattr(clock_of, "utcnow", lambda: now + timedelta(seconds=29))
+    assert page_of(reader, world, page) == before
+    monkeypatch.setattr(clock_of, "utcnow", lambda: now + timedelta(seconds=30))
+    after = page_of(reader, world, page)
+    assert after != before
+    return after
 
 
 def statements_of(request) -> list[str]:
