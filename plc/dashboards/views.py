@@ -111,7 +111,7 @@ class Board:
 
     @cached_property
     def form(self) -> forms.NudgeForm:
-        form = self._form or _nudge_form(self.cohort)
+        form = self._form if self._form is not None else _nudge_form(self.cohort)
         if self.select_flagged:
             form.user_ids.data = self.flagged_shown
         return form
@@ -127,9 +127,9 @@ def _render_dashboard(cohort: Cohort, form: forms.NudgeForm | None = None, statu
     # Kept under the figures' count time and the minute (a member falls quiet with the clock
     # alone), beside the site's stamps, which every nudge, name or membership changes; a form
     # shown again holds what was typed and its errors, which no key covers.
-    body_key = None if form is not None else ("cohort-dashboard", cohort.id, counted_at, board.sort,
-                                  board.only, select_flagged,
-                                  utcnow().replace(second=0, microsecond=0))
+    body_key = None if form is not None else (
+        "cohort-dashboard", cohort.id, counted_at, board.sort, board.only, select_flagged,
+        utcnow().replace(second=0, microsecond=0))
     return render_template(
         "dashboards/cohort.html", title=_("Dashboard · %(cohort_name)s",
                                           cohort_name=cohort.name), cohort=cohort,
