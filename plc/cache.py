@@ -68,10 +68,8 @@ def remembered(key: Hashable, compute: Callable[[], T], store: str = "figures"
     # (A lock of its own per key: counting an export reads the rubric through this cache too.)
     with _lock:
         counting = _counting.setdefault((store, key), threading.Lock())
-    if kept is not None and not counting.acquire(blocking=False):
+    if not counting.acquire(blocking=kept is None):  # a cold start waits for the count
         return kept.value, kept.counted_at
-    if kept is None:
-        counting.acquire()
     try:
         fresh = _kept(cache, key)
         if fresh is None or fresh is kept:
