@@ -36,7 +36,7 @@ from sqlalchemy import func, insert, select, text
 
 from plc.accounts.models import User
 from plc.assessments.models import Checkpoint, PlannedChange, Rating, SelfAssessment
-from plc.dashboards import rollups
+from plc.dashboards import attendance_rollups, rollups
 from plc.dashboards.models import Nudge
 from plc.extensions import db
 from plc.feedback.models import Comment
@@ -232,6 +232,7 @@ def seed(scale: float, seed_value: int = 1, today: date | None = None, echo=prin
     reset_sequences()
     # The rows went in around the session's flush: the roll-ups are made from them at once.
     out.counts["activity_rollups"] = rollups.rebuild(db.session.connection())
+    out.counts["attendance_rollups"] = attendance_rollups.rebuild(db.session.connection())
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         # Fresh statistics, as autovacuum gives a live database: without them PostgreSQL plans

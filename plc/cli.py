@@ -215,15 +215,18 @@ def purge_expired(apply_: bool):
 @click.option("--program", "program_id", type=int, default=None,
               help="Only this programme's (by number); without it, every programme's.")
 def rebuild_rollups(program_id: int | None):
-    """Make the dashboards' activity roll-ups again from the events (progress updates,
-    comments, submitted worksheets). They are kept as the events are written; this is for a
-    database filled around the application (a restore of events only, a bulk import) or to
-    check them. One transaction."""
-    from plc.dashboards import rollups
+    """Make the dashboards' roll-ups again from the events: activity (progress updates,
+    comments, submitted worksheets) and attendance (meetings, attendance, memberships). They
+    are kept as the events are written; this is for a database filled around the application
+    (a restore of events only, a bulk import) or to check them. One transaction."""
+    from plc.dashboards import attendance_rollups, rollups
 
     with job_transaction():
-        written = rollups.rebuild(db.session.connection(), program_id=program_id)
-    click.echo(f"Rebuilt the activity roll-ups: {written} row{'s' if written != 1 else ''}.")
+        connection = db.session.connection()
+        activity = rollups.rebuild(connection, program_id=program_id)
+        attendance = attendance_rollups.rebuild(connection, program_id=program_id)
+    click.echo(f"Rebuilt the activity roll-ups: {activity} row{'s' if activity != 1 else ''}; "
+               f"the attendance roll-ups: {attendance} row{'s' if attendance != 1 else ''}.")
 
 
 @plc_group.command("import-framework")

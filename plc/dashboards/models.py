@@ -50,3 +50,27 @@ class ActivityRollup(db.Model):
     comments_received: Mapped[int] = mapped_column(default=0)  # others' live comments on it
     worksheets: Mapped[int] = mapped_column(default=0)  # worksheets submitted
     last_worksheet_at: Mapped[datetime | None]
+
+
+class AttendanceRollup(db.Model):
+    """One person's meetings in one cohort in one calendar month (the programme's time zone):
+    the cohort's meetings that month that count for them (not cancelled, and on or after the
+    day they joined, or with their attendance taken) and how many of those they came to
+    (present or late). What the dashboards and exports count instead of every seat of the
+    year.
+
+    Meetings still to come are in it: "held" depends on the moment of reading, so readers take
+    the months before the current one from here and the current month from the meetings
+    themselves (``dashboards/queries.py``). Kept by recounting a cohort whenever one of its
+    meetings, attendance rows or memberships is written (``dashboards/attendance_rollups.py``):
+    a cohort holds O(members x meetings) seats, a few hundred."""
+
+    __tablename__ = "attendance_rollups"
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    month: Mapped[int] = mapped_column(primary_key=True)  # year * 100 + month, local
+    meetings: Mapped[int] = mapped_column(default=0)
+    attended: Mapped[int] = mapped_column(default=0)

@@ -30,18 +30,16 @@ from sqlalchemy.orm import aliased
 
 from plc.accounts.models import User
 from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
-from plc.dashboards import rollups
-from plc.dashboards.models import ActivityRollup, Nudge
+from plc.dashboards import attendance_rollups, rollups
+from plc.dashboards.models import ActivityRollup, AttendanceRollup, Nudge
 from plc.db import UTCDateTime, utcnow
 from plc.extensions import db
 from plc.feedback.models import Comment
-from plc.meetings.models import ABSENT, CANCELLED, LATE, PRESENT, Attendance, Meeting
+from plc.meetings.models import ABSENT, ATTENDED, CANCELLED, Attendance, Meeting
 from plc.orgs.models import Organization
 from plc.plans.models import DRAFT, ActionPlan, Barrier, FocusArea, ProgressUpdate
 from plc.programs.models import MEMBER, Cohort, Membership
 from plc.rubrics.models import Competency, Framework, Level
-
-ATTENDED = (PRESENT, LATE)
 
 
 @dataclass(frozen=True)
@@ -282,7 +280,8 @@ def _facts_statement(program_id: int, cohort_ids: list[int] | None, window: Wind
     holds, not what the whole programme holds."""
     people = _people_in_view(program_id, cohort_ids, district_id)
     activity = _activity(program_id, people, window, time_zone)
-    attendance = _attendance_counts(program_id, window, now, cohort_ids, district_id)
+    attendance = _attendance_counts(program_id, window, now, cohort_ids, district_id,
+                                    time_zone)
     nudged = (
         select(Nudge.cohort_id, Nudge.user_id, func.max(Nudge.created_at).label("last"))
         .where(Nudge.user_id.in_(people))
@@ -320,25 +319,55 @@ def _facts_statement(program_id: int, cohort_ids: list[int] | None, window: Wind
     return _scoped(statement, cohort_ids, district_id)
 
 
-def _applies_to_member():
-    """A held meeting counts for a member from the day they joined the cohort, and any
-    meeting where their attendance was taken counts too (a roster imported late)."""
-    return or_(Meeting.starts_at >= Membership.created_at, Attendance.id.is_not(None))
+def _until_now(window: Window, now: datetime) -> Window:
+    """``window`` without what is still to come: only meetings started before now are held."""
+    return Window(window.start, now if window.end is None or window.end > now else window.end)
+
+
+def _seat_parts(program_id: int, window: Window, now: datetime, time_zone: str | None,
+                rolled, seat, scope=lambda _cohort_id, _user_id: true()) -> list:
+    """Selects of (..., held, came) rows that add up to the attendance at the programme's held
+    meetings in ``window``: the whole local months before the current one from the roll-ups
+    (``rolled(r)`` picks a roll-up row's columns), the rest (the current month, a range's
+    edge days, everything without a time zone) seat by seat (``seat`` picks a seat's columns
+    besides held and came). ``scope(cohort id, user id)`` narrows each part. The roll-ups hold
+    every cohort's rows, members' or not: callers keep the members they count."""
+    months, edges = whole_months(_until_now(window, now), time_zone)
+    parts = []
+    if months is not None:
+        r = AttendanceRollup
+        first, after = months
+        parts.append(rolled(r).where(
+            r.cohort_id.in_(select(Cohort.id).where(Cohort.program_id == program_id)),
+            r.month >= first if first is not None else true(),
+            r.month < after if after is not None else true(), scope(r.cohort_id, r.user_id)))
+    came = case((Attendance.status.in_(ATTENDED), 1), else_=0)
+    for edge in edges:
+        parts.append(_at_held_meetings(
+            select(*seat, literal(1).label("held"), came.label("came")), program_id, edge, now)
+            .where(scope(Membership.cohort_id, Membership.user_id)))
+    return parts
 
 
 def _attendance_counts(program_id: int, window: Window, now: datetime,
-                       cohort_ids: list[int] | None, district_id: int | None):
-    attended = func.sum(case((Attendance.status.in_(ATTENDED), 1), else_=0))
-    counts = _at_held_meetings(
-        select(Membership.cohort_id, Membership.user_id,
-               func.count(Meeting.id).label("held"), attended.label("attended")),
-        program_id, window, now)
-    if cohort_ids is not None:
-        counts = counts.where(Membership.cohort_id.in_(cohort_ids))
-    if district_id is not None:
-        counts = counts.where(Membership.user_id.in_(
-            select(User.id).where(_in_district(district_id))))
-    return counts.group_by(Membership.cohort_id, Membership.user_id).subquery()
+                       cohort_ids: list[int] | None, district_id: int | None,
+                       time_zone: str | None):
+    """Per (cohort, member): the meetings held in ``window`` that count for them and those
+    they came to. O(members x months) roll-up rows and the current month's seats."""
+    def scope(cohort_id, user_id):
+        return and_(cohort_id.in_(cohort_ids) if cohort_ids is not None else true(),
+                    user_id.in_(select(User.id).where(_in_district(district_id)))
+                    if district_id is not None else true())
+
+    parts = _seat_parts(
+        program_id, window, now, time_zone,
+        lambda r: select(r.cohort_id.label("cohort_id"), r.user_id.label("user_id"),
+                         r.meetings.label("held"), r.attended.label("came")),
+        (Membership.cohort_id.label("cohort_id"), Membership.user_id.label("user_id")), scope)
+    seats = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    return (select(seats.c.cohort_id, seats.c.user_id, func.sum(seats.c.held).label("held"),
+                   func.sum(seats.c.came).label("attended"))
+            .group_by(seats.c.cohort_id, seats.c.user_id).subquery())
 
 
 def member_facts(program_id: int, cohort_ids: list[int] | None = None,
@@ -383,7 +412,7 @@ def _at_held_meetings(statement, program_id: int, window: Window, now: datetime 
                    & (Attendance.user_id == Membership.user_id)
                    & Attendance.meeting_id.in_(meetings))
         .where(Cohort.program_id == program_id, Membership.role == MEMBER, held,
-               _applies_to_member())
+               attendance_rollups.applies_to_member())
     )
 
 
@@ -492,7 +521,7 @@ def recent_attendance(cohort_id: int, last: int, now: datetime | None = None
         .outerjoin(Attendance, (Attendance.meeting_id == Meeting.id)
                    & (Attendance.user_id == Membership.user_id))
         .where(Membership.cohort_id == cohort_id, Membership.role == MEMBER,
-               _held_meetings(now or utcnow()), _applies_to_member())
+               _held_meetings(now or utcnow()), attendance_rollups.applies_to_member())
         .subquery()
     )
     found: dict[int, list[str | None]] = {}
@@ -592,11 +621,13 @@ class GroupFacts:
     comments: int
 
 
-def group_facts(program_id: int, active_since: datetime,
+def group_facts(program_id: int, active_since: datetime, time_zone: str | None,
                 now: datetime | None = None) -> list[GroupFacts]:
     """member_facts summed in the database by (cohort, district): one statement, whatever
-    the number of cohorts and members. The page adds the cells up by cohort or by district."""
-    facts = _facts_statement(program_id, None, Window(), now or utcnow()).subquery()
+    the number of cohorts and members. The page adds the cells up by cohort or by district.
+    ``time_zone``: the programme's (attendance is read from its roll-ups by local month)."""
+    facts = _facts_statement(program_id, None, Window(), now or utcnow(),
+                             time_zone=time_zone).subquery()
     c = list(facts.c)
     (cohort_id, _user_id, _name, _email, _org, district_id, district_name, _joined, _plan_id,
      visibility, _shared_at, updates, last_update, given, _received, _submitted,
@@ -669,8 +700,8 @@ class LocalMonths:
 def monthly(program_id: int, months: LocalMonths, now: datetime | None = None
             ) -> dict[tuple[int, int], MonthFacts]:
     """(year, month) -> the programme's activity that month (``months``, in the programme's
-    time zone), counted over its cohorts' members. Two grouped statements: the roll-ups,
-    and attendance."""
+    time zone), counted over its cohorts' members. Two grouped statements: the activity
+    roll-ups, and attendance (its roll-ups and the current month's seats)."""
     window = months.window()
     members = (
         select(distinct(Membership.user_id).label("user_id"))
@@ -693,12 +724,17 @@ def monthly(program_id: int, months: LocalMonths, now: datetime | None = None
         y, m = divmod(int(key), 100)
         found[(y, m)] = MonthFacts(y, m, active_people, int(updates or 0),
                                    int(comments or 0), int(worksheets or 0))
-    seats = _at_held_meetings(
-        select(months.bucket(Meeting.starts_at).label("month"),
-               case((Attendance.status.in_(ATTENDED), 1), else_=0).label("came")),
-        program_id, window, now).subquery()
+    parts = _seat_parts(
+        program_id, window, now or utcnow(), months.time_zone,
+        lambda r: select(r.month.label("month"), r.meetings.label("held"),
+                         r.attended.label("came"))
+        .join(Membership, (Membership.cohort_id == r.cohort_id)
+              & (Membership.user_id == r.user_id) & (Membership.role == MEMBER)),
+        (months.bucket(Meeting.starts_at).label("month"),))
+    seats = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     for month_key, held, came in db.session.execute(
-        select(seats.c.month, func.count(), func.sum(seats.c.came)).group_by(seats.c.month)
+        select(seats.c.month, func.sum(seats.c.held), func.sum(seats.c.came))
+        .group_by(seats.c.month)
     ).tuples():
         key = divmod(int(month_key), 100)
         before = found.get(key, MonthFacts(*key))

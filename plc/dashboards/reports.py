@@ -58,7 +58,7 @@ def program_report(program: Program) -> ProgramReport:
 
 def _program_figures(program: Program, since: datetime, today: date) -> ProgramFigures:
     """Four statements: the grouped member facts, the cohorts, and the two monthly counts."""
-    groups = queries.group_facts(program.id, since)
+    groups = queries.group_facts(program.id, since, program.time_zone)
     return ProgramFigures(
         figures.by_cohort(groups, queries.cohorts(program.id)),
         figures.by_district(groups), figures.overall(groups),
@@ -84,7 +84,8 @@ def cohort_participation(cohort: Cohort) -> CohortParticipation:
     """One statement: the cohort's member facts."""
     program = cohort.program
     return CohortParticipation(cohort, program, month_start(program),
-                               queries.member_facts(program.id, [cohort.id]))
+                               queries.member_facts(program.id, [cohort.id],
+                                                    time_zone=program.time_zone))
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def cohort_figures(cohort: Cohort, missed_meetings: int) -> tuple[CohortFigures,
     def count() -> CohortFigures:
         now = utcnow()
         return CohortFigures(
-            queries.member_facts(program.id, [cohort.id], now=now),
+            queries.member_facts(program.id, [cohort.id], now=now, time_zone=program.time_zone),
             queries.checkpoints(program.id), queries.focus_ratings(cohort.id, program.id),
             queries.recent_attendance(cohort.id, max(missed_meetings, 1), now),
         )

@@ -290,7 +290,7 @@ def _add_cascaded(session: Session, ids: dict[type, set[int]],
 
 @event.listens_for(Session, "before_flush")
 def _read_before(session: Session, _flush_context, _instances) -> None:
-    if session.info.get(_PAUSED):
+    if is_paused(session):
         return
     changing = [*(o for o in session.dirty if type(o) in RELEVANT and _moved(o)),
                 *(o for o in session.deleted if type(o) in RELEVANT)]
@@ -309,7 +309,7 @@ def _read_before(session: Session, _flush_context, _instances) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _apply_after(session: Session, _flush_context) -> None:
-    if session.info.get(_PAUSED):
+    if is_paused(session):
         return
     before = session.info.pop(_BEFORE, [])
     pairs = session.info.pop(_PAIRS, set())
@@ -327,10 +327,15 @@ def _apply_after(session: Session, _flush_context) -> None:
         refresh(connection, {p for p in pairs if p[1] is not None and p[0] not in whole})
 
 
+def is_paused(session: Session) -> bool:
+    return bool(session.info.get(_PAUSED))
+
+
 @contextmanager
 def paused(session: Session):
-    """Turns the flush's upkeep off for bulk work that rebuilds afterwards (the demo seeding):
-    ``with rollups.paused(session): ...`` then ``rollups.rebuild(...)``."""
+    """Turns the flush's upkeep off, of these roll-ups and of the attendance roll-ups, for bulk
+    work that rebuilds both afterwards: ``with rollups.paused(session): ...`` then
+    ``rollups.rebuild(...)`` and ``attendance_rollups.rebuild(...)``."""
     session.info[_PAUSED] = True
     try:
         yield

@@ -297,7 +297,7 @@ def lead_summary(programs: list[Program]) -> LeadSummary | None:
         return None
     program = programs[0]  # newest first
     month_start = reports.month_start(program)
-    groups = dashboard_queries.group_facts(program.id, month_start)
+    groups = dashboard_queries.group_facts(program.id, month_start, program.time_zone)
     today = today_in(program.time_zone)
     last_month_end = today.replace(day=1) - timedelta(days=1)
     months = dashboard_queries.monthly(

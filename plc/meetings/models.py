@@ -103,6 +103,7 @@ LATE = "late"
 EXCUSED = "excused"
 ABSENT = "absent"
 ATTENDANCE_STATUSES = (PRESENT, LATE, EXCUSED, ABSENT)
+ATTENDED = (PRESENT, LATE)  # what the participation figures count as having come
 
 
 class AgendaItem(db.Model):

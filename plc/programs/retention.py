@@ -21,7 +21,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select, update
 
 from plc.audit import services as audit
-from plc.dashboards import rollups
+from plc.dashboards import attendance_rollups, rollups
 from plc.db import utcnow
 from plc.extensions import db
 from plc.programs import closing
@@ -131,8 +131,10 @@ def purge(item: Expired, *, years: int) -> dict[str, int]:
             else:
                 statement = delete(model).where(where)
             db.session.execute(statement, execution_options={"synchronize_session": False})
-    # No update, comment or worksheet is left: neither is a roll-up row of the year.
+    # No update, comment, worksheet or attendance row is left: the roll-ups keep no count of
+    # the year but its meetings (the meetings stay, so held meetings are still counted).
     rollups.rebuild(db.session.connection(), program_id=program.id)
+    attendance_rollups.rebuild(db.session.connection(), program_id=program.id)
     left = counts(program.id)
     if left:  # a kind that escaped its statement: roll back rather than half-purge
         raise RuntimeError(f"{program.name}: the purge left {left}")

@@ -26,7 +26,8 @@ def _month_start(known) -> datetime:
 
 
 def test_group_facts_by_cohort_and_district(known):
-    groups = queries.group_facts(known.program.id, _month_start(known))
+    groups = queries.group_facts(known.program.id, _month_start(known),
+                                 known.program.time_zone)
     cohort = figures.by_cohort(groups, queries.cohorts(known.program.id))
     assert len(cohort) == 1
     c = cohort[0]

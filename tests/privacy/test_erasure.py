@@ -70,9 +70,10 @@ def every_text_in_the_database() -> str:
 def participation(program_id: int) -> tuple:
     """What the dashboards count of participation: members and meetings held and attended, by
     cohort and district, and month by month."""
-    groups = sorted((g.cohort_id, g.district_id, g.members, g.meetings_held, g.meetings_attended)
-                    for g in dashboard_queries.group_facts(program_id, utcnow()))
     program = db.session.get(Program, program_id)
+    groups = sorted((g.cohort_id, g.district_id, g.members, g.meetings_held, g.meetings_attended)
+                    for g in dashboard_queries.group_facts(program_id, utcnow(),
+                                                           program.time_zone))
     year = dashboard_queries.LocalMonths(program.time_zone, program.starts_on, program.ends_on)
     months = sorted((key, m.meetings_held, m.meetings_attended) for key, m in
                     dashboard_queries.monthly(program_id, year).items())
