@@ -11,7 +11,7 @@ PORT ?= 5000
 # (some machines set PYTHONDONTWRITEBYTECODE; it doubles the CPU time of starting a process).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test test-fast lint setup dev-setup catalogs catalogs-update migrate-check clean bench tools loadtest screenshots
+.PHONY: run test test-fast lint setup dev-setup catalogs catalogs-update migrate-check clean bench bench-compare tools loadtest screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -92,18 +92,41 @@ lint: dev-setup
 # BENCH_DATABASE_URL (a scratch PostgreSQL database: its data is replaced) also PostgreSQL.
 BENCH_SCALE ?= 1
 BENCH_TAG := $(if $(filter 1,$(BENCH_SCALE)),,--tag scale$(BENCH_SCALE))
-BENCH_DB := $(abspath bench/data/bench.db)
+bench_db = $(abspath bench/data/bench$(filter-out 1,$(1)).db)
+BENCH_DB := $(call bench_db,$(BENCH_SCALE))
+# $(call seed_bench,url,scale,extra seed options)
+seed_bench = PLC_DATABASE_URL="$(1)" $(FLASK) db upgrade && \
+	PLC_DATABASE_URL="$(1)" $(BIN)/python bench/seed.py --scale $(2) $(3)
 bench: dev-setup tools
 	mkdir -p bench/data
 	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
-	PLC_DATABASE_URL=sqlite:///$(BENCH_DB) $(FLASK) db upgrade
-	PLC_DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python bench/seed.py --scale $(BENCH_SCALE)
+	$(call seed_bench,sqlite:///$(BENCH_DB),$(BENCH_SCALE))
 	$(BIN)/python bench/run.py --database-url sqlite:///$(BENCH_DB) $(BENCH_TAG) $(BENCH_ARGS)
 	if [ -n "$(BENCH_DATABASE_URL)" ]; then \
-	  PLC_DATABASE_URL="$(BENCH_DATABASE_URL)" $(FLASK) db upgrade && \
-	  PLC_DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/seed.py --force \
-	    --scale $(BENCH_SCALE) && \
+	  $(call seed_bench,$(BENCH_DATABASE_URL),$(BENCH_SCALE),--force) && \
 	  $(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_TAG) $(BENCH_ARGS); \
+	fi
+
+# Scale 1 against BENCH_COMPARE_SCALE (5) in one interleaved run (bench/compare.py: the ratios
+# within 10% of each other), on the SQLite files `make bench` leaves (seeded when missing,
+# migrated when not), and
+# with BENCH_DATABASE_URL and BENCH_COMPARE_URL (scratch databases, seeded afresh) PostgreSQL.
+BENCH_COMPARE_SCALE ?= 5
+BENCH_COMPARE_DB := $(call bench_db,$(BENCH_COMPARE_SCALE))
+bench-compare: dev-setup tools
+	mkdir -p bench/data
+	for scale in 1 $(BENCH_COMPARE_SCALE); do \
+	  file=$(abspath bench/data)/bench$$( [ $$scale = 1 ] || echo $$scale ).db; \
+	  if [ -f $$file ]; then PLC_DATABASE_URL=sqlite:///$$file $(FLASK) db upgrade; \
+	  else $(call seed_bench,sqlite:///$$file,$$scale); fi || exit 1; \
+	done
+	$(BIN)/python bench/compare.py --database-url sqlite:///$(call bench_db,1) \
+	  --against sqlite:///$(BENCH_COMPARE_DB) $(BENCH_ARGS)
+	if [ -n "$(BENCH_DATABASE_URL)" ] && [ -n "$(BENCH_COMPARE_URL)" ]; then \
+	  $(call seed_bench,$(BENCH_DATABASE_URL),1,--force) && \
+	  $(call seed_bench,$(BENCH_COMPARE_URL),$(BENCH_COMPARE_SCALE),--force) && \
+	  $(BIN)/python bench/compare.py --database-url "$(BENCH_DATABASE_URL)" \
+	    --against "$(BENCH_COMPARE_URL)" $(BENCH_ARGS); \
 	fi
 
 # The load tools from Debian's packages, when missing: wrk (the benchmark's load generator;

@@ -48,7 +48,8 @@ SITE = 1  # the one row
 UNSHOWN = frozenset({
     "site_stamps", "user_sessions", "login_failures", "second_factor_failures",
     "password_resets", "reading_records", "notifications", "digest_runs", "outbox",
-    "audit_events", "activity_rollups", "meeting_reminders", "data_exports",
+    "audit_events", "activity_rollups", "attendance_rollups", "meeting_reminders",
+    "data_exports",
 })
 ROW_STAMPED = frozenset({
     "action_plans", "focus_areas", "barriers", "action_steps", "plan_revisions",

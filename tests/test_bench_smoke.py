@@ -79,6 +79,35 @@ def test_run_measures_every_page_with_no_errors_and_writes_the_table(bench_cohor
     assert re.search(r"^- (met   |MISSED) Burst: bare reference p99 \d+ ms", table, re.M)
 
 
+@pytest.mark.slow
+def test_compare_serves_two_databases_at_once_and_reports_each_ratio(bench_cohort, app_config,
+                                                                     tmp_path):
+    """Here the database is compared with itself: both sides run the same statements."""
+    db.session.commit()
+    url = app_config["SQLALCHEMY_DATABASE_URI"]
+    results = tmp_path / "results"
+
+    done = subprocess.run(
+        [sys.executable, "bench/compare.py", "--database-url", url, "--against", url,
+         "--duration", "0.1", "--rounds", "1", "--sessions", "1", "--warmup", "0.05",
+         "--connections", "2", "--workers", "1", "--threads", "1",
+         "--results-dir", str(results), "--generator", GENERATOR],
+        cwd=ROOT, capture_output=True, text=True, timeout=180, check=False)
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    [report] = results.glob("*-compare.md")
+    table = report.read_text()
+    assert "1 session (" in table and run.GENERATORS[GENERATOR] in table
+    for label in ("Home (member)", "Plan page", "Programme dashboard", "Participation CSV"):
+        row = next(line for line in table.splitlines() if line.startswith(f"| {label}"))
+        cells = row.split("|")
+        assert all(float(cell) > 0 for cell in cells[2:6]), row  # req/s and ratios
+        statements = cells[7].split("/")
+        assert statements[0].strip() == statements[1].strip() != "0", row
+        assert re.search(rf"^- met    {re.escape(label)}.*: \d+ statements against \d+",
+                         table, re.M), label
+
+
 class _Answers(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as gunicorn behind the bench
 
