@@ -242,6 +242,18 @@ def _events_in(program_id: int, people, window: Window) -> list:
     return [updates, given, received, submitted]
 
 
+def _in_months(column, months: tuple[int | None, int | None]):
+    """A roll-up's month key within (first, key after the last), None for an open end."""
+    first, after = months
+    return and_(column >= first if first is not None else true(),
+                column < after if after is not None else true())
+
+
+def _union(parts: list):
+    """One subquery of the parts' rows (a UNION ALL of one part is just that part)."""
+    return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+
+
 def _activity(program_id: int, people, window: Window, time_zone: str | None):
     """Per person in view: updates, comments given and received, submitted worksheets and the
     latest of each in ``window``. Whole months come from the roll-ups (O(people x months)
@@ -251,17 +263,14 @@ def _activity(program_id: int, people, window: Window, time_zone: str | None):
     parts = []
     if months is not None:
         r = ActivityRollup
-        first, after = months
         parts.append(
             _named(r.user_id, r.updates, r.last_update_at, r.comments_given, r.last_comment_at,
                    r.comments_received, r.worksheets, r.last_worksheet_at)
             .where(r.program_id == program_id, r.user_id.in_(people),
-                   r.month >= first if first is not None else true(),
-                   r.month < after if after is not None else true()))
+                   _in_months(r.month, months)))
     for edge in edges:
         parts.extend(_events_in(program_id, people, edge))
-    rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    c = rows.c
+    c = _union(parts).c
     return (
         select(c.user_id, *(func.sum(c[name]).label(name) for name in (
             "updates", "given", "received", "worksheets")),
@@ -336,11 +345,9 @@ def _seat_parts(program_id: int, window: Window, now: datetime, time_zone: str |
     parts = []
     if months is not None:
         r = AttendanceRollup
-        first, after = months
         parts.append(rolled(r).where(
             r.cohort_id.in_(select(Cohort.id).where(Cohort.program_id == program_id)),
-            r.month >= first if first is not None else true(),
-            r.month < after if after is not None else true(), scope(r.cohort_id, r.user_id)))
+            _in_months(r.month, months), scope(r.cohort_id, r.user_id)))
     came = case((Attendance.status.in_(ATTENDED), 1), else_=0)
     for edge in edges:
         parts.append(_at_held_meetings(
@@ -364,7 +371,7 @@ def _attendance_counts(program_id: int, window: Window, now: datetime,
         lambda r: select(r.cohort_id.label("cohort_id"), r.user_id.label("user_id"),
                          r.meetings.label("held"), r.attended.label("came")),
         (Membership.cohort_id.label("cohort_id"), Membership.user_id.label("user_id")), scope)
-    seats = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    seats = _union(parts)
     return (select(seats.c.cohort_id, seats.c.user_id, func.sum(seats.c.held).label("held"),
                    func.sum(seats.c.came).label("attended"))
             .group_by(seats.c.cohort_id, seats.c.user_id).subquery())
@@ -731,7 +738,7 @@ def monthly(program_id: int, months: LocalMonths, now: datetime | None = None
         .join(Membership, (Membership.cohort_id == r.cohort_id)
               & (Membership.user_id == r.user_id) & (Membership.role == MEMBER)),
         (months.bucket(Meeting.starts_at).label("month"),))
-    seats = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    seats = _union(parts)
     for month_key, held, came in db.session.execute(
         select(seats.c.month, func.sum(seats.c.held), func.sum(seats.c.came))
         .group_by(seats.c.month)
