@@ -1,8 +1,8 @@
 """The dashboards' figures, kept for a few minutes.
 
-The activity counts come from the roll-ups (plc/dashboards/rollups.py), so a programme
-dashboard no longer counts the year's updates and comments (about 0.1 s uncached at the
-benchmark's size, against 1 to 2 s before); attendance is still counted from its table. Its
+The activity and attendance counts come from roll-ups (plc/dashboards/rollups.py and
+attendance_rollups.py), so a programme dashboard no longer counts the year's updates,
+comments and seats (about 0.1 s uncached at the benchmark's size, against 1 to 2 s before). Its
 readers look at it a few times a day and do not need it to the second, so each worker keeps
 what it counted for FIGURES_CACHE_SECONDS and the page says when the figures were counted:
 optional now, it spares the database repeated reads. The cache is per worker process (no
