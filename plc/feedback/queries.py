@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Integer, String, bindparam, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import joinedload
 
 from plc import paging, permissions
@@ -93,23 +104,22 @@ def plan_threads(plan_id: int, update_ids: list[int] | None = None, page: int = 
     return threads
 
 
-def plan_content_stamp(plan_id: int) -> tuple:
-    """What moves with every comment and progress update on the plan, added, edited or
-    removed (one statement): for each, the count, the newest id and creation, and the sum of
-    the versions, which every ORM update of a row bumps. A bulk update moves none of them: it
-    changes the site's stamp instead (plc/stamps.py)."""
-    rows = db.session.execute(_content_stamp_statement(), {"plan_id": plan_id}).tuples()
-    return tuple(sorted(rows))  # a union's rows come in no promised order; each is named
+def content_stamp_of(plan_id) -> list:
+    """What moves with every comment and progress update on the plan ``plan_id`` (a column or
+    a parameter), added, edited or removed: for each kind, one scalar subquery of its count,
+    newest id and creation, and the sum of its versions (which every ORM update of a row
+    bumps), as one string. A bulk update moves none of them: it changes the site's stamp
+    instead (plc/stamps.py). The plan page reads them with its plan
+    (plans.queries.plan_seen_stamped) and keys its kept body by them."""
+    def stamp(model):
+        parts = (func.count(model.id), func.max(model.id), func.max(model.created_at),
+                 func.sum(model.version))
+        text = literal("")
+        for part in parts:
+            text = text + func.coalesce(cast(part, String), "") + ","
+        return select(text).where(model.plan_id == plan_id).scalar_subquery()
 
-
-@built_once
-def _content_stamp_statement():
-    def stamp(model, kind: str):
-        return (select(literal(kind), func.count(model.id), func.max(model.id),
-                       func.max(model.created_at), func.sum(model.version))
-                .where(model.plan_id == bindparam("plan_id")))
-
-    return union_all(stamp(Comment, "comments"), stamp(ProgressUpdate, "updates"))
+    return [stamp(Comment), stamp(ProgressUpdate)]
 
 
 @built_once

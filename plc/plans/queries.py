@@ -14,6 +14,7 @@ from plc.assessments.models import SUBMITTED, Checkpoint, Rating, SelfAssessment
 from plc.assessments.queries import Sheet, sheet
 from plc.db import built_once
 from plc.extensions import db
+from plc.feedback import queries as feedback_queries
 from plc.meetings.models import Meeting
 from plc.plans.models import ActionPlan, ActionStep, FocusArea, PlanRevision, ProgressUpdate
 from plc.programs import queries as program_queries
@@ -33,22 +34,36 @@ def plan(plan_id: int) -> ActionPlan | None:
 def plan_seen(plan_id: int) -> tuple[ActionPlan | None, frozenset[int]]:
     """The plan with its author and programme, and ``author_cohort_ids``, in one statement:
     what every page about a plan reads first, to know whether the reader may see it."""
-    row = db.session.execute(_plan_seen_statement(), {"plan_id": plan_id}).first()
+    plan, cohort_ids, _stamp = _seen(plan_id, stamped=False)
+    return plan, cohort_ids
+
+
+def plan_seen_stamped(plan_id: int) -> tuple[ActionPlan | None, frozenset[int], tuple]:
+    """``plan_seen`` and, in the same statement, what moves with every comment and progress
+    update on the plan (``feedback.queries.content_stamp_of``): what the plan page keys its
+    kept body by."""
+    return _seen(plan_id, stamped=True)
+
+
+def _seen(plan_id: int, stamped: bool) -> tuple[ActionPlan | None, frozenset[int], tuple]:
+    row = db.session.execute(_plan_seen_statement(stamped), {"plan_id": plan_id}).first()
     if row is None:
-        return None, frozenset()
-    plan, cohort_ids = row
-    return plan, frozenset(int(i) for i in cohort_ids.split(",")) if cohort_ids else frozenset()
+        return None, frozenset(), ()
+    plan, cohort_ids, *stamp = row
+    return (plan, frozenset(int(i) for i in cohort_ids.split(",")) if cohort_ids else frozenset(),
+            tuple(stamp))
 
 
 @built_once
-def _plan_seen_statement():
+def _plan_seen_statement(stamped: bool):
     cohort_ids = (
         program_queries.member_cohorts(ActionPlan.user_id, ActionPlan.program_id)
         .with_only_columns(func.aggregate_strings(cast(Membership.cohort_id, String), ","))
         .scalar_subquery()
     )
+    stamp = feedback_queries.content_stamp_of(ActionPlan.id) if stamped else []
     return (
-        select(ActionPlan, cohort_ids).where(ActionPlan.id == bindparam("plan_id"))
+        select(ActionPlan, cohort_ids, *stamp).where(ActionPlan.id == bindparam("plan_id"))
         .options(joinedload(ActionPlan.user), joinedload(ActionPlan.program))
         .execution_options(populate_existing=True)  # after a rollback, fresh rows
     )

@@ -21,7 +21,7 @@ from plc.assessments.queries import today_in
 from plc.errors import DomainError, show_on_form
 from plc.feedback import queries as feedback_queries
 from plc.plans import forms, queries, revisions, services
-from plc.plans.loading import editable_plan, visible_plan
+from plc.plans.loading import editable_plan, visible_plan, visible_plan_stamped
 from plc.privacy import reading
 from plc.privacy.models import PLAN
 from plc.programs import queries as program_queries
@@ -70,7 +70,7 @@ def _rubric_context(sheet) -> dict:
 @bp.get("/plans/<int:plan_id>")
 @login_required
 def plan(plan_id: int):
-    plan, cohort_ids = visible_plan(plan_id)
+    plan, cohort_ids, content = visible_plan_stamped(plan_id)
     readers = reading.opened(current_user, PLAN, plan.id, plan.user_id, cohort_ids,
                              plan_visibility=plan.visibility)
     own = permissions.can_edit_plan(current_user, plan)
@@ -79,7 +79,7 @@ def plan(plan_id: int):
         "plans/plan.html", title=_title(plan, own), own=own, plan=plan, program=plan.program,
         newer_checkpoint=queries.newer_assessment(plan) if own else None, today=today,
         zone=plan.program.time_zone, readers=readers, audiences=forms.AUDIENCES,
-        body=_PlanBody(plan), body_key=_body_key(plan, today),
+        body=_PlanBody(plan), body_key=_body_key(plan, content, today),
     )
 
 
@@ -87,12 +87,13 @@ def plan(plan_id: int):
 _PAGE_ARGS = ("updates", "feedback", "update", "comment")
 
 
-def _body_key(plan, today: date) -> tuple:
+def _body_key(plan, content: tuple, today: date) -> tuple:
     """What the body below the plan page's header shows, short of what the site's stamp that
-    every kept piece is keyed by covers (plc/stamps.py): read before the body's rows, so a body
-    is never kept under a newer key than what it shows."""
-    return ("plan-body", plan.id, plan.version, feedback_queries.plan_content_stamp(plan.id),
-            current_user.id, today, tuple(request.args.get(name) for name in _PAGE_ARGS))
+    every kept piece is keyed by covers (plc/stamps.py); ``content``: the stamp of its comments
+    and updates, read with the plan, before the body's rows, so a body is never kept under a
+    newer key than what it shows."""
+    return ("plan-body", plan.id, plan.version, content, current_user.id, today,
+            tuple(request.args.get(name) for name in _PAGE_ARGS))
 
 
 class _PlanBody:
