@@ -6,6 +6,7 @@ on the phone nothing scrolls sideways."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -124,6 +125,9 @@ def test_facilitator_and_lead_homes(live_server, checker, cohort, size):
     assert checker.path.endswith("/dashboard")
     if size == "phone":
         page.get_by_role("button", name="Toggle navigation").click()
+        # Unfolded, not unfolding: a click during the menu's slide was seen to land on
+        # nothing when the machine was busy.
+        expect(page.locator("#nav-main")).to_have_class(re.compile(r"\bshow\b"))
     checker.click(page.get_by_role("button", name="Sign out"))
 
     sign_in(checker, "lee@example.org")
