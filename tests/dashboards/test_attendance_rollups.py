@@ -6,7 +6,6 @@ kept as they were written equal the rows a rebuild makes, and the figures read f
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -31,7 +30,7 @@ from plc.programs import retention
 from plc.programs import services as program_services
 from plc.programs.models import Membership
 from tests import factories
-from tests.dashboards.histories import replay
+from tests.dashboards.histories import assert_the_second_writer_waits, replay
 from tests.worlds import Spec, world_fixture
 
 pytestmark = pytest.mark.database
@@ -246,35 +245,15 @@ def test_a_second_writer_to_a_cohort_recounts_after_the_first_commits(app, seats
     first_id, second_id = w["people"][0].id, w["people"][2].id  # both in cohort 1
     db.session.commit()  # read nothing more before the two writers are done: on SQLite a read
     # outside a request begins a write transaction
-    first, second = db.engine.connect(), db.engine.connect()
-    try:
-        first.begin()
-        first.execute(Attendance.__table__.insert().values(
-            meeting_id=meeting_id, user_id=first_id, status="present",
-            recorded_at=MOMENTS[3]))
-        attendance_rollups.recount(first, [cohort_id])
-        errors: list[BaseException] = []
+    def take(person_id: int, status: str):
+        def write(connection):
+            connection.execute(Attendance.__table__.insert().values(
+                meeting_id=meeting_id, user_id=person_id, status=status,
+                recorded_at=MOMENTS[3]))
+            attendance_rollups.recount(connection, [cohort_id])
+        return write
 
-        def take_later():
-            try:
-                with second.begin():
-                    second.execute(Attendance.__table__.insert().values(
-                        meeting_id=meeting_id, user_id=second_id, status="late",
-                        recorded_at=MOMENTS[3]))
-                    attendance_rollups.recount(second, [cohort_id])
-            except BaseException as exc:  # noqa: BLE001 (reported by the test's thread)
-                errors.append(exc)
-
-        waiting = threading.Thread(target=take_later)
-        waiting.start()
-        waiting.join(0.5)
-        assert waiting.is_alive(), "the second writer did not wait for the first"
-        first.commit()
-        waiting.join(10)
-        assert not errors, errors
-    finally:
-        first.close()
-        second.close()
+    assert_the_second_writer_waits(take(first_id, "present"), take(second_id, "late"))
     rows = {(r[1], r[2]): r[3:] for r in _rows() if r[0] == cohort_id}
     assert rows[(first_id, 202610)] == (1, 1)
     assert rows[(second_id, 202610)] == (1, 1)

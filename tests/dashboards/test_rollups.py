@@ -5,7 +5,6 @@ dashboards' figures read from them equal the figures counted from the events."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -27,7 +26,7 @@ from plc.programs import retention
 from plc.programs import services as program_services
 from plc.programs.models import Membership
 from tests import factories
-from tests.dashboards.histories import replay
+from tests.dashboards.histories import assert_the_second_writer_waits, replay
 from tests.worlds import Spec, world_fixture
 
 pytestmark = pytest.mark.database
@@ -251,31 +250,11 @@ def test_two_writers_counting_into_one_row_lose_nothing(app, rollup_world):
     key = (w["program"].id, w["people"][0].id, 202610)
     moment = datetime(2026, 10, 15, 12, tzinfo=UTC)
     db.session.commit()
-    first, second = db.engine.connect(), db.engine.connect()
-    try:
-        first.begin()
-        rollups.apply(first, [], [rollups.Contribution(key, rollups.GIVEN, moment,
-                                                       "America/New_York")])
-        errors: list[BaseException] = []
-
-        def add_later():
-            try:
-                with second.begin():
-                    rollups.apply(second, [], [rollups.Contribution(
-                        key, rollups.GIVEN, moment.replace(day=16), "America/New_York")])
-            except BaseException as exc:  # noqa: BLE001 (reported by the test's thread)
-                errors.append(exc)
-
-        waiting = threading.Thread(target=add_later)
-        waiting.start()
-        waiting.join(0.5)
-        assert waiting.is_alive(), "the second writer did not wait for the first"
-        first.commit()
-        waiting.join(10)
-        assert not errors, errors
-    finally:
-        first.close()
-        second.close()
+    assert_the_second_writer_waits(
+        lambda first: rollups.apply(first, [], [rollups.Contribution(
+            key, rollups.GIVEN, moment, "America/New_York")]),
+        lambda second: rollups.apply(second, [], [rollups.Contribution(
+            key, rollups.GIVEN, moment.replace(day=16), "America/New_York")]))
     row = db.session.get(ActivityRollup, key)
     assert (row.comments_given, row.last_comment_at) == (2, moment.replace(day=16))
 
