@@ -115,10 +115,10 @@ BENCH_COMPARE_SCALE ?= 5
 BENCH_COMPARE_DB := $(call bench_db,$(BENCH_COMPARE_SCALE))
 bench-compare: dev-setup tools
 	mkdir -p bench/data
-	for scale in 1 $(BENCH_COMPARE_SCALE); do \
-	  file=$(abspath bench/data)/bench$$( [ $$scale = 1 ] || echo $$scale ).db; \
-	  if [ -f $$file ]; then PLC_DATABASE_URL=sqlite:///$$file $(FLASK) db upgrade; \
-	  else $(call seed_bench,sqlite:///$$file,$$scale); fi || exit 1; \
+	for pair in "$(call bench_db,1) 1" "$(BENCH_COMPARE_DB) $(BENCH_COMPARE_SCALE)"; do \
+	  set -- $$pair; \
+	  if [ -f $$1 ]; then PLC_DATABASE_URL=sqlite:///$$1 $(FLASK) db upgrade; \
+	  else $(call seed_bench,sqlite:///$$1,$$2); fi || exit 1; \
 	done
 	$(BIN)/python bench/compare.py --database-url sqlite:///$(call bench_db,1) \
 	  --against sqlite:///$(BENCH_COMPARE_DB) $(BENCH_ARGS)

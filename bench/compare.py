@@ -41,11 +41,12 @@ from bench.run import (
     machine,
     make_app,
     normalize_url,
+    page_cookies,
     page_urls,
-    sign_in,
     start_gunicorn,
     statements_per_page,
     stop,
+    warm_up,
     write_report,
 )
 
@@ -78,10 +79,7 @@ def prepare(database_url: str, password: str) -> Served:
 def start(served: Served, args) -> None:
     served.port = free_port()
     served.proc = start_gunicorn(served.url, args.workers, served.port, threads=args.threads)
-    sessions = {role: sign_in(served.port, email, args.password)
-                for role, email in served.emails.items()}
-    served.cookies = {page.key: sessions.get(page.role) for page in PAGES
-                      if page.key in served.urls}
+    served.cookies = page_cookies(served.port, served.emails, served.urls, args.password)
 
 
 Rates = list[dict[str, list[float]]]  # per server: page -> req/s of each sample
@@ -108,9 +106,8 @@ def rounds(servers: list[Served], args, found: Rates) -> None:
     again last (a 2-second sample of it varies by up to half here, and every ratio divides
     by it)."""
     load = hammer_with_wrk if args.generator == "wrk" else hammer
-    for served in servers:  # warm every worker's caches and connections
-        for key, url in served.urls.items():
-            hammer(served.port, url, served.cookies[key], args.connections, args.warmup)
+    for served in servers:
+        warm_up(served.port, served.urls, served.cookies, args)
     for number in range(args.rounds):
         order = list(range(len(servers)))
         if number % 2:

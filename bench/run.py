@@ -457,11 +457,22 @@ def percentile(sorted_values: list[float], q: float) -> float:
 # --- the run -----------------------------------------------------------------------------
 
 
+def page_cookies(port: int, emails: dict, urls: dict, password: str) -> dict:
+    """Each page's Cookie header: its role signed in once (None: anonymous)."""
+    sessions = {role: sign_in(port, email, password) for role, email in emails.items()}
+    return {page.key: sessions.get(page.role) for page in PAGES if page.key in urls}
+
+
+def warm_up(port: int, urls: dict, cookies: dict, args) -> None:
+    """Every page asked for a while, unmeasured: every worker's caches and connections."""
+    for key, url in urls.items():
+        hammer(port, url, cookies[key], args.connections, args.warmup)
+
+
 def measure(port: int, urls: dict, cookies: dict, args) -> dict:
     load = hammer_with_wrk if args.generator == "wrk" else hammer
     totals = {key: Sample() for key in urls}
-    for key, url in urls.items():  # warm up every worker's caches and connections
-        hammer(port, url, cookies[key], args.connections, args.warmup)
+    warm_up(port, urls, cookies, args)
     for round_number in range(1, args.rounds + 1):
         for key, url in urls.items():
             sample = load(port, url, cookies[key], args.connections, args.duration)
@@ -631,9 +642,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.duration:g} s per page", flush=True)
     proc = start_gunicorn(args.database_url, args.workers, port, threads=args.threads)
     try:
-        sessions = {role: sign_in(port, email, args.password)
-                    for role, email in world.emails.items()}
-        cookies = {page.key: sessions.get(page.role) for page in PAGES if page.key in urls}
+        cookies = page_cookies(port, world.emails, urls, args.password)
         cold = burst(port, urls, cookies, args) if args.burst_seconds > 0 else None
         totals = measure(port, urls, cookies, args)
     finally:

@@ -123,11 +123,6 @@ def _values(obj, name: str, with_old: bool) -> set:
     return found
 
 
-def _moved(obj) -> bool:
-    state = inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in RELEVANT[type(obj)])
-
-
 def _touched(session: Session, objects, with_old: bool) -> set[int]:
     """The cohorts whose seats ``objects`` may move."""
     cohorts: set = set()
@@ -160,7 +155,8 @@ def _read_before(session: Session, _flush_context, _instances) -> None:
     attendance row's meeting may go in the same flush)."""
     if rollups.is_paused(session):
         return
-    changing = [*(o for o in session.dirty if type(o) in RELEVANT and _moved(o)),
+    changing = [*(o for o in session.dirty
+                  if type(o) in RELEVANT and rollups.moved(o, RELEVANT[type(o)])),
                 *(o for o in session.deleted if type(o) in RELEVANT)]
     if changing:
         with session.no_autoflush:
@@ -170,7 +166,6 @@ def _read_before(session: Session, _flush_context, _instances) -> None:
 @event.listens_for(Session, "after_flush")
 def _recount_after(session: Session, _flush_context) -> None:
     if rollups.is_paused(session):
-        session.info.pop(_COHORTS, None)
         return
     cohorts = session.info.pop(_COHORTS, set())
     added = [o for o in session.new if type(o) in (Meeting, Attendance, Membership)]

@@ -243,9 +243,14 @@ def apply(connection: Connection, before: Iterable[Contribution],
 # --- the flush -------------------------------------------------------------------------------
 
 
-def _moved(obj) -> bool:
+def moved(obj, names) -> bool:
+    """Whether the flush changes any of these attributes of ``obj``."""
     state = inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in RELEVANT[type(obj)])
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _moved(obj) -> bool:
+    return moved(obj, RELEVANT[type(obj)])
 
 
 def _tracked(objects, moved_only: bool) -> dict[type, set[int]]:
