@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
+from typing import NamedTuple
 
 from cachetools import LRUCache
 from flask import current_app, g
@@ -42,6 +43,7 @@ from plc import stamps
 
 CSRF_MARK = "\x00csrf-token\x00"  # never in HTML that Jinja escaped or a person wrote
 _lock = threading.Lock()  # threaded servers (the test live server) share one store
+_rendering: set[tuple] = set()  # the keys of clocked pieces a thread is rendering again now
 
 
 def _store(entries: int) -> LRUCache:
@@ -64,9 +66,10 @@ def _reader_key() -> tuple | None:
     return key
 
 
-def fragment(*key: Hashable, caller: Callable[[], Markup]) -> Markup:
+def fragment(*key: Hashable, caller: Callable[[], Markup], clock: Hashable = None) -> Markup:
     """The piece ``caller`` renders, kept under ``key`` (a Jinja call block's body, which an
-    HTML template renders as Markup: escaped already)."""
+    HTML template renders as Markup: escaped already). ``clock``: for a piece that changes with
+    the clock alone, the moment it is rendered for (home's minute); see ``_current``."""
     entries = current_app.config["FRAGMENT_CACHE_ENTRIES"]
     reader = _reader_key() if entries > 0 else None
     if reader is None:
@@ -75,26 +78,57 @@ def fragment(*key: Hashable, caller: Callable[[], Markup]) -> Markup:
     store = _store(entries)
     with _lock:
         kept = store.get(full)
-    if kept is None:
-        kept = _without_token(caller())
+        shown = kept is not None and (_current(kept, clock) or full in _rendering)
+        # Kept for an earlier clock: this thread renders it again, the others are shown it.
+        claimed = kept is not None and not shown
+        if claimed:
+            _rendering.add(full)
+    if shown:
+        return _with_token(kept.html)
+    try:
+        html = _without_token(caller())
         with _lock:
-            store[full] = kept
-    return _with_token(kept)
+            store[full] = _Kept(html, clock)
+    finally:
+        if claimed:
+            with _lock:
+                _rendering.discard(full)
+    return _with_token(html)
 
 
-def kept_with_content(*key: Hashable, caller: Callable[[], Markup]) -> Markup:
+class _Kept(NamedTuple):
+    html: Markup
+    clock: Hashable  # None for a piece the clock does not change
+
+
+def _current(kept: _Kept, clock: Hashable) -> bool:
+    """Whether a kept piece is for this ``clock`` or a later one (asked for by a thread that
+    read the clock just before it turned).
+
+    A clocked piece kept for an earlier clock is still shown while one thread renders it again:
+    without that, every thread of every worker would render home again at once at the turn of
+    each minute, and the requests behind them wait (home's p99 on PostgreSQL, issue 16). So it
+    may be a minute and one render old; a write still changes its key (the site's stamps), so
+    it never shows data older than the last write."""
+    if kept.clock is None or clock is None:
+        return kept.clock is clock
+    return kept.clock >= clock
+
+
+def kept_with_content(*key: Hashable, caller: Callable[[], Markup],
+                      clock: Hashable = None) -> Markup:
     """``fragment``, kept also under the stamp of every plan's content: for a page showing
     many plans' content (the cohort feed), which no cheap stamp of its own rows covers."""
     content = stamps.current().content
     if content is None:
         return caller()
-    return fragment("content", content, *key, caller=caller)
+    return fragment("content", content, *key, caller=caller, clock=clock)
 
 
-def kept_body(key: tuple | None, caller: Callable[[], Markup]) -> Markup:
+def kept_body(key: tuple | None, caller: Callable[[], Markup], clock: Hashable = None) -> Markup:
     """A whole page body kept under ``key`` as a ``fragment``, or rendered afresh when the
     view gives no key (a form shown again with what was typed and its errors)."""
-    return caller() if key is None else fragment(*key, caller=caller)
+    return caller() if key is None else fragment(*key, caller=caller, clock=clock)
 
 
 def _without_token(html: Markup) -> Markup:

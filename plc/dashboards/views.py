@@ -128,12 +128,12 @@ def _render_dashboard(cohort: Cohort, form: forms.NudgeForm | None = None, statu
     # alone), beside the site's stamps, which every nudge, name or membership changes; a form
     # shown again holds what was typed and its errors, which no key covers.
     body_key = None if form is not None else (
-        "cohort-dashboard", cohort.id, counted_at, board.sort, board.only, select_flagged,
-        utcnow().replace(second=0, microsecond=0))
+        "cohort-dashboard", cohort.id, counted_at, board.sort, board.only, select_flagged)
     return render_template(
         "dashboards/cohort.html", title=_("Dashboard · %(cohort_name)s",
                                           cohort_name=cohort.name), cohort=cohort,
         program=program, board=board, body_key=body_key, select_flagged=SELECT_FLAGGED,
+        body_clock=utcnow().replace(second=0, microsecond=0),
         sorts=figures.SORTS, filters=figures.FILTERS, limits=limits, counted_at=counted_at,
     ), status
 

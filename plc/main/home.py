@@ -133,11 +133,15 @@ class HomeBody:
 
 def body_key(user) -> tuple:
     """What the kept body is kept under, short of the site's stamps that every kept piece is
-    keyed by (plc/stamps.py), which every write it could show changes: the person, and the
-    minute. Much of the page changes with the clock alone (a step falls overdue, a meeting is
-    today, a member has gone quiet for too long), which no write stamps: it shows within the
-    minute."""
-    return "home", user.id, utcnow().replace(second=0, microsecond=0)
+    keyed by (plc/stamps.py), which every write it could show changes: the person."""
+    return "home", user.id
+
+
+def body_clock() -> datetime:
+    """The clock the kept body is rendered for: the minute. Much of the page changes with the
+    clock alone (a step falls overdue, a meeting is today, a member has gone quiet for too
+    long), which no write stamps: it shows within the minute (plc/fragments.py:_current)."""
+    return utcnow().replace(second=0, microsecond=0)
 
 
 def home_for(user, memberships: list[Membership],

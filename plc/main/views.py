@@ -18,6 +18,7 @@ def home():
         "main/home.html", title=_("Home"),
         unread_feedback=home_queries.unread_feedback_count(current_user.id),
         body=home_page.HomeBody(current_user), body_key=home_page.body_key(current_user),
+        body_clock=home_page.body_clock(),
     )
 
 

@@ -6,11 +6,17 @@ pages' own tests prove the same of every write they make."""
 from __future__ import annotations
 
 import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
-from flask import render_template_string
+from flask import g, render_template_string
 from flask_babel import force_locale
+from markupsafe import Markup
 
+from plc import stamps
 from plc.extensions import db
+from plc.fragments import fragment
 from plc.programs.models import FACILITATOR
 from tests import factories
 from tests.conftest import csrf_token_from
@@ -170,3 +176,34 @@ def test_a_piece_follows_a_change_of_language_within_a_request(app):
             spanish = render_template_string(piece)
         again = render_template_string(piece)
     assert (english, spanish, again) == ("Sign in", "Iniciar sesión", "Sign in")
+
+
+def piece_for(app, clock, text: str, rendered: list[str], until=None) -> str:
+    """The piece 'home' kept for ``clock``, as one request of a signed-in reader sees it;
+    ``text`` is what rendering it gives (noted in ``rendered``), after ``until`` (an Event)."""
+    def render():
+        rendered.append(text)
+        if until is not None:
+            assert until.wait(10)
+        return Markup(text)  # noqa: S704 (the test's own words, no markup)
+
+    with app.test_request_context():
+        g.plc_site_stamps = stamps.Stamps("site-1", "content-1")
+        return str(fragment("home", 7, caller=render, clock=clock))
+
+
+def test_while_one_thread_renders_a_piece_for_the_new_minute_the_others_see_the_last(app):
+    rendered: list[str] = []
+    assert piece_for(app, 1, "minute 1", rendered) == "minute 1"
+    release = threading.Event()
+    first = ThreadPoolExecutor(1).submit(piece_for, app, 2, "minute 2", rendered, release)
+    deadline = time.monotonic() + 10
+    while rendered[-1] != "minute 2" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert piece_for(app, 2, "minute 2, again", rendered) == "minute 1"
+    release.set()
+    assert first.result(10) == "minute 2"
+    assert piece_for(app, 2, "minute 2, a third time", rendered) == "minute 2"
+    assert piece_for(app, 1, "minute 1, late", rendered) == "minute 2"  # the clock just turned
+    assert piece_for(app, 3, "minute 3", rendered) == "minute 3"  # no one rendering: this one
+    assert rendered == ["minute 1", "minute 2", "minute 3"]
