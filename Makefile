@@ -66,8 +66,8 @@ dev-setup: $(VENV)/.installed-dev $(COMPILED)
 	else echo "Node.js not found: the OpenID Connect tests will be skipped (see README)"; fi
 
 # The whole suite, one worker per core (pytest-xdist; each worker has its own database and
-# app), then the 15 slowest tests. PYTEST_ARGS adds to it: "-m 'database and not browser'"
-# (what the PostgreSQL leg of CI runs), "-k matrix", "-n 0" (one process, for a debugger).
+# app), then the 15 slowest tests. PYTEST_ARGS adds to it: "-m '...'" (.ci/run's PG_SELECTION
+# is what the PostgreSQL leg of CI runs), "-k matrix", "-n 0" (one process, for a debugger).
 # --maxschedchunk 1: a worker is handed the next test when it is free. xdist's default hands
 # out a quarter of the suite per worker up front, and with the long tests first (conftest.py)
 # one worker got most of them: it ran 80 s after the other had finished.

@@ -25,6 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # The whole run with Python threads, whose fractions of a second keep it short (wrk counts
 # whole seconds: 9 pages would take 9); wrk itself is proven against a tiny server below.
 GENERATOR = "python"
+# The kit's own proof (seeding, measuring, comparing, reporting) runs in CI's SQLite leg; the
+# PostgreSQL leg leaves it out (.ci/run), and `make bench BENCH_DATABASE_URL=...` measures
+# PostgreSQL with the same code (bench/results/*-postgresql*.md).
+pytestmark = pytest.mark.bench_kit
 
 
 def test_bench_routes_do_not_exist_in_the_normal_app(client):

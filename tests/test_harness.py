@@ -65,16 +65,19 @@ def test_the_shared_app_forgets_settings_and_kept_state(app):
 
 
 def test_the_postgresql_leg_selects_every_test_that_uses_the_database_but_no_browser():
-    """CI's PostgreSQL leg runs ``-m "database and not browser"`` (.ci/run's PG_SELECTION); the
-    marks are added at collection (conftest), and must be there before pytest deselects by
-    mark, or that leg silently runs almost nothing (or every browser journey again)."""
+    """CI's PostgreSQL leg runs ``-m "database and not browser and not bench_kit"`` (.ci/run's
+    PG_SELECTION); the marks are added at collection (conftest), and must be there before
+    pytest deselects by mark, or that leg silently runs almost nothing (or every browser
+    journey again)."""
     root = Path(__file__).resolve().parents[1]
     selection = re.search(r'^PG_SELECTION="([^"]+)"$', (root / ".ci" / "run").read_text(),
                           re.M).group(1)
     listed = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-         "-m", selection, "tests/test_harness.py", "tests/browser/test_checker.py"],
+         "-m", selection, "tests/test_harness.py", "tests/browser/test_checker.py",
+         "tests/test_bench_smoke.py"],
         cwd=root, capture_output=True, text=True, timeout=120, check=False).stdout
     assert "test_a_clone_undoes_every_write_and_hands_out_the_same_ids_again" in listed
     assert "test_the_postgresql_leg_selects_every_test" not in listed  # uses no database
     assert "test_a_clean_page_passes" not in listed  # a browser journey's check
+    assert "test_run_measures_every_page" not in listed  # the benchmark kit's
