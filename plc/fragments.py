@@ -107,9 +107,10 @@ def _current(kept: _Kept, clock: Hashable) -> bool:
 
     A clocked piece kept for an earlier clock is still shown while one thread renders it again:
     without that, every thread of every worker would render home again at once at the turn of
-    each minute, and the requests behind them wait (home's p99 on PostgreSQL, issue 16). So it
-    may be a minute and one render old; a write still changes its key (the site's stamps), so
-    it never shows data older than the last write."""
+    each minute, and the requests behind them wait (home's p99 on PostgreSQL, issue 16). So
+    after the clock turns a reader may be shown the last body for as long as one render takes;
+    a write still changes its key (the site's stamps), so it never shows data older than the
+    last write."""
     if kept.clock is None or clock is None:
         return kept.clock is clock
     return kept.clock >= clock
