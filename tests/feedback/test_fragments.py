@@ -196,13 +196,14 @@ def test_while_one_thread_renders_a_piece_for_the_new_minute_the_others_see_the_
     rendered: list[str] = []
     assert piece_for(app, 1, "minute 1", rendered) == "minute 1"
     release = threading.Event()
-    first = ThreadPoolExecutor(1).submit(piece_for, app, 2, "minute 2", rendered, release)
-    deadline = time.monotonic() + 10
-    while rendered[-1] != "minute 2" and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert piece_for(app, 2, "minute 2, again", rendered) == "minute 1"
-    release.set()
-    assert first.result(10) == "minute 2"
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(piece_for, app, 2, "minute 2", rendered, release)
+        deadline = time.monotonic() + 10
+        while rendered[-1] != "minute 2" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert piece_for(app, 2, "minute 2, again", rendered) == "minute 1"
+        release.set()
+        assert first.result(10) == "minute 2"
     assert piece_for(app, 2, "minute 2, a third time", rendered) == "minute 2"
     assert piece_for(app, 1, "minute 1, late", rendered) == "minute 2"  # the clock just turned
     assert piece_for(app, 3, "minute 3", rendered) == "minute 3"  # no one rendering: this one
