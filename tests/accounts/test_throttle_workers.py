@@ -42,10 +42,10 @@ def post(port: int, path: str, fields: dict, cookie: str | None = None):
 
 def post_across_workers(port: int, path: str, fields: dict, count: int,
                         cookie: str | None = None) -> list[int]:
-    """POST `count` times, in rounds spread over the workers: a sync worker that has accepted
-    a connection waits for its request and accepts no other, so WORKERS connections opened
-    before any request is sent are held by different workers (unless one is too slow to
-    wake, hence the test asks for two workers at least, not all)."""
+    """POST `count` times, in rounds spread over the workers: a sync worker (the fixture asks
+    for them) that has accepted a connection waits for its request and accepts no other, so
+    WORKERS connections opened before any request is sent are held by different workers
+    (unless one is too slow to wake, hence the test asks for two workers at least, not all)."""
     statuses = []
     while len(statuses) < count:
         conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -89,8 +89,11 @@ def gunicorn(app, app_config, tmp_path):
         "PLC_ARGON2_MEMORY_COST": "1024",
         "PLC_REQUIRE_TOTP_FOR": "admins,leads",
     }
+    # Sync workers, not gunicorn.conf.py's gthread: a gthread worker goes on accepting while it
+    # holds a connection, so one worker could take every round and the test prove nothing.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--worker-class", "sync",
+         "--bind", f"127.0.0.1:{port}",
          "--access-logfile", str(log), "--access-logformat", "%(p)s %(s)s %(U)s", "wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
