@@ -14,6 +14,8 @@ PROBES = {
     "inline-script": "<script>document.title = 'changed';</script>",
     # axe-core: form elements must have labels (critical).
     "unlabelled": '<input name="q">',
+    # axe-core: links must have discernible text (serious).
+    "empty-link": '<a href="/_probe/clean"></a>',
     # Named for axe, but without the visible label the house style asks for.
     "aria-label-only": '<input name="q" aria-label="Search">',
     "script-error": '<script src="/_probe_js"></script>',
@@ -59,10 +61,11 @@ def test_a_clean_page_passes(probe):
     [
         ("inline-script", "Content Security Policy"),
         ("unlabelled", re.escape("label (critical)")),
+        ("empty-link", re.escape("link-name (serious)")),
         ("aria-label-only", "form fields without a label"),
         ("script-error", "undefinedFunction"),
     ],
-    ids=["csp-violation", "axe", "no-visible-label", "script-error"],
+    ids=["csp-violation", "axe", "axe-serious", "no-visible-label", "script-error"],
 )
 def test_the_checker_fails_on(probe, kind, message):
     with pytest.raises(AssertionError, match=message):
