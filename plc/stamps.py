@@ -130,11 +130,21 @@ def _bump_if_due(connection) -> None:
     cursor = connection.connection.cursor()  # the transaction is committing: the DBAPI's own
     try:
         if _has_stamp_table(connection, cursor):
-            values = ", ".join(f"{name} = {secrets.randbits(62)}" for name in sorted(due))
-            bump = f"UPDATE site_stamps SET {values} WHERE id = {SITE}"  # noqa: S608  # nosec B608
-            cursor.execute(bump)  # (of column names and integers of ours: no input)
+            cursor.execute(_bump_statement(due))
     finally:
         cursor.close()
+
+
+def _bump_statement(due: set[str]) -> str:
+    """New values for the stamps due, and the row made again if it is gone: a database
+    emptied whole (TRUNCATE, bench/seed.py --force) lost it, and without it no page is kept
+    (``current``: stamps unknown) however often the site is written to. Both databases take
+    this upsert. Of column names and integers of ours: no input."""
+    fresh = {name: secrets.randbits(62) for name in Stamps._fields}
+    changes = ", ".join(f"{name} = excluded.{name}" for name in sorted(due))
+    return (f"INSERT INTO site_stamps (id, site, content) "  # noqa: S608  # nosec B608
+            f"VALUES ({SITE}, {fresh['site']}, {fresh['content']}) "
+            f"ON CONFLICT (id) DO UPDATE SET {changes}")
 
 
 _FIND_TABLE = {

@@ -8,13 +8,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from plc.db import utcnow
 from plc.extensions import db
 from plc.feedback.models import QUESTION, Comment
 from plc.main import home
 from plc.plans.models import ActionStep, ProgressUpdate
+from plc.stamps import SiteStamp
 from tests.feedback.test_comments import client_of
 from tests.feedback.test_plan_body_kept import (
     assert_a_kept_page_shows,
@@ -111,6 +112,20 @@ def test_reading_home_keeps_the_stamps_and_a_kept_body_reads_none_of_its_rows(ap
     assert site_stamps() == stamps_before  # "last seen" is not shown
     # The session, and the unread feedback above the body (a notification moves no stamp).
     assert len(again) == 2 < len(first), "\n".join(s[:90] for s in again)
+
+
+def test_a_stamp_row_gone_comes_back_with_the_next_write_and_home_is_kept_again(app, world):
+    # A database emptied whole (TRUNCATE) loses the one stamp row; until it is back, nothing
+    # may be kept (the stamps are unknown), so every request reads every row.
+    db.session.execute(delete(SiteStamp))
+    db.session.commit()
+    reader = client_of(app, world, HOME)
+    reader.get("/")
+    assert len(statements_of(lambda: reader.get("/"))) > 2
+    step_rewritten(app, world)()
+    assert site_stamps()  # the write made the row again
+    reader.get("/")
+    assert len(statements_of(lambda: reader.get("/"))) == 2
 
 
 def test_another_persons_home_is_kept_apart(app, world):
