@@ -213,6 +213,11 @@ def seed(scale: float, seed_value: int = 1, today: date | None = None, echo=prin
         db.session.flush()
         checkpoints = assessment_services.create_default_checkpoints(program)
         lead_id = user(ids("lead", p + 1), f"Lead {p + 1}", schools[0])
+        # Each programme year its own districts, as one scale unit says: at scale 5, five
+        # programmes of 30 districts each, not five that each span all 150 (whose dashboards
+        # would list five times the districts of scale 1's).
+        per_unit = DISTRICTS_PER_UNIT * SCHOOLS_PER_DISTRICT
+        its_schools = schools[p * per_unit:(p + 1) * per_unit] or schools
         out.add(ProgramLead, dict(id=counter.take(ProgramLead), program_id=program.id,
                                   user_id=lead_id, created_at=created))
         in_this = min(COHORTS_PER_UNIT, cohort_count - p * COHORTS_PER_UNIT)
@@ -222,9 +227,9 @@ def seed(scale: float, seed_value: int = 1, today: date | None = None, echo=prin
             for _ in range(MEMBERS_PER_COHORT):
                 member_number += 1
                 member_ids.append(user(ids("member", member_number), f"Member {member_number}",
-                                       rng.choice(schools)))
+                                       rng.choice(its_schools)))
             facilitator_id = user(ids("facilitator", number), f"Facilitator {number}",
-                                  rng.choice(schools))
+                                  rng.choice(its_schools))
             _cohort(rng, out, counter, program, checkpoints, number, facilitator_id, member_ids,
                     competencies, levels, today)
             echo(f"  cohort {number}/{cohort_count} ({time.monotonic() - started:.0f} s)")
