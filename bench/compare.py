@@ -9,11 +9,19 @@ Two benchmark runs on this shared 2-core machine, minutes apart, give the same p
 once (one gunicorn each, the same workers and threads as bench/run.py) and every round gives
 each page a turn on each server, back to back (which server goes first alternates), so that
 both see the same moments of the machine; the servers are started twice, in both orders (the
-one started second was measured faster, whatever it served). A page's ratio is its req/s
-over the one-query reference route's, each the median over all rounds on that server; the
-report gives the ratio for each database, how far the second's is from the first's (target:
-within 10%), and both databases' statements per request (target: equal) and first-reader
-times. It writes bench/results/<date>-<db>-compare.md.
+one started second was measured faster, whatever it served).
+
+The estimate is paired, round by round. In each round a page's ratio is its req/s over the
+one-query reference route's on the same server in the same round (the mean of the round's two
+reference samples), and its change is the second database's ratio over the first's in that
+round; the report gives the median of those over all rounds. The machine's speed moves from
+round to round by far more than a sample's own noise (a round at half speed is common), so
+a ratio of medians taken over all rounds picks the page's and the reference's medians from
+rounds of different speeds: it carries the noise of about one sample, where the median of
+ten per-round changes carries much less. The report also gives the per-round changes'
+interquartile range, to show the noise left. The targets: the change within 10%, and both
+databases' statements per request equal. First-reader times are reported too. It writes
+bench/results/<date>-<db>-compare.md.
 """
 
 from __future__ import annotations
@@ -82,10 +90,11 @@ def start(served: Served, args) -> None:
     served.cookies = page_cookies(served.port, served.emails, served.urls, args.password)
 
 
-Rates = list[dict[str, list[float]]]  # per server: page -> req/s of each sample
+Round = list[dict[str, list[float]]]  # one round, per server: page -> req/s of its samples
 
 
-def served_session(servers: list[Served], args, started_first: int, found: Rates) -> None:
+def served_session(servers: list[Served], args, started_first: int,
+                   found: list[Round]) -> None:
     """Both servers started (``started_first``'s first), measured, stopped. On this machine
     the server started second measured the same reference route 10 to 15% faster, whichever
     database it served: sessions alternate the order, so both databases meet both places."""
@@ -101,7 +110,7 @@ def served_session(servers: list[Served], args, started_first: int, found: Rates
                 served.proc = None
 
 
-def rounds(servers: list[Served], args, found: Rates) -> None:
+def rounds(servers: list[Served], args, found: list[Round]) -> None:
     """Each round: every page on each server back to back, the reference route first and
     again last (a 2-second sample of it varies by up to half here, and every ratio divides
     by it)."""
@@ -112,6 +121,7 @@ def rounds(servers: list[Served], args, found: Rates) -> None:
         order = list(range(len(servers)))
         if number % 2:
             order.reverse()
+        this_round: Round = [{} for _ in servers]
         for key in [*servers[0].urls, REFERENCE]:
             for index in order:
                 served = servers[index]
@@ -119,32 +129,61 @@ def rounds(servers: list[Served], args, found: Rates) -> None:
                               args.connections, args.duration)
                 if sample.errors:
                     raise SystemExit(f"{key} on {served.url}: {sample.first_error}")
-                found[index].setdefault(key, []).append(sample.rate)
+                this_round[index].setdefault(key, []).append(sample.rate)
+        found.append(this_round)
         print(f"  round {number + 1}/{args.rounds}: " + "; ".join(
-            f"{key} {found[0][key][-1]:.0f}/{found[1][key][-1]:.0f}"
+            f"{key} {this_round[0][key][-1]:.0f}/{this_round[1][key][-1]:.0f}"
             for key in servers[0].urls), flush=True)
 
 
-def median_rate(found: Rates, index: int, key: str) -> float:
-    """A median shrugs off the one sample in ten that this machine runs at half speed."""
-    return statistics.median(found[index][key])
+def median_rate(found: list[Round], index: int, key: str) -> float:
+    """The page's req/s on one server, the median of all its samples (for the table only)."""
+    return statistics.median(rate for one in found for rate in one[index][key])
 
 
-def report(servers: list[Served], found: Rates, args) -> tuple[str, bool]:
+def round_ratio(one: Round, index: int, key: str) -> float:
+    """The page's req/s over the reference's, on one server within one round."""
+    return statistics.fmean(one[index][key]) / statistics.fmean(one[index][REFERENCE])
+
+
+@dataclass(frozen=True)
+class Paired:
+    first: float  # the median over rounds of the page's ratio on the first database
+    second: float  # ... on the second
+    change: float  # the median over rounds of second / first - 1, each round's own
+    spread: tuple[float, float]  # the per-round changes' first and third quartiles
+
+
+def paired(found: list[Round], key: str) -> Paired:
+    """The page's ratios and change, estimated round by round (the module's docstring says
+    why)."""
+    ratios = [(round_ratio(one, 0, key), round_ratio(one, 1, key)) for one in found]
+    changes = [b / a - 1 for a, b in ratios]
+    spread = (tuple(statistics.quantiles(changes, n=4)[::2]) if len(changes) > 1
+              else (changes[0], changes[0]))
+    return Paired(statistics.median(a for a, _ in ratios),
+                  statistics.median(b for _, b in ratios),
+                  statistics.median(changes), spread)
+
+
+def report(servers: list[Served], found: list[Round], args) -> tuple[str, bool]:
     first, second = servers
     lines = ["| Page | req/s (first) | req/s (second) | x reference (first) "
-             "| x reference (second) | second / first | SQL statements | first reader ms |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| x reference (second) | second / first | per-round spread "
+             "| SQL statements | first reader ms |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     verdicts = []
     for page in PAGES:
         if page.key not in first.urls:
             continue
         rates = [median_rate(found, index, page.key) for index in (0, 1)]
-        a, b = (rate / median_rate(found, index, REFERENCE) for index, rate in enumerate(rates))
-        change = b / a - 1
+        estimate = paired(found, page.key)
+        a, b, change = estimate.first, estimate.second, estimate.change
         ca, cb = first.costs[page.key], second.costs[page.key]
+        low, high = estimate.spread
         lines.append(f"| {page.label} | {rates[0]:.0f} | {rates[1]:.0f} | {a:.2f} | {b:.2f} "
-                     f"| {change:+.0%} | {ca.statements} / {cb.statements} "
+                     f"| {change:+.0%} | {low:+.0%} to {high:+.0%} "
+                     f"| {ca.statements} / {cb.statements} "
                      f"| {ca.uncached_ms:.0f} / {cb.uncached_ms:.0f} |")
         if page.role is None:
             continue
@@ -161,9 +200,13 @@ def report(servers: list[Served], found: Rates, args) -> tuple[str, bool]:
         f"session{'s' if args.sessions != 1 else ''} (both servers started afresh, in "
         f"alternating order) of {args.rounds} rounds "
         f"x {args.duration:g} s per page and database, back to back, the reference route first "
-        "and last in each round. req/s: the median of the page's samples; a ratio divides "
-        "it by the one-query reference's on the same server. 'First reader ms': "
-        "in-process, figures counted afresh and nothing kept (median of three).", "",
+        "and last in each round. req/s: the median of the page's samples. 'x reference': "
+        "in each round, the page's req/s over the one-query reference's on the same server "
+        "(the mean of the round's two reference samples), the median over rounds. "
+        "'second / first': each round's second ratio over its first, the median over rounds "
+        "(the target: within 10%); 'per-round spread': those changes' interquartile range. "
+        "'First reader ms': in-process, figures counted afresh and nothing kept (median of "
+        "three).", "",
         *lines, "", "Targets:", "",
         *[f"- {'met   ' if ok else 'MISSED'} {text}" for ok, text in verdicts]])
     return text, all(ok for ok, _ in verdicts)
@@ -191,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     args.generator = load_generator(args.generator)
     servers = [prepare(normalize_url(url), args.password)
                for url in (args.database_url, args.against)]
-    found: Rates = [{} for _ in servers]
+    found: list[Round] = []
     for session in range(args.sessions):
         served_session(servers, args, session % 2, found)
     text, met = report(servers, found, args)

@@ -477,8 +477,10 @@ def measure(port: int, urls: dict, cookies: dict, args) -> dict:
         for key, url in urls.items():
             sample = load(port, url, cookies[key], args.connections, args.duration)
             totals[key].add(sample)
-            print(f"  round {round_number}/{args.rounds} {key:18} "
-                  f"{sample.rate:8.1f} req/s  errors {sample.errors}", flush=True)
+            # The time and the sample's own p99 show when a tail came (a turn of the minute?)
+            print(f"  {datetime.now(UTC):%H:%M:%S} round {round_number}/{args.rounds} {key:18} "
+                  f"{sample.rate:8.1f} req/s  p99 {sample.p99_ms:6.0f} ms  "
+                  f"errors {sample.errors}", flush=True)
     return totals
 
 

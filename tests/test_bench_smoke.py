@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bench import run, seed
+from bench import compare, run, seed
 from plc import create_app
 from plc.extensions import db
 from plc.feedback.models import Comment
@@ -106,10 +106,35 @@ def test_compare_serves_two_databases_at_once_and_reports_each_ratio(bench_cohor
         row = next(line for line in table.splitlines() if line.startswith(f"| {label}"))
         cells = row.split("|")
         assert all(float(cell) > 0 for cell in cells[2:6]), row  # req/s and ratios
-        statements = cells[7].split("/")
+        statements = cells[8].split("/")
         assert statements[0].strip() == statements[1].strip() != "0", row
         assert re.search(rf"^- met    {re.escape(label)}.*: \d+ statements against \d+",
                          table, re.M), label
+
+
+def _round(first: tuple[float, float], second: tuple[float, float]) -> list[dict]:
+    """One compare round: (reference req/s, page req/s) on each server."""
+    return [{"rows": [ref, ref], "plan": [page]} for ref, page in (first, second)]
+
+
+def test_compare_estimates_the_change_round_by_round_so_the_machine_s_speed_cancels():
+    """The machine runs each round at its own speed (here 1.0, 0.5, 0.8, 0.6, 0.9), which
+    moves both servers' samples in that round alike. The page's true ratio is 0.5 on both
+    databases; one sample of the second's is 10% high, in the round of middling speed. A ratio
+    of medians over all rounds picks exactly that sample and reports +10%; paired round by
+    round, the odd sample is one change among five."""
+    speeds = [1.0, 0.5, 0.8, 0.6, 0.9]
+    found = [_round((1000 * s, 500 * s), (1000 * s, 500 * s * (1.1 if s == 0.8 else 1)))
+             for s in speeds]
+
+    estimate = compare.paired(found, "plan")
+
+    assert estimate.first == pytest.approx(0.5) and estimate.second == pytest.approx(0.5)
+    assert estimate.change == pytest.approx(0.0)
+    assert estimate.spread == pytest.approx((0.0, 0.05))
+    of_medians = ((compare.median_rate(found, 1, "plan") / compare.median_rate(found, 1, "rows"))
+                  / (compare.median_rate(found, 0, "plan") / compare.median_rate(found, 0, "rows")))
+    assert of_medians == pytest.approx(1.1)  # what the estimate replaced would have said
 
 
 class _Answers(BaseHTTPRequestHandler):
